@@ -1,0 +1,52 @@
+# The two commands that do everything on a fresh machine:
+#   make run    set up .venv if needed, install, run the baseline experiment
+#   make test   set up .venv if needed, install, run the whole test suite
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+RUN_ARGS ?= --jobs 2
+
+.PHONY: help run test lint format benchmark docs clean
+
+help:
+	@echo "make run        set up .venv, install, run experiments/baseline.toml and print where the results are"
+	@echo "make test       set up .venv, install, run the whole test suite"
+	@echo "make lint       ruff check and format check"
+	@echo "make benchmark  run the benchmarks in benchmarks/ (minutes; never part of the tests)"
+	@echo "make docs       regenerate docs/config.md from the config classes"
+
+$(PY):
+	@python=$$(scripts/find-python.sh) || exit 1; \
+	echo "Creating $(VENV) with $$python ($$($$python --version))"; \
+	"$$python" -m venv $(VENV)
+
+$(STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/care-abm run experiments/baseline.toml $(RUN_ARGS)
+
+test: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(STAMP)
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+benchmark: $(STAMP)
+	$(PY) benchmarks/bench_model.py
+
+docs: $(STAMP)
+	$(PY) -m abm.docgen > docs/config.md
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

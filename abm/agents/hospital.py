@@ -1,0 +1,282 @@
+"""The local acute hospital: beds, emergency and elective admissions, discharge and delays.
+
+Residents' emergencies arrive from the event calendar; people under 65 and planned
+(elective) patients arrive as a background load that is not modelled as residents. Beds are
+filled first come first served from the emergency queue; when none is free, emergencies wait
+in the corridor and the day's electives are cancelled. A resident's clinical stay is drawn
+from a gamma distribution by frailty; at its end the patient dies or becomes medically fit,
+and the hospital chooses a discharge pathway from their need. From then on the hospital asks
+the pathway's :class:`~abm.discharge.Route` every day whether the patient can leave; every
+day the answer is no is a delayed day, recorded with the route's reason and responsible body.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict, deque
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from abm.discharge import Route
+from abm.domain import Body, Care, DelayReason, Location, Pathway
+
+if TYPE_CHECKING:
+    from abm.model import CareSystemModel
+
+BACKGROUND = -1
+
+
+@dataclasses.dataclass(slots=True)
+class Stay:
+    """A resident's time in a hospital bed."""
+
+    pid: int
+    admitted: int
+    fit_day: int
+    minimum_pathway: int
+    pathway: int = -1
+    delay_reason: int = -1
+    delay_body: int = -1
+    delay_start: int = -1
+
+
+@dataclasses.dataclass(slots=True)
+class DelaySegment:
+    """A run of delayed days with one reason: a typed event row for the outputs."""
+
+    patient: int
+    pathway: int
+    start_day: int
+    end_day: int
+    reason: int
+    responsible: int
+
+
+@dataclasses.dataclass
+class HospitalDay:
+    """What happened in the hospital today."""
+
+    resident_emergencies: int = 0
+    resident_emergencies_not_admitted: int = 0
+    background_emergencies: int = 0
+    background_emergencies_not_admitted: int = 0
+    admitted_from_corridor: int = 0
+    electives_booked: int = 0
+    electives_cancelled: int = 0
+    inpatient_deaths: int = 0
+    discharges: int = 0
+    readmissions_30d: int = 0
+    delayed_by_reason: np.ndarray = dataclasses.field(
+        default_factory=lambda: np.zeros(len(DelayReason), dtype=np.int64)
+    )
+    delayed_by_body: np.ndarray = dataclasses.field(
+        default_factory=lambda: np.zeros(len(Body), dtype=np.int64)
+    )
+
+
+class Hospital(mesa.Agent):
+    """General and acute beds of the local acute trust."""
+
+    model: CareSystemModel
+
+    def __init__(self, model: CareSystemModel, routes: dict[int, Route]) -> None:
+        super().__init__(model)
+        self.routes = routes
+        self.stays: dict[int, Stay] = {}
+        self.fit: dict[int, Stay] = {}
+        self.corridor: deque[int] = deque()
+        self.background_in_beds = 0
+        self.open_beds = model.params.hospital.beds
+        self._fit_due: defaultdict[int, list[int]] = defaultdict(list)
+        self._background_out: defaultdict[int, int] = defaultdict(int)
+        self._pending_minimum: dict[int, int] = {}
+        self.waiting_overnight = 0
+        self.today = HospitalDay()
+        self.delay_segments: list[DelaySegment] = []
+        self.fit_to_discharge: list[tuple[int, int]] = []
+
+    # ---------------------------------------------------------------- state
+
+    @property
+    def occupied(self) -> int:
+        """Beds in use (residents and background patients)."""
+        return len(self.stays) + self.background_in_beds
+
+    @property
+    def delayed(self) -> int:
+        """Patients medically fit but still in a bed tonight."""
+        return int(self.today.delayed_by_reason.sum())
+
+    @property
+    def corridor_full(self) -> bool:
+        """Whether last night's corridor was at its limit, so emergencies are not admitted."""
+        limit = self.model.params.hospital.corridor_limit_share * self.model.params.hospital.beds
+        return self.waiting_overnight >= limit
+
+    def arrive(self, pid: int, day: int, minimum_pathway: int = Pathway.HOME) -> bool:
+        """A resident's emergency arrives and waits in the corridor until a bed is free.
+
+        Returns False when the corridor is full: the patient is treated in the emergency
+        department and goes back where they came from without being admitted.
+        """
+        if self.corridor_full:
+            self.today.resident_emergencies_not_admitted += 1
+            return False
+        self.model.residents.move(pid, Location.CORRIDOR)
+        self.corridor.append(pid)
+        self._pending_minimum[pid] = minimum_pathway
+        self.today.resident_emergencies += 1
+        if day - self.model.residents.last_discharge_day[pid] <= 30:
+            self.today.readmissions_30d += 1
+        return True
+
+    def start_day(self) -> None:
+        """Reset today's counts."""
+        self.today = HospitalDay()
+
+    # ---------------------------------------------------------------- phases
+
+    def clinical_progress(self, day: int) -> None:
+        """Background patients leave; residents whose clinical stay ends die or become fit."""
+        self.background_in_beds -= self._background_out.pop(day, 0)
+        h = self.model.params.hospital
+        death_rng = self.model.streams["inpatient_death"]
+        pathway_rng = self.model.streams["pathway"]
+        residents = self.model.residents
+        for pid in self._fit_due.pop(day, ()):
+            stay = self.stays[pid]
+            frailty = int(residents.frailty[pid])
+            dies = death_rng.random() < h.inpatient_death_probability[frailty]
+            draw = pathway_rng.random()
+            if dies:
+                del self.stays[pid]
+                self.today.inpatient_deaths += 1
+                self.model.patients[pid].die(day)
+                continue
+            stay.pathway = self.choose_pathway(pid, draw, stay.minimum_pathway)
+            stay.delay_start = day
+            self.fit[pid] = stay
+            self.routes[stay.pathway].start(pid, day, from_hospital=True)
+
+    def choose_pathway(self, pid: int, draw: float, minimum: int) -> int:
+        """The discharge pathway for a medically fit patient, from their need.
+
+        A care-home resident returns to their own bed (pathway 0). Otherwise the pathway is
+        drawn from the shares for the patient's frailty, and is never lower than what they
+        needed before admission (a package they had, or care they were waiting for).
+        """
+        if self.model.residents.care[pid] == Care.CARE_HOME:
+            return Pathway.HOME
+        d = self.model.params.discharge
+        frailty = int(self.model.residents.frailty[pid])
+        shares = (
+            d.pathway_shares_fit,
+            d.pathway_shares_mild,
+            d.pathway_shares_moderate,
+            d.pathway_shares_severe,
+        )[frailty]
+        drawn = int(np.searchsorted(np.cumsum(shares), draw, side="right"))
+        return max(min(drawn, Pathway.CARE_HOME), minimum)
+
+    def discharge(self, day: int) -> None:
+        """Ask each medically fit patient's route whether they can leave; record delays."""
+        delayed: list[int] = []
+        for pid, stay in list(self.fit.items()):
+            answer = self.routes[stay.pathway].ask(pid)
+            if answer.ready:
+                self._leave(pid, stay, day)
+                continue
+            reason, body = int(answer.reason), int(answer.responsible)
+            if reason != stay.delay_reason:
+                self._close_segment(stay, day)
+                stay.delay_reason, stay.delay_body, stay.delay_start = reason, body, day
+            self.today.delayed_by_reason[reason] += 1
+            self.today.delayed_by_body[body] += 1
+            delayed.append(pid)
+        self._decondition(delayed)
+        self.open_beds = max(self.model.params.hospital.beds, self.occupied)
+
+    def _decondition(self, delayed: list[int]) -> None:
+        chance = self.model.params.frailty.deconditioning_per_delayed_day
+        draws = self.model.streams["deconditioning"].random(len(delayed))
+        for pid, draw in zip(delayed, draws, strict=True):
+            if draw < chance:
+                self.model.residents.worsen(pid)
+
+    def _close_segment(self, stay: Stay, day: int) -> None:
+        if stay.delay_reason >= 0 and day > stay.delay_start:
+            self.delay_segments.append(
+                DelaySegment(
+                    stay.pid,
+                    stay.pathway,
+                    stay.delay_start,
+                    day,
+                    stay.delay_reason,
+                    stay.delay_body,
+                )
+            )
+
+    def _leave(self, pid: int, stay: Stay, day: int) -> None:
+        route = self.routes[stay.pathway]
+        route.finish(pid)
+        self._close_segment(stay, day)
+        self.fit_to_discharge.append((stay.fit_day, day))
+        del self.fit[pid]
+        del self.stays[pid]
+        residents = self.model.residents
+        if stay.pathway == Pathway.BEDDED_REHAB:
+            destination = Location.INTERMEDIATE_CARE
+        elif residents.care[pid] == Care.CARE_HOME:
+            destination = Location.CARE_HOME
+        else:
+            destination = Location.COMMUNITY
+        residents.move(pid, destination)
+        residents.last_discharge_day[pid] = day
+        self.today.discharges += 1
+
+    def admit(self, day: int) -> None:
+        """Emergencies take free beds first come first served; then the day's electives."""
+        h = self.model.params.hospital
+        rng = self.model.streams["background"]
+        los_rng = self.model.streams["length_of_stay"]
+        arrivals = int(rng.poisson(h.background_emergencies_per_day))
+        room = arrivals if not self.corridor_full else 0
+        self.corridor.extend([BACKGROUND] * room)
+        self.today.background_emergencies = arrivals
+        self.today.background_emergencies_not_admitted = max(0, arrivals - room)
+        free = self.open_beds - self.occupied
+        while self.corridor and free > 0:
+            pid = self.corridor.popleft()
+            free -= 1
+            if pid == BACKGROUND:
+                self._admit_background(day, h.background_mean_los_days, los_rng)
+            else:
+                self._admit_resident(pid, day, los_rng)
+            self.today.admitted_from_corridor += 1
+        self.waiting_overnight = len(self.corridor)
+        weekday = self.model.date.weekday() < 5
+        booked = int(rng.poisson(h.electives_per_weekday)) if weekday else 0
+        admitted = min(booked, max(free, 0))
+        for _ in range(admitted):
+            self._admit_background(day, h.elective_mean_los_days, los_rng)
+        self.today.electives_booked = booked
+        self.today.electives_cancelled = booked - admitted
+
+    def _admit_background(self, day: int, mean_los: float, rng: np.random.Generator) -> None:
+        self.background_in_beds += 1
+        self._background_out[day + self._length_of_stay(mean_los, rng)] += 1
+
+    def _admit_resident(self, pid: int, day: int, rng: np.random.Generator) -> None:
+        h = self.model.params.hospital
+        frailty = int(self.model.residents.frailty[pid])
+        fit_day = day + self._length_of_stay(h.clinical_los_days[frailty], rng)
+        minimum = self._pending_minimum.pop(pid, Pathway.HOME)
+        self.stays[pid] = Stay(pid, day, fit_day, minimum)
+        self._fit_due[fit_day].append(pid)
+        self.model.residents.move(pid, Location.HOSPITAL)
+
+    def _length_of_stay(self, mean: float, rng: np.random.Generator) -> int:
+        shape = self.model.params.hospital.los_shape
+        return max(1, int(np.ceil(rng.gamma(shape, mean / shape))))

@@ -1,0 +1,131 @@
+"""The patient: one resident aged 65+, as a Mesa agent.
+
+A patient's state is a row of :class:`~abm.agents.population.Residents`; this agent holds the
+behaviours that change it: frailty worsens, an emergency admission, death, a request for care,
+the end of a home-care package. In the model these are called when the event calendar says a
+patient's next event is due; :meth:`Patient.step` instead draws each event every day from the
+same hazards, the textbook per-agent stepping that the benchmark compares against.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import mesa
+
+from abm.domain import Care, EventKind, Location
+
+if TYPE_CHECKING:
+    from abm.model import CareSystemModel
+
+EVENT_STREAMS = {
+    EventKind.FRAILTY: "frailty",
+    EventKind.ADMISSION: "admission",
+    EventKind.DEATH: "death",
+    EventKind.REQUEST: "request",
+    EventKind.PACKAGE_END: "package_end",
+    EventKind.RECOVERY: "recovery",
+}
+LIVING_OUTSIDE_HOSPITAL = (Location.COMMUNITY, Location.CARE_HOME)
+
+
+class Patient(mesa.Agent):
+    """A resident aged 65+ of the local area."""
+
+    model: CareSystemModel
+
+    def __init__(self, model: CareSystemModel, pid: int) -> None:
+        super().__init__(model)
+        self.pid = pid
+
+    def __repr__(self) -> str:
+        r = self.model.residents
+        return (
+            f"Patient({self.pid}, frailty={int(r.frailty[self.pid])}, "
+            f"location={Location(r.location[self.pid]).name})"
+        )
+
+    # ---------------------------------------------------------------- events
+
+    def handle(self, kind: int, day: int) -> None:
+        """Carry out a due event."""
+        if kind == EventKind.FRAILTY:
+            self.worsen()
+        elif kind == EventKind.ADMISSION:
+            self.fall_ill(day)
+        elif kind == EventKind.DEATH:
+            self.die(day)
+        elif kind == EventKind.REQUEST:
+            self.ask_for_care(day)
+        elif kind == EventKind.PACKAGE_END:
+            self.end_package()
+        else:
+            self.model.residents.recover(self.pid)
+
+    def worsen(self) -> None:
+        """Frailty moves up one category."""
+        self.model.residents.worsen(self.pid)
+
+    def fall_ill(self, day: int) -> None:
+        """An emergency: leave home-care and community queues and wait for a hospital bed.
+
+        A care-home resident keeps their bed while in hospital; a home-care package is
+        released, so the patient needs a new one to go home. When the hospital's corridor is
+        full the patient is seen in the emergency department and stays where they are.
+        """
+        hospital = self.model.hospital
+        if hospital.corridor_full:
+            hospital.arrive(self.pid, day)
+            return
+        residents, pid = self.model.residents, self.pid
+        need = self.model.community.leave(pid)
+        if residents.care[pid] == Care.HOME_CARE:
+            self.model.home_care.suspend(pid)
+            residents.set_care(pid, Care.NONE)
+            need = max(need, 1)
+        hospital.arrive(pid, day, minimum_pathway=need)
+
+    def die(self, day: int) -> None:
+        """Death: every place and package the patient held is freed."""
+        model, pid = self.model, self.pid
+        model.community.leave(pid)
+        model.home_care.forget(pid)
+        model.care_homes.vacate(pid)
+        model.intermediate_care.leave(pid)
+        model.residents.move(pid, Location.DEAD)
+        model.residents.set_care(pid, Care.NONE)
+        model.tally.deaths += 1
+        model.patients[pid] = None
+        self.remove()
+
+    def ask_for_care(self, day: int) -> None:
+        """A resident at home with no care asks the council for support."""
+        residents, pid = self.model.residents, self.pid
+        if residents.location[pid] != Location.COMMUNITY or residents.care[pid] != Care.NONE:
+            return
+        frailty = int(residents.frailty[pid])
+        share = self.model.params.community.care_home_request_share[frailty]
+        wants_care_home = self.model.streams["request"].random() < share
+        self.model.community.request(pid, day, care_home=wants_care_home)
+
+    def end_package(self) -> None:
+        """A review ends a home-care package."""
+        if self.model.residents.care[self.pid] == Care.HOME_CARE:
+            self.model.home_care.end_package(self.pid)
+            self.model.residents.set_care(self.pid, Care.NONE)
+
+    # ---------------------------------------------------------------- reference stepping
+
+    def step(self) -> None:
+        """Draw today's events one by one from the per-day hazards (benchmark reference)."""
+        model, r, pid = self.model, self.model.residents, self.pid
+        if r.location[pid] not in LIVING_OUTSIDE_HOSPITAL:
+            return
+        setting, band = r.setting(pid), int(r.band[pid])
+        frailty, sex = int(r.frailty[pid]), int(r.sex[pid])
+        for kind, stream in EVENT_STREAMS.items():
+            hazard = model.hazards.rate(kind, setting, band, frailty, sex)
+            if hazard > 0.0 and model.streams[stream].random() < -math.expm1(-hazard):
+                self.handle(kind, model.day)
+                return

@@ -1,0 +1,122 @@
+"""The ``care-abm`` command line.
+
+User errors (a bad config, a results folder that exists) are one line on stderr and exit
+status 2, with no traceback; everything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from abm.config import ConfigError, Scenario, load_scenario
+
+HEADLINE_KPIS = [
+    "emergency_admissions_per_1000",
+    "bed_occupancy",
+    "delayed_patients",
+    "delayed_share_of_occupied_beds",
+    "mean_delay_days",
+    "delay_reason_share.awaiting_home_care",
+    "delay_reason_share.awaiting_care_home",
+    "delay_attribution_share.nhs",
+    "delay_attribution_share.social_care",
+    "corridor_waits_per_day",
+    "care_home_occupancy",
+    "deaths_per_1000",
+]
+
+
+def _scenario_for_run(args: argparse.Namespace) -> Scenario:
+    overrides = list(args.set or [])
+    if args.replications is not None:
+        overrides.append(f"run.replications={args.replications}")
+    if args.seed is not None:
+        overrides.append(f"run.seed={args.seed}")
+    return load_scenario(args.config, overrides)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from abm.run import Experiment, default_results_dir, iter_summary_lines  # noqa: PLC0415
+
+    scenario = _scenario_for_run(args)
+    if args.jobs < 1:
+        raise ConfigError("--jobs", "jobs", f"must be at least 1, got {args.jobs}")
+    out = Path(args.out) if args.out else default_results_dir(scenario)
+    run = scenario.run
+    print(
+        f"Running {scenario.name}: {run.replications} replication(s) of {run.years} year(s) "
+        f"from {run.start_date} (+{run.warmup_days} warm-up days), "
+        f"{scenario.population.residents_65plus:,} residents 65+, {args.jobs} process(es)",
+        file=sys.stderr,
+    )
+    folder = Experiment(scenario, out, jobs=args.jobs, progress=not args.quiet).run()
+    import pandas as pd  # noqa: PLC0415
+
+    summary = pd.read_csv(folder / "summary.csv")
+    if not args.quiet:
+        print("\nSummary (mean and 95% interval over replications):")
+        for line in iter_summary_lines(summary, HEADLINE_KPIS):
+            print("  " + line)
+        print(f"\nAll {len(summary)} KPIs: {folder / 'summary.csv'}")
+    print(f"Results: {folder}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``care-abm``."""
+    parser = argparse.ArgumentParser(
+        prog="care-abm",
+        description="Agent-based model of a local English health and social care system.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = sub.add_parser(
+        "run",
+        help="run an experiment config and write a results folder",
+        description="Run the replications of an experiment config and write a "
+        "results folder (config.toml, summary.csv, time series, figures).",
+    )
+    run.add_argument("config", type=Path, help="experiment TOML file")
+    run.add_argument("--replications", "-r", type=int, help="replications (run.replications)")
+    run.add_argument("--seed", type=int, help="root seed (run.seed)")
+    run.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=1,
+        help="worker processes (results are identical for any number)",
+    )
+    run.add_argument("--out", "-o", help="results folder (default results/<name>-<time>)")
+    run.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help="override a config value, e.g. --set hospital.beds=850 (repeatable)",
+    )
+    run.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
+    run.set_defaults(handler=_cmd_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``care-abm`` console script."""
+    from abm.run import RunError  # noqa: PLC0415
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (ConfigError, RunError) as exc:
+        print(f"care-abm: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("care-abm: interrupted; no results folder was written", file=sys.stderr)
+        return 130
+
+
+__all__ = ["main"]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

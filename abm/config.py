@@ -1,0 +1,935 @@
+"""The scenario: a typed, validated, frozen description of one experiment.
+
+A scenario is read from TOML (data only: nothing in a config is evaluated), may ``extends``
+another file, may be overridden by dotted keys (``--set hospital.beds=850``), and may carry a
+``[[schedule]]`` of timed lever changes. Every field is declared with its unit, description and
+source (:func:`abm.params.param`); the loader checks every key and value against those
+declarations and stops at the first problem with one message naming the file and the key.
+
+The sections are frozen dataclasses; a scheduled change produces a new scenario with
+:meth:`Scenario.with_changes` rather than mutating the one the model was built from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import math
+import tomllib
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from abm.params import param
+
+FRAILTY_LEVELS = ("fit", "mild", "moderate", "severe")
+AGE_BANDS = ("65-74", "75-84", "85+")
+
+
+class ConfigError(ValueError):
+    """A problem with a scenario file, reported as ``file: key: what is wrong``."""
+
+    def __init__(self, source: str, key: str, message: str) -> None:
+        self.source = source
+        self.key = key
+        self.message = message
+        where = f"{source}: " if source else ""
+        keypart = f"{key}: " if key else ""
+        super().__init__(f"{where}{keypart}{message}")
+
+
+# --------------------------------------------------------------------------- sections
+
+
+@dataclasses.dataclass(frozen=True)
+class RunConfig:
+    """How long to simulate and with which seeds."""
+
+    years: int = param(
+        5,
+        unit="years",
+        description="Simulated years reported after the warm-up",
+        minimum=1,
+        maximum=60,
+    )
+    start_date: dt.date = param(
+        dt.date(2025, 4, 1),
+        unit="date",
+        description="First reported day; the warm-up runs before it",
+    )
+    warmup_days: int = param(
+        270,
+        unit="days",
+        description="Days simulated before start_date and discarded, so that queues, beds and "
+        "care homes reach a working state",
+        minimum=0,
+        maximum=3650,
+    )
+    replications: int = param(
+        10,
+        unit="runs",
+        description="Independent replications (each with its own seed streams)",
+        minimum=1,
+        maximum=10000,
+    )
+    seed: int = param(
+        20251125,
+        unit="integer",
+        description="Root seed; replication k uses child stream k",
+        minimum=0,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class PopulationConfig:
+    """The residents aged 65 and over of one local authority."""
+
+    residents_65plus: int = param(
+        68000,
+        unit="people",
+        description="Residents aged 65+ at the start",
+        source="Mean English local authority: 10.4m aged 65+ / 152 areas (DEM-12)",
+        evidence="DEM-12",
+        minimum=10,
+        kind="count",
+    )
+    age_band_shares: tuple[float, ...] = param(
+        (0.535, 0.33, 0.135),
+        unit="share of residents 65+",
+        description="Share of residents aged 65-74, 75-84 and 85+ at the start",
+        source="ONS Census 2021, England (POP-01, POP-02, POP-03)",
+        evidence="POP-01, POP-02, POP-03",
+        kind="distribution",
+        length=3,
+    )
+    female_share: float = param(
+        0.55,
+        unit="share",
+        description="Share of residents 65+ who are women",
+        source="ONS Census 2021, England (POP-04)",
+        evidence="POP-04",
+        kind="share",
+    )
+    arrivals_65_per_1000: float = param(
+        60.0,
+        unit="per 1,000 residents 65+ a year",
+        description="People turning 65 each year, per 1,000 residents 65+ at the start",
+        source="ONS mid-year estimates: about 620,000 aged 64 in England / 10.4m (POP-05)",
+        evidence="POP-05",
+        minimum=0,
+    )
+    growth_85plus: float = param(
+        0.0,
+        unit="share (total over the run)",
+        description="Growth of the 85+ population over the run: the 85+ count is kept at least "
+        "on a path rising to (1 + growth) times its start by the last day (0.9 = PAC's +90%)",
+        source="Lever; PAC projection of +90% (DEM-09) is the ageing experiment",
+        minimum=-0.5,
+        maximum=5.0,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class FrailtyConfig:
+    """Frailty by the electronic Frailty Index categories fit / mild / moderate / severe."""
+
+    initial_shares: tuple[float, ...] = param(
+        (0.563, 0.30, 0.105, 0.032),
+        unit="share of residents 65+",
+        description="Share fit, mild, moderate, severe at the start (43.7% any frailty)",
+        source="FRL-01 for the frail total; split across categories is an assumption",
+        kind="distribution",
+        length=4,
+    )
+    onset_per_1000py: tuple[float, ...] = param(
+        (130.0, 214.0, 380.0),
+        unit="per 1,000 person-years",
+        description="Transition fit to mild frailty, by age band 65-74, 75-84, 85+",
+        source="Walsh et al. 2023 (FRL-02, FRL-03, FRL-04)",
+        evidence="FRL-02, FRL-03, FRL-04",
+        minimum=0,
+        length=3,
+    )
+    progression_per_1000py: tuple[float, ...] = param(
+        (150.0, 170.0),
+        unit="per 1,000 person-years",
+        description="Transitions mild to moderate and moderate to severe",
+        source="assumption (same order as the onset rate at 75-84)",
+        minimum=0,
+        length=2,
+    )
+    recovery_per_1000py: tuple[float, ...] = param(
+        (220.0, 120.0, 60.0),
+        unit="per 1,000 person-years",
+        description="Transitions to a less frail category: mild to fit, moderate to mild, "
+        "severe to moderate",
+        source="assumption, set so that frailty prevalence stays near FRL-01 in the baseline "
+        "(eFI categories move both ways in primary-care records)",
+        minimum=0,
+        length=3,
+    )
+    deconditioning_per_delayed_day: float = param(
+        0.008,
+        unit="probability a delayed day",
+        description="Chance that one more day in hospital after being medically fit moves the "
+        "patient up one frailty category",
+        source="assumption (deconditioning literature gives no per-day figure)",
+        kind="share",
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class MortalityConfig:
+    """Death hazards outside hospital."""
+
+    fit_per_1000py: tuple[float, ...] = param(
+        (4.0, 12.0, 48.0),
+        unit="per 1,000 person-years",
+        description="Death rate of fit women by age band 65-74, 75-84, 85+",
+        source="assumption, set so that the population death rate matches ONS life tables "
+        "(about 40 per 1,000 aged 65+)",
+        minimum=0,
+        length=3,
+    )
+    frailty_hazard_ratio: tuple[float, ...] = param(
+        (1.92, 3.10, 4.52),
+        unit="ratio to fit",
+        description="Mortality hazard ratio for mild, moderate, severe frailty",
+        source="Clegg et al. 2016 eFI 1-year mortality (notes to FRL-05..07)",
+        minimum=0,
+        length=3,
+    )
+    male_hazard_ratio: float = param(
+        1.35,
+        unit="ratio to women",
+        description="Mortality hazard ratio for men",
+        source="assumption (ONS life tables give 1.3-1.5 at 65-85)",
+        minimum=0,
+    )
+    care_home_hazard_ratio: float = param(
+        0.9,
+        unit="ratio",
+        description="Extra mortality of care-home residents at equal frailty",
+        source="assumption",
+        minimum=0,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class AdmissionsConfig:
+    """Emergency admission hazards of residents."""
+
+    fit_per_1000py: tuple[float, ...] = param(
+        (95.0, 155.0, 230.0),
+        unit="per 1,000 person-years",
+        description="Emergency admission hazard of fit residents by age band 65-74, 75-84, 85+",
+        source="assumption, to be calibrated to ADM-01 (a validation target, not an input)",
+        minimum=0,
+        length=3,
+    )
+    frailty_hazard_ratio: tuple[float, ...] = param(
+        (1.93, 3.04, 4.73),
+        unit="ratio to fit",
+        description="Hospitalisation hazard ratio for mild, moderate, severe frailty",
+        source="Clegg et al. 2016 eFI (FRL-05, FRL-06, FRL-07)",
+        evidence="FRL-05, FRL-06, FRL-07",
+        minimum=0,
+        length=3,
+    )
+    care_home_hazard_ratio: float = param(
+        0.8,
+        unit="ratio",
+        description="Admission hazard of care-home residents vs at home",
+        source="assumption",
+        minimum=0,
+    )
+    waiting_for_care_hazard_ratio: float = param(
+        1.3,
+        unit="ratio",
+        description="Admission hazard while waiting in the community for care that was asked "
+        "for (need not yet met)",
+        source="assumption; the link through which prevention works",
+        minimum=0,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class HospitalConfig:
+    """The local acute hospital's general and acute beds and their non-resident load."""
+
+    beds: int = param(
+        680,
+        unit="beds",
+        description="General and acute overnight beds",
+        source="BED-01 England beds scaled to the area by its share of England's 65+ (x 68,000 "
+        "/ 10.4m), rounded",
+        evidence="BED-01",
+        scale=68_000 / 10_400_000,
+        minimum=0,
+        kind="count",
+        area=True,
+    )
+    background_emergencies_per_day: float = param(
+        38.0,
+        unit="admissions a day",
+        description="Emergency admissions of people under 65 (not modelled as residents)",
+        source="assumption: about 3.3m under-65 emergency admissions a year in England / 152 "
+        "areas (HES)",
+        minimum=0,
+        area=True,
+    )
+    background_mean_los_days: float = param(
+        3.2,
+        unit="days",
+        description="Mean length of stay of under-65 emergency admissions",
+        source="assumption (HES)",
+        minimum=0.1,
+    )
+    electives_per_weekday: float = param(
+        30.0,
+        unit="admissions a weekday",
+        description="Planned overnight admissions booked each weekday (cancelled if no bed)",
+        source="assumption (HES ordinary elective admissions scaled to the area)",
+        minimum=0,
+        area=True,
+    )
+    elective_mean_los_days: float = param(
+        3.0,
+        unit="days",
+        description="Mean length of stay of elective admissions",
+        source="assumption (HES)",
+        minimum=0.1,
+    )
+    corridor_limit_share: float = param(
+        0.05,
+        unit="share of beds",
+        description="Emergencies left waiting for a bed overnight (as a share of beds) above "
+        "which the next day's emergencies are treated in the emergency department and sent "
+        "home without admission",
+        source="assumption (admission thresholds rise when a hospital is full)",
+        minimum=0,
+        maximum=1,
+    )
+    clinical_los_days: tuple[float, ...] = param(
+        (4.5, 6.5, 9.0, 11.0),
+        unit="days",
+        description="Mean clinical length of stay of residents by frailty (admission to "
+        "medically fit)",
+        source="assumption; LOS-01 (4.9 days, all ages and admissions) is context",
+        minimum=0.1,
+        length=4,
+    )
+    los_shape: float = param(
+        1.5,
+        unit="gamma shape",
+        description="Shape of the gamma clinical length-of-stay "
+        "distribution (1 = exponential; larger = less spread)",
+        source="assumption",
+        minimum=0.1,
+    )
+    inpatient_death_probability: tuple[float, ...] = param(
+        (0.02, 0.04, 0.07, 0.11),
+        unit="probability a stay",
+        description="Chance a resident's stay ends in death, by frailty",
+        source="assumption",
+        kind="share",
+        length=4,
+    )
+    hospital_process_probability: float = param(
+        0.2,
+        unit="probability a discharge",
+        description="Chance a medically fit patient waits on the hospital's own processes "
+        "(medicines to take home, transport, paperwork)",
+        source="assumption",
+        kind="share",
+    )
+    hospital_process_mean_days: float = param(
+        1.5,
+        unit="days",
+        description="Mean wait for the hospital's own discharge processes",
+        source="assumption",
+        minimum=0,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class DischargeConfig:
+    """How the hospital chooses a discharge pathway from a patient's need."""
+
+    pathway_shares_fit: tuple[float, ...] = param(
+        (0.93, 0.06, 0.01, 0.0),
+        unit="share of discharges",
+        description="Pathways 0-3 for fit patients living at home",
+        source="assumption, in line with the PATH-01..04 planning shares",
+        kind="distribution",
+        length=4,
+    )
+    pathway_shares_mild: tuple[float, ...] = param(
+        (0.72, 0.24, 0.03, 0.01),
+        unit="share of discharges",
+        description="Pathways 0-3 for mildly frail patients living at home",
+        source="assumption",
+        kind="distribution",
+        length=4,
+    )
+    pathway_shares_moderate: tuple[float, ...] = param(
+        (0.45, 0.44, 0.07, 0.04),
+        unit="share of discharges",
+        description="Pathways 0-3 for moderately frail patients living at home",
+        source="assumption",
+        kind="distribution",
+        length=4,
+    )
+    pathway_shares_severe: tuple[float, ...] = param(
+        (0.28, 0.45, 0.12, 0.15),
+        unit="share of discharges",
+        description="Pathways 0-3 for severely frail patients living at home",
+        source="assumption",
+        kind="distribution",
+        length=4,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class CapacityConfig:
+    """Downstream services as plain capacities (councils, providers and staff replace them)."""
+
+    assessments_per_week: float = param(
+        140.0,
+        unit="assessments a week",
+        description="Needs assessments social workers can complete a week (hospital and community)",
+        source="assumption",
+        minimum=0,
+        area=True,
+    )
+    funding_decisions_per_week: float = param(
+        18.0,
+        unit="decisions a week",
+        description="Funding decisions (council panel or NHS continuing healthcare checklist) "
+        "for care-home placements a week",
+        source="assumption",
+        minimum=0,
+        area=True,
+    )
+    home_care_hours_per_week: float = param(
+        32000.0,
+        unit="hours a week",
+        description="Home-care hours that can be commissioned",
+        source="assumption",
+        minimum=0,
+        area=True,
+    )
+    package_hours_per_week: tuple[float, ...] = param(
+        (5.0, 8.0, 12.0, 17.0),
+        unit="hours a week",
+        description="Home-care package size by frailty (fit, mild, moderate, severe)",
+        source="assumption; HC-07 gives 12.4 hours a week on average",
+        minimum=0,
+        length=4,
+    )
+    reablement_weeks: float = param(
+        6.0,
+        unit="weeks",
+        description="Length of reablement: the package a hospital discharge with no previous "
+        "care starts with",
+        source="assumption (reablement is offered for up to six weeks, Care Act guidance)",
+        minimum=0,
+    )
+    reablement_continue_probability: float = param(
+        0.35,
+        unit="probability",
+        description="Chance that reablement turns into an ongoing home-care package",
+        source="assumption (ASC-06 context: most ST-Max episodes end with no or lower support)",
+        kind="share",
+    )
+    intermediate_care_beds: int = param(
+        42,
+        unit="beds",
+        description="Short-term bedded rehabilitation beds (pathway 2)",
+        source="assumption (about 21 per 100,000 population, NAIC)",
+        minimum=0,
+        kind="count",
+        area=True,
+    )
+    intermediate_care_mean_days: float = param(
+        24.0,
+        unit="days",
+        description="Mean stay in intermediate care",
+        source="assumption (NAIC)",
+        minimum=0.1,
+    )
+    care_home_beds: int = param(
+        2990,
+        unit="beds",
+        description="Residential and nursing care-home beds in the area",
+        source="CH-01 England places scaled by the area's share of England's 65+ (x 68,000 / "
+        "10.4m), rounded",
+        evidence="CH-01",
+        scale=68_000 / 10_400_000,
+        minimum=0,
+        kind="count",
+        area=True,
+    )
+    care_home_initial_fill: float = param(
+        0.88,
+        unit="share of beds",
+        description="Beds occupied on the first simulated day (an initial condition only; "
+        "occupancy after that emerges)",
+        source="assumption",
+        kind="share",
+    )
+    home_care_initial_fill: float = param(
+        0.9,
+        unit="share of hours",
+        description="Home-care hours in use on the first simulated day (initial condition only)",
+        source="assumption",
+        kind="share",
+    )
+    choice_probability: float = param(
+        0.12,
+        unit="probability a placement",
+        description="Chance a care-home placement waits on the patient's or family's choice "
+        "of home",
+        source="assumption",
+        kind="share",
+    )
+    choice_mean_days: float = param(
+        4.0,
+        unit="days",
+        description="Mean extra wait when the patient or family chooses",
+        source="assumption",
+        minimum=0,
+    )
+    hospital_priority: bool = param(
+        True,
+        unit="yes/no",
+        description="Hospital discharges are served before community requests in every queue",
+        source="assumption (discharge to assess guidance)",
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class CommunityConfig:
+    """Requests for care from residents living at home."""
+
+    request_per_1000py: tuple[float, ...] = param(
+        (0.0, 15.0, 90.0, 300.0),
+        unit="per 1,000 person-years",
+        description="Requests for home care from residents without care, by frailty",
+        source="assumption",
+        minimum=0,
+        length=4,
+    )
+    care_home_request_share: tuple[float, ...] = param(
+        (0.0, 0.02, 0.15, 0.6),
+        unit="share of requests",
+        description="Share of requests that are for a care-home place, by frailty",
+        source="assumption",
+        kind="share",
+        length=4,
+    )
+    package_end_per_1000py: tuple[float, ...] = param(
+        (1500.0, 500.0, 150.0, 80.0),
+        unit="per 1,000 package-years",
+        description="Packages ended at review because need has fallen, by the resident's "
+        "frailty now (fit, mild, moderate, severe)",
+        source="assumption",
+        minimum=0,
+        length=4,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class ScheduledChange:
+    """A lever change applied at the start of a calendar day."""
+
+    date: dt.date
+    changes: tuple[tuple[str, Any], ...]
+
+
+SECTIONS: dict[str, type] = {
+    "run": RunConfig,
+    "population": PopulationConfig,
+    "frailty": FrailtyConfig,
+    "mortality": MortalityConfig,
+    "admissions": AdmissionsConfig,
+    "hospital": HospitalConfig,
+    "discharge": DischargeConfig,
+    "capacity": CapacityConfig,
+    "community": CommunityConfig,
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Scenario:
+    """A whole experiment: one frozen section per part of the system, plus timed changes."""
+
+    name: str = "scenario"
+    description: str = ""
+    run: RunConfig = dataclasses.field(default_factory=RunConfig)
+    population: PopulationConfig = dataclasses.field(default_factory=PopulationConfig)
+    frailty: FrailtyConfig = dataclasses.field(default_factory=FrailtyConfig)
+    mortality: MortalityConfig = dataclasses.field(default_factory=MortalityConfig)
+    admissions: AdmissionsConfig = dataclasses.field(default_factory=AdmissionsConfig)
+    hospital: HospitalConfig = dataclasses.field(default_factory=HospitalConfig)
+    discharge: DischargeConfig = dataclasses.field(default_factory=DischargeConfig)
+    capacity: CapacityConfig = dataclasses.field(default_factory=CapacityConfig)
+    community: CommunityConfig = dataclasses.field(default_factory=CommunityConfig)
+    schedule: tuple[ScheduledChange, ...] = ()
+
+    def get(self, key: str) -> Any:
+        """The value at a dotted key such as ``hospital.beds``."""
+        section, name = _split_key(key, "")
+        return getattr(getattr(self, section), name)
+
+    def with_changes(self, changes: Iterable[tuple[str, Any]]) -> Scenario:
+        """A new scenario with already-validated values replaced at dotted keys."""
+        by_section: dict[str, dict[str, Any]] = {}
+        for key, value in changes:
+            section, name = _split_key(key, "")
+            by_section.setdefault(section, {})[name] = value
+        replaced = {
+            section: dataclasses.replace(getattr(self, section), **values)
+            for section, values in by_section.items()
+        }
+        return dataclasses.replace(self, **replaced)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fully resolved scenario as TOML-ready data (no ``extends``)."""
+        data: dict[str, Any] = {"name": self.name, "description": self.description}
+        for section in SECTIONS:
+            values = dataclasses.asdict(getattr(self, section))
+            data[section] = {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
+        if self.schedule:
+            data["schedule"] = [
+                {"date": change.date, "set": dict(change.changes)} for change in self.schedule
+            ]
+        return data
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def all_keys() -> list[str]:
+    """Every dotted key a scenario accepts."""
+    return [
+        f"{section}.{f.name}" for section, cls in SECTIONS.items() for f in dataclasses.fields(cls)
+    ]
+
+
+def field_of(key: str) -> dataclasses.Field:
+    """The declared field behind a dotted key (raises KeyError when there is none)."""
+    section, name = key.split(".", 1)
+    for f in dataclasses.fields(SECTIONS[section]):
+        if f.name == name:
+            return f
+    raise KeyError(key)
+
+
+def _split_key(key: str, source: str) -> tuple[str, str]:
+    parts = key.split(".")
+    if len(parts) != 2 or parts[0] not in SECTIONS:
+        raise ConfigError(source, key, f"unknown key{_suggest(key, all_keys())}")
+    return parts[0], parts[1]
+
+
+def _suggest(word: str, candidates: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.5)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _read_toml(path: Path, source: str) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(
+            source, "extends" if source != str(path) else "", (f"file not found: {path}")
+        ) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), "", f"not valid TOML: {exc}") from None
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, dotted + "."))
+        else:
+            flat[dotted] = value
+    return flat
+
+
+@dataclasses.dataclass
+class _Layer:
+    """Raw values from one file, with the file each came from."""
+
+    values: dict[str, tuple[Any, str]] = dataclasses.field(default_factory=dict)
+    schedule: list[tuple[dict[str, Any], str]] = dataclasses.field(default_factory=list)
+    meta: dict[str, tuple[Any, str]] = dataclasses.field(default_factory=dict)
+
+
+def _load_layers(path: Path, chain: tuple[Path, ...] = ()) -> _Layer:
+    path = path.resolve()
+    source = str(path)
+    if path in chain:
+        cycle = " -> ".join(str(p) for p in (*chain, path))
+        raise ConfigError(str(chain[-1]), "extends", f"extends cycle: {cycle}")
+    data = _read_toml(path, str(chain[-1]) if chain else source)
+    layer = _Layer()
+    if "extends" in data:
+        parent = data.pop("extends")
+        if not isinstance(parent, str):
+            raise ConfigError(source, "extends", "must be a file path in quotes")
+        parent_path = (path.parent / parent).resolve()
+        if not parent_path.is_file():
+            raise ConfigError(source, "extends", f"file not found: {parent_path}")
+        layer = _load_layers(parent_path, (*chain, path))
+    for key in ("name", "description"):
+        if key in data:
+            value = data.pop(key)
+            if not isinstance(value, str):
+                raise ConfigError(source, key, f"must be text, got {value!r}")
+            layer.meta[key] = (value, source)
+    if "schedule" in data:
+        entries = data.pop("schedule")
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise ConfigError(source, "schedule", "must be a list of [[schedule]] tables")
+        layer.schedule = layer.schedule + [(entry, source) for entry in entries]
+    for section, table in data.items():
+        if section not in SECTIONS:
+            allowed = [*SECTIONS, "extends", "name", "description", "schedule"]
+            raise ConfigError(source, section, f"unknown section{_suggest(section, allowed)}")
+        if not isinstance(table, dict):
+            raise ConfigError(source, section, "must be a table ([section])")
+        for key, value in _flatten(table).items():
+            layer.values[f"{section}.{key}"] = (value, source)
+    return layer
+
+
+def coerce_value(key: str, value: Any, source: str) -> Any:
+    """Check one value against its declared field and return it in the field's type."""
+    try:
+        f = field_of(key)
+    except (KeyError, ValueError):
+        raise ConfigError(source, key, f"unknown key{_suggest(key, all_keys())}") from None
+    meta = f.metadata
+    hint = _field_types(f)
+    value = _coerce_type(key, value, hint, source)
+    _check_range(key, value, meta, source)
+    return value
+
+
+def _field_types(f: dataclasses.Field) -> Any:
+    owner = next(cls for cls in SECTIONS.values() if f in dataclasses.fields(cls))
+    return typing.get_type_hints(owner)[f.name]
+
+
+def _type_name(hint: Any) -> str:
+    if typing.get_origin(hint) is tuple:
+        return "a list of numbers"
+    return {
+        int: "a whole number",
+        float: "a number",
+        bool: "true or false",
+        str: "text",
+        dt.date: "a date (YYYY-MM-DD)",
+    }.get(hint, str(hint))
+
+
+def _coerce_type(key: str, value: Any, hint: Any, source: str) -> Any:
+    wrong = ConfigError(source, key, f"must be {_type_name(hint)}, got {value!r}")
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise wrong
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, float) and value.is_integer():
+                return int(value)
+            raise wrong
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise wrong
+        return float(value)
+    if hint is str:
+        if not isinstance(value, str):
+            raise wrong
+        return value
+    if hint is dt.date:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                raise ConfigError(
+                    source, key, f"not a valid date (YYYY-MM-DD): {value!r}"
+                ) from None
+        raise wrong
+    if typing.get_origin(hint) is tuple:
+        if not isinstance(value, list | tuple):
+            raise wrong
+        items = []
+        for item in value:
+            if isinstance(item, bool) or not isinstance(item, int | float):
+                raise wrong
+            items.append(float(item))
+        return tuple(items)
+    if isinstance(hint, types.UnionType):  # pragma: no cover - no optional fields yet
+        return value
+    raise wrong  # pragma: no cover
+
+
+def _check_range(key: str, value: Any, meta: Mapping[str, Any], source: str) -> None:
+    numbers = value if isinstance(value, tuple) else (value,)
+    length = meta.get("length")
+    if length is not None and len(numbers) != length:
+        raise ConfigError(source, key, f"must have {length} values, got {len(numbers)}")
+    choices = meta.get("choices")
+    if choices and value not in choices:
+        raise ConfigError(
+            source,
+            key,
+            f"must be one of {', '.join(choices)}; got {value!r}{_suggest(str(value), choices)}",
+        )
+    if not all(isinstance(n, int | float) and not isinstance(n, bool) for n in numbers):
+        return
+    if any(not math.isfinite(n) for n in numbers):
+        raise ConfigError(source, key, f"must be a finite number, got {value!r}")
+    kind = meta.get("kind")
+    if kind in ("share", "distribution") and any(not 0.0 <= n <= 1.0 for n in numbers):
+        raise ConfigError(source, key, f"is a share and must lie in [0, 1], got {value!r}")
+    if kind == "distribution" and abs(sum(numbers) - 1.0) > 1e-6:
+        raise ConfigError(source, key, f"shares must add up to 1, they add up to {sum(numbers):g}")
+    if kind in ("count", "money") and any(n < 0 for n in numbers):
+        raise ConfigError(source, key, f"cannot be negative, got {value!r}")
+    low, high = meta.get("minimum"), meta.get("maximum")
+    if low is not None and any(n < low for n in numbers):
+        raise ConfigError(source, key, f"must be at least {low:g}, got {value!r}")
+    if high is not None and any(n > high for n in numbers):
+        raise ConfigError(source, key, f"must be at most {high:g}, got {value!r}")
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Split ``key=value`` from the command line and read the value as TOML data.
+
+    ``850`` is a number, ``true`` a boolean, ``2027-04-01`` a date, ``[0.5, 0.5]`` a list and
+    anything that is not valid TOML is taken as text. Nothing is evaluated.
+    """
+    if "=" not in text:
+        raise ConfigError("--set", text, "must look like key=value (e.g. hospital.beds=850)")
+    key, raw = (part.strip() for part in text.split("=", 1))
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    return key, value
+
+
+def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
+    """Read, merge and validate a scenario file and command-line overrides.
+
+    Raises:
+        ConfigError: at the first problem, naming the file (or ``--set``) and the key.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(str(path), "", "file not found")
+    layer = _load_layers(path)
+    values = dict(layer.values)
+    for text in overrides:
+        key, value = parse_override(text)
+        values[key] = (value, "--set")
+    return build_scenario(
+        values,
+        layer.schedule,
+        name=layer.meta.get("name", (path.stem, ""))[0],
+        description=layer.meta.get("description", ("", ""))[0],
+    )
+
+
+def build_scenario(
+    values: Mapping[str, tuple[Any, str]],
+    schedule: Iterable[tuple[Mapping[str, Any], str]] = (),
+    *,
+    name: str = "scenario",
+    description: str = "",
+) -> Scenario:
+    """Validate raw values (each with the file it came from) into a frozen scenario."""
+    sections: dict[str, dict[str, Any]] = {section: {} for section in SECTIONS}
+    for key, (value, source) in values.items():
+        section, field_name = _split_key(key, source)
+        sections[section][field_name] = coerce_value(key, value, source)
+    built = {section: SECTIONS[section](**fields) for section, fields in sections.items()}
+    scenario = Scenario(name=name, description=description, **built)
+    changes = tuple(_build_change(entry, source, scenario) for entry, source in schedule)
+    return dataclasses.replace(scenario, schedule=tuple(sorted(changes, key=lambda c: c.date)))
+
+
+def _build_change(entry: Mapping[str, Any], source: str, scenario: Scenario) -> ScheduledChange:
+    unknown = set(entry) - {"date", "set"}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise ConfigError(
+            source, f"schedule.{key}", "unknown key (a [[schedule]] entry has 'date' and 'set')"
+        )
+    if "date" not in entry:
+        raise ConfigError(source, "schedule.date", "missing: every [[schedule]] entry needs a date")
+    when = _coerce_type("schedule.date", entry["date"], dt.date, source)
+    sets = entry.get("set")
+    if not isinstance(sets, Mapping) or not sets:
+        raise ConfigError(
+            source,
+            "schedule.set",
+            'must be a table of lever changes, e.g. set = { "hospital.beds" = 700 }',
+        )
+    changes = []
+    for key, value in _flatten(sets).items():
+        if key.startswith("run."):
+            raise ConfigError(source, f"schedule.set.{key}", "run settings cannot change mid-run")
+        _split_key(key, source)
+        changes.append((key, coerce_value(key, value, source)))
+    first = scenario.run.start_date - dt.timedelta(days=scenario.run.warmup_days)
+    last = _add_years(scenario.run.start_date, scenario.run.years)
+    if not first <= when < last:
+        raise ConfigError(
+            source, "schedule.date", f"{when} is outside the simulated period {first} to {last}"
+        )
+    return ScheduledChange(date=when, changes=tuple(changes))
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def end_date(run: RunConfig) -> dt.date:
+    """The first day after the reported period."""
+    return _add_years(run.start_date, run.years)
+
+
+def scale_area(scenario: Scenario, residents_65plus: int) -> Scenario:
+    """The same system for an area of ``residents_65plus`` residents.
+
+    Every field declared ``area=True`` (beds, capacities, background hospital load) is scaled
+    in proportion, so a small area is the default area in miniature: handy for quick runs,
+    tests and the visual server.
+    """
+    factor = residents_65plus / scenario.population.residents_65plus
+    changes: list[tuple[str, Any]] = [("population.residents_65plus", residents_65plus)]
+    for key in all_keys():
+        f = field_of(key)
+        if f.metadata.get("area"):
+            value = scenario.get(key) * factor
+            changes.append((key, round(value) if isinstance(f.default, int) else value))
+    return scenario.with_changes(changes)

@@ -1,0 +1,116 @@
+"""A day calendar for resident events.
+
+Residents' next events are drawn in continuous time from their hazards; the calendar only
+keeps, for each future day, the residents whose next event falls on it. Entries are never
+removed: when a resident's events are re-drawn a new entry is added, and the stale one is
+recognised on its day because the resident's current next-event time no longer falls there.
+Only residents with an event today do any work.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from abm.agents.patient import EVENT_STREAMS, LIVING_OUTSIDE_HOSPITAL, Patient
+
+if TYPE_CHECKING:
+    from abm.model import CareSystemModel
+
+
+class DayCalendar:
+    """Residents' ids bucketed by the day of their next event."""
+
+    def __init__(self) -> None:
+        self._buckets: defaultdict[int, list[np.ndarray]] = defaultdict(list)
+
+    def add(self, ids: np.ndarray, times: np.ndarray, horizon: int) -> None:
+        """File residents ``ids`` under the days of ``times`` (those before ``horizon`` only)."""
+        days = np.floor(times)
+        keep = days < horizon
+        if not keep.any():
+            return
+        ids, days = ids[keep], days[keep].astype(np.int64)
+        order = np.argsort(days, kind="stable")
+        ids, days = ids[order], days[order]
+        starts = np.flatnonzero(np.r_[True, days[1:] != days[:-1]])
+        ends = np.r_[starts[1:], len(days)]
+        for start, end in zip(starts, ends, strict=True):
+            self._buckets[int(days[start])].append(ids[start:end])
+
+    def pop(self, day: int) -> np.ndarray:
+        """The ids filed under ``day`` (possibly stale or repeated), removed from the calendar."""
+        chunks = self._buckets.pop(day, None)
+        if not chunks:
+            return np.empty(0, dtype=np.int64)
+        return np.unique(np.concatenate(chunks))
+
+    def __len__(self) -> int:
+        return sum(len(chunk) for chunks in self._buckets.values() for chunk in chunks)
+
+
+class CalendarEvents:
+    """Resident events the model's way: next events drawn from hazards, filed by day.
+
+    Each event kind has its own random stream, and every redraw takes one exponential draw per
+    kind per resident, so a policy that changes one hazard does not shift any other draws.
+    """
+
+    def __init__(self, model: CareSystemModel) -> None:
+        self.model = model
+        self.calendar = DayCalendar()
+        self._streams = [model.streams[name] for name in EVENT_STREAMS.values()]
+
+    def redraw(self, ids: np.ndarray, now: float) -> None:
+        """Draw new next-event times for residents ``ids`` from time ``now`` (in days)."""
+        if len(ids) == 0:
+            return
+        residents = self.model.residents
+        rates = self.model.hazards.rates(
+            residents.settings(ids),
+            residents.band[ids],
+            residents.frailty[ids],
+            residents.sex[ids],
+        )
+        waits = np.stack([stream.standard_exponential(len(ids)) for stream in self._streams])
+        with np.errstate(divide="ignore"):
+            times = now + waits / rates
+        kinds = np.argmin(times, axis=0)
+        first = times[kinds, np.arange(len(ids))]
+        residents.next_time[ids] = first
+        residents.next_kind[ids] = kinds
+        self.calendar.add(ids, first, self.model.total_days)
+
+    def process(self, day: int) -> None:
+        """Carry out every event due today, in time order."""
+        residents = self.model.residents
+        ids = self.calendar.pop(day)
+        if len(ids) == 0:
+            return
+        times = residents.next_time[ids]
+        due = (np.floor(times) == day) & np.isin(residents.location[ids], LIVING_OUTSIDE_HOSPITAL)
+        ids = ids[due]
+        ids = ids[np.argsort(times[due], kind="stable")]
+        patients = self.model.patients
+        for pid, kind in zip(ids.tolist(), residents.next_kind[ids].tolist(), strict=True):
+            residents.mark_changed(pid)
+            patients[pid].handle(kind, day)
+
+
+class DailyStepping:
+    """Resident events the textbook way: every patient draws every event every day.
+
+    Used by the benchmark as the reference the calendar is measured against.
+    """
+
+    def __init__(self, model: CareSystemModel) -> None:
+        self.model = model
+
+    def redraw(self, ids: np.ndarray, now: float) -> None:
+        """Nothing to draw ahead: hazards are read afresh every day."""
+
+    def process(self, day: int) -> None:
+        """Every living patient takes one daily step."""
+        self.model.agents_by_type[Patient].shuffle_do("step")

@@ -1,0 +1,321 @@
+"""What the model reports: the daily table and the summary KPIs, declared up front.
+
+Every day the model adds one row of :data:`DAILY_COLUMNS` to its ``daily`` table (stocks at
+the end of the day and flows during it). The KPIs of the contract are computed from the
+reported days (after the warm-up) of that table and from the typed delay rows; each is
+declared as a :class:`Kpi` with its label, unit and how it is aggregated, so outputs, docs and
+figures all read from one list.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from abm.domain import Body, Care, DelayReason, Location
+from abm.params import DAYS_PER_YEAR
+
+if TYPE_CHECKING:
+    from abm.model import CareSystemModel
+
+REASONS = [reason.label for reason in DelayReason]
+BODIES = [body.label for body in Body]
+
+DAILY_COLUMNS: tuple[str, ...] = (
+    "day",
+    "date",
+    "reported",
+    "residents",
+    "residents_85plus",
+    "in_community",
+    "in_corridor",
+    "in_hospital",
+    "in_intermediate_care",
+    "in_care_home",
+    "waiting_for_care_at_home",
+    "beds_open",
+    "beds_occupied",
+    "beds_occupied_by_residents",
+    "delayed",
+    *(f"delayed.{reason}" for reason in REASONS),
+    *(f"delayed_by.{body}" for body in BODIES),
+    "corridor",
+    "resident_emergencies",
+    "resident_emergencies_not_admitted",
+    "background_emergencies",
+    "background_emergencies_not_admitted",
+    "readmissions_30d",
+    "electives_booked",
+    "electives_cancelled",
+    "discharges",
+    "deaths",
+    "inpatient_deaths",
+    "arrivals_65",
+    "arrivals_85plus",
+    "care_requests",
+    "care_home_beds",
+    "care_home_residents",
+    "home_care_hours_capacity",
+    "home_care_hours_used",
+    "home_care_packages",
+    "intermediate_care_beds",
+    "intermediate_care_occupied",
+    "assessment_queue",
+    "home_care_queue",
+    "care_home_queue",
+)
+
+
+def daily_row(model: CareSystemModel) -> dict[str, object]:
+    """Today's row of the daily table."""
+    residents, hospital, today = model.residents, model.hospital, model.hospital.today
+    where = residents.counts_by_location()
+    alive = residents.location[: residents.n] != Location.DEAD
+    row: dict[str, object] = {
+        "day": model.day,
+        "date": model.date,
+        "reported": model.reporting,
+        "residents": int(alive.sum()),
+        "residents_85plus": int(np.count_nonzero(residents.band[: residents.n][alive] == 2)),
+        "in_community": int(where[Location.COMMUNITY]),
+        "in_corridor": int(where[Location.CORRIDOR]),
+        "in_hospital": int(where[Location.HOSPITAL]),
+        "in_intermediate_care": int(where[Location.INTERMEDIATE_CARE]),
+        "in_care_home": int(where[Location.CARE_HOME]),
+        "waiting_for_care_at_home": int(
+            np.count_nonzero(residents.care[: residents.n] == Care.WAITING)
+        ),
+        "beds_open": hospital.open_beds,
+        "beds_occupied": hospital.occupied,
+        "beds_occupied_by_residents": len(hospital.stays),
+        "delayed": hospital.delayed,
+        "corridor": len(hospital.corridor),
+        "resident_emergencies": today.resident_emergencies,
+        "resident_emergencies_not_admitted": today.resident_emergencies_not_admitted,
+        "background_emergencies": today.background_emergencies,
+        "background_emergencies_not_admitted": today.background_emergencies_not_admitted,
+        "readmissions_30d": today.readmissions_30d,
+        "electives_booked": today.electives_booked,
+        "electives_cancelled": today.electives_cancelled,
+        "discharges": today.discharges,
+        "deaths": model.tally.deaths,
+        "inpatient_deaths": today.inpatient_deaths,
+        "arrivals_65": model.tally.arrivals_65,
+        "arrivals_85plus": model.tally.arrivals_85plus,
+        "care_requests": model.community.requests_today,
+        "care_home_beds": model.care_homes.beds,
+        "care_home_residents": len(model.care_homes.residents_placed),
+        "home_care_hours_capacity": model.home_care.capacity_hours,
+        "home_care_hours_used": model.home_care.hours_used,
+        "home_care_packages": len(model.home_care.packages),
+        "intermediate_care_beds": model.intermediate_care.beds,
+        "intermediate_care_occupied": len(model.intermediate_care.stays),
+        "assessment_queue": len(model.assessment.waiting),
+        "home_care_queue": len(model.home_care.waiting),
+        "care_home_queue": len(model.care_homes.waiting),
+    }
+    for reason, count in zip(REASONS, today.delayed_by_reason.tolist(), strict=True):
+        row[f"delayed.{reason}"] = count
+    for body, count in zip(BODIES, today.delayed_by_body.tolist(), strict=True):
+        row[f"delayed_by.{body}"] = count
+    return row
+
+
+@dataclasses.dataclass(frozen=True)
+class RunRecord:
+    """Everything one replication reports, as tables."""
+
+    daily: pd.DataFrame
+    delays: pd.DataFrame
+    fit_to_discharge: np.ndarray
+
+
+def run_record(model: CareSystemModel) -> RunRecord:
+    """Collect a finished (or part-run) model's tables."""
+    daily = model.datacollector.get_table_dataframe("daily")
+    daily["date"] = pd.to_datetime(daily["date"])
+    segments = model.hospital.delay_segments
+    delays = pd.DataFrame(
+        {
+            "patient": [s.patient for s in segments],
+            "pathway": [s.pathway for s in segments],
+            "start_date": pd.to_datetime([model.first_date for _ in segments])
+            + pd.to_timedelta([s.start_day for s in segments], unit="D"),
+            "days": [s.end_day - s.start_day for s in segments],
+            "reason": [REASONS[s.reason] for s in segments],
+            "responsible": [BODIES[s.responsible] for s in segments],
+        }
+    )
+    delays["reported"] = [s.start_day >= model.warmup_days for s in segments]
+    pairs = np.asarray(model.hospital.fit_to_discharge, dtype=np.int64).reshape(-1, 2)
+    fit = pairs[pairs[:, 0] >= model.warmup_days]
+    return RunRecord(daily=daily, delays=delays, fit_to_discharge=fit[:, 1] - fit[:, 0])
+
+
+@dataclasses.dataclass(frozen=True)
+class Kpi:
+    """A summary figure of one replication."""
+
+    name: str
+    label: str
+    unit: str
+    compute: Callable[[RunRecord], float]
+
+
+def _reported(record: RunRecord) -> pd.DataFrame:
+    return record.daily[record.daily["reported"]]
+
+
+def _per_year(record: RunRecord, column: str) -> float:
+    days = _reported(record)
+    return float(days[column].sum()) * DAYS_PER_YEAR / max(len(days), 1)
+
+
+def _per_1000_residents_year(record: RunRecord, column: str) -> float:
+    days = _reported(record)
+    return _per_year(record, column) / float(days["residents"].mean()) * 1000.0
+
+
+def _mean(column: str) -> Callable[[RunRecord], float]:
+    return lambda record: float(_reported(record)[column].mean())
+
+
+def _ratio_of_sums(numerator: str, denominator: str) -> Callable[[RunRecord], float]:
+    def compute(record: RunRecord) -> float:
+        days = _reported(record)
+        total = float(days[denominator].sum())
+        return float(days[numerator].sum()) / total if total > 0 else float("nan")
+
+    return compute
+
+
+def _share_of_delayed(column: str) -> Callable[[RunRecord], float]:
+    return _ratio_of_sums(column, "delayed")
+
+
+def _mean_delay(record: RunRecord) -> float:
+    delays = record.fit_to_discharge
+    return float(delays.mean()) if len(delays) else float("nan")
+
+
+KPIS: tuple[Kpi, ...] = (
+    Kpi(
+        "emergency_admissions_per_1000",
+        "Emergency admissions of residents 65+",
+        "per 1,000 residents 65+ a year",
+        lambda r: _per_1000_residents_year(r, "resident_emergencies"),
+    ),
+    Kpi(
+        "bed_occupancy",
+        "General and acute bed occupancy",
+        "share of open beds",
+        _ratio_of_sums("beds_occupied", "beds_open"),
+    ),
+    Kpi(
+        "delayed_patients",
+        "Patients delayed in hospital",
+        "patients a day (mean)",
+        _mean("delayed"),
+    ),
+    Kpi(
+        "delayed_bed_days", "Delayed bed days", "bed days a year", lambda r: _per_year(r, "delayed")
+    ),
+    Kpi(
+        "delayed_share_of_occupied_beds",
+        "Delayed patients as a share of occupied beds",
+        "share",
+        _ratio_of_sums("delayed", "beds_occupied"),
+    ),
+    Kpi(
+        "mean_delay_days",
+        "Days from medically fit to discharge",
+        "days (mean over patients becoming fit)",
+        _mean_delay,
+    ),
+    *(
+        Kpi(
+            f"delay_reason_share.{reason}",
+            f"Delayed bed days: {reason.replace('_', ' ')}",
+            "share of delayed bed days",
+            _share_of_delayed(f"delayed.{reason}"),
+        )
+        for reason in REASONS
+    ),
+    *(
+        Kpi(
+            f"delay_attribution_share.{body}",
+            f"Delayed bed days attributed to {body}",
+            "share of delayed bed days",
+            _share_of_delayed(f"delayed_by.{body}"),
+        )
+        for body in BODIES
+    ),
+    Kpi(
+        "corridor_waits_per_day",
+        "Emergency patients waiting for a bed (corridor care)",
+        "patients a day (mean)",
+        _mean("corridor"),
+    ),
+    Kpi(
+        "emergencies_not_admitted_per_year",
+        "Emergencies sent home from the emergency department because the hospital was full",
+        "patients a year (residents and under-65s)",
+        lambda r: (
+            _per_year(r, "resident_emergencies_not_admitted")
+            + _per_year(r, "background_emergencies_not_admitted")
+        ),
+    ),
+    Kpi(
+        "care_home_occupancy",
+        "Care-home occupancy",
+        "share of beds",
+        _ratio_of_sums("care_home_residents", "care_home_beds"),
+    ),
+    Kpi(
+        "deaths_per_1000",
+        "Deaths of residents 65+",
+        "per 1,000 residents 65+ a year",
+        lambda r: _per_1000_residents_year(r, "deaths"),
+    ),
+    Kpi(
+        "elective_cancellations_per_year",
+        "Elective admissions cancelled for lack of a bed",
+        "admissions a year",
+        lambda r: _per_year(r, "electives_cancelled"),
+    ),
+    Kpi(
+        "readmission_30d_rate",
+        "Emergency admissions within 30 days of a discharge",
+        "share of resident emergency admissions",
+        _ratio_of_sums("readmissions_30d", "resident_emergencies"),
+    ),
+    Kpi(
+        "home_care_utilisation",
+        "Home-care hours in use",
+        "share of hours",
+        _ratio_of_sums("home_care_hours_used", "home_care_hours_capacity"),
+    ),
+    Kpi(
+        "waiting_for_care_at_home",
+        "Residents waiting at home for care they asked for",
+        "people a day (mean)",
+        _mean("waiting_for_care_at_home"),
+    ),
+    Kpi(
+        "care_requests_per_1000",
+        "Requests for care from residents at home",
+        "per 1,000 residents 65+ a year",
+        lambda r: _per_1000_residents_year(r, "care_requests"),
+    ),
+)
+
+KPI_BY_NAME = {kpi.name: kpi for kpi in KPIS}
+
+
+def compute_kpis(record: RunRecord) -> dict[str, float]:
+    """Every KPI for one replication."""
+    return {kpi.name: kpi.compute(record) for kpi in KPIS}

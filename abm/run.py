@@ -1,0 +1,272 @@
+"""One experiment: replications of a scenario, in parallel, written to a results folder.
+
+The folder is built under a temporary name and renamed only when everything is written, so
+a folder with the final name is always complete. Replication k uses the seed
+``replication_seed(seed, k)`` whatever the number of worker processes, so ``--jobs 1`` and
+``--jobs 4`` give identical results.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import multiprocessing
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import tomli_w
+from scipy import stats
+from tqdm import tqdm
+
+import abm
+from abm.config import Scenario
+from abm.metrics import KPI_BY_NAME, KPIS, compute_kpis, run_record
+from abm.model import CareSystemModel
+from abm.rng import replication_seed
+
+
+class RunError(RuntimeError):
+    """A problem with how a run was asked for (not with the model)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ReplicationResult:
+    """What one replication returns to the experiment."""
+
+    replication: int
+    kpis: dict[str, float]
+    daily: pd.DataFrame
+    delays: pd.DataFrame
+    seconds: float
+
+
+def run_replication(scenario: Scenario, replication: int) -> ReplicationResult:
+    """Run replication ``replication`` of ``scenario`` to its end."""
+    start = time.perf_counter()
+    model = CareSystemModel(scenario, replication_seed(scenario.run.seed, replication))
+    while not model.finished:
+        model.step()
+    record = run_record(model)
+    daily = record.daily[record.daily["reported"]].drop(columns=["reported", "day"])
+    delays = record.delays[record.delays["reported"]].drop(columns=["reported"])
+    return ReplicationResult(
+        replication=replication,
+        kpis=compute_kpis(record),
+        daily=daily.reset_index(drop=True),
+        delays=delays.reset_index(drop=True),
+        seconds=time.perf_counter() - start,
+    )
+
+
+def run_replications(
+    scenario: Scenario,
+    replications: int,
+    jobs: int = 1,
+    on_done: Callable[[ReplicationResult], None] | None = None,
+) -> list[ReplicationResult]:
+    """Run replications 0..n-1, in ``jobs`` worker processes; results in replication order."""
+    results: list[ReplicationResult] = []
+    if jobs <= 1 or replications == 1:
+        for k in range(replications):
+            results.append(run_replication(scenario, k))
+            if on_done:
+                on_done(results[-1])
+    else:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(jobs, replications), mp_context=context) as pool:
+            futures = [pool.submit(run_replication, scenario, k) for k in range(replications)]
+            for future in as_completed(futures):
+                results.append(future.result())
+                if on_done:
+                    on_done(results[-1])
+    return sorted(results, key=lambda r: r.replication)
+
+
+def summarise(results: list[ReplicationResult]) -> pd.DataFrame:
+    """Mean and 95% t-interval over replications for every KPI (columns of the contract)."""
+    rows = []
+    for kpi in KPIS:
+        values = np.array([r.kpis[kpi.name] for r in results], dtype=float)
+        values = values[~np.isnan(values)]
+        n = len(values)
+        mean = float(values.mean()) if n else float("nan")
+        if n > 1:
+            half = float(stats.t.ppf(0.975, n - 1) * values.std(ddof=1) / np.sqrt(n))
+            low, high = mean - half, mean + half
+        else:
+            low = high = float("nan")
+        rows.append(
+            {
+                "metric": kpi.name,
+                "mean": mean,
+                "ci_low": low,
+                "ci_high": high,
+                "n": n,
+                "label": kpi.label,
+                "unit": kpi.unit,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def tidy_timeseries(results: list[ReplicationResult]) -> pd.DataFrame:
+    """Daily outputs as ``date, replication, metric, value`` rows."""
+    frames = []
+    for result in results:
+        long = result.daily.melt(id_vars=["date"], var_name="metric", value_name="value")
+        long.insert(1, "replication", result.replication)
+        frames.append(long)
+    tidy = pd.concat(frames, ignore_index=True)
+    tidy["value"] = tidy["value"].astype(float)
+    return tidy
+
+
+def default_results_dir(scenario: Scenario, root: Path = Path("results")) -> Path:
+    """``results/<scenario name>-<timestamp>``."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return root / f"{scenario.name}-{stamp}"
+
+
+def _git_commit() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=5,
+            cwd=Path(__file__).resolve().parent,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+@dataclasses.dataclass
+class Experiment:
+    """An experiment to run: a scenario and how many replications, seeds and workers."""
+
+    scenario: Scenario
+    out: Path
+    jobs: int = 1
+    progress: bool = True
+
+    @property
+    def replications(self) -> int:
+        """Replications to run (``run.replications``)."""
+        return self.scenario.run.replications
+
+    def run(self) -> Path:
+        """Run every replication and write the results folder; returns its path."""
+        if self.out.exists() and any(self.out.iterdir()):
+            raise RunError(
+                f"results folder {self.out} already exists and is not empty; choose another --out"
+            )
+        partial = self.out.with_name(self.out.name + ".partial")
+        if partial.exists():
+            shutil.rmtree(partial)
+        started = time.perf_counter()
+        bar = tqdm(
+            total=self.replications,
+            desc="replications",
+            unit="run",
+            file=sys.stderr,
+            disable=not self.progress,
+        )
+        with bar:
+            results = run_replications(
+                self.scenario, self.replications, self.jobs, lambda _: bar.update(1)
+            )
+        partial.mkdir(parents=True)
+        try:
+            write_results(
+                partial,
+                self.scenario,
+                results,
+                {
+                    "jobs": self.jobs,
+                    "wall_seconds": round(time.perf_counter() - started, 3),
+                    "replication_seconds": [round(r.seconds, 3) for r in results],
+                },
+            )
+        except BaseException:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
+        if self.out.exists():
+            self.out.rmdir()
+        partial.rename(self.out)
+        return self.out
+
+
+def write_results(
+    folder: Path, scenario: Scenario, results: list[ReplicationResult], extra: dict
+) -> None:
+    """Write the contract's results folder into ``folder``."""
+    from abm.figures import write_figures  # noqa: PLC0415 - matplotlib only when writing
+
+    with (folder / "config.toml").open("wb") as handle:
+        tomli_w.dump(scenario.to_dict(), handle)
+    summary = summarise(results)
+    summary.to_csv(folder / "summary.csv", index=False)
+    pd.DataFrame(
+        [
+            {"replication": r.replication, "metric": name, "value": value}
+            for r in results
+            for name, value in r.kpis.items()
+        ]
+    ).to_csv(folder / "replications.csv", index=False)
+    tidy = tidy_timeseries(results)
+    tidy.to_parquet(folder / "timeseries.parquet", index=False)
+    monthly = (
+        tidy.assign(month=tidy["date"].dt.to_period("M").dt.to_timestamp())
+        .groupby(["month", "replication", "metric"], as_index=False)["value"]
+        .mean()
+        .rename(columns={"month": "date"})
+    )
+    monthly.to_csv(folder / "timeseries_monthly.csv", index=False)
+    delays = pd.concat(
+        [r.delays.assign(replication=r.replication) for r in results], ignore_index=True
+    )
+    delays.to_parquet(folder / "delays.parquet", index=False)
+    figures = folder / "figures"
+    figures.mkdir()
+    write_figures(figures, results, scenario)
+    metadata = {
+        "care_abm_version": abm.__version__,
+        "git_commit": _git_commit(),
+        "scenario": scenario.name,
+        "seed": scenario.run.seed,
+        "replications": len(results),
+        "start_date": scenario.run.start_date.isoformat(),
+        "years": scenario.run.years,
+        "warmup_days": scenario.run.warmup_days,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "kpis": {kpi.name: {"label": kpi.label, "unit": kpi.unit} for kpi in KPIS},
+        **extra,
+    }
+    (folder / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
+
+
+def iter_summary_lines(summary: pd.DataFrame, names: list[str] | None = None) -> Iterator[str]:
+    """Human-readable summary rows: ``metric  mean  [low, high]  unit``."""
+    rows = summary if names is None else summary[summary["metric"].isin(names)]
+    width = max(len(m) for m in rows["metric"])
+    for row in rows.itertuples():
+        interval = (
+            f"[{row.ci_low:,.4g}, {row.ci_high:,.4g}]"
+            if not np.isnan(row.ci_low)
+            else "(one replication)"
+        )
+        unit = KPI_BY_NAME[row.metric].unit
+        yield f"{row.metric:<{width}}  {row.mean:>12,.4g}  {interval:<24}  {unit}"

@@ -1,0 +1,285 @@
+"""The evidence table (seeds/evidence.csv) and the config defaults agree.
+
+A config field whose default comes from a published figure names the row in ``evidence=`` and
+the unit change or area scaling in ``scale=``, so that ``default == value x scale``. A tuple
+field names one row per element, separated by commas (``"FRL-02, FRL-03, FRL-04"``).
+Validation targets are outcomes the model must reproduce; they are never inputs, so no field
+cites one and no default quietly repeats one.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from abm import config
+from abm.metrics import KPI_BY_NAME
+
+ROOT = Path(__file__).resolve().parent.parent
+EVIDENCE = ROOT / "seeds" / "evidence.csv"
+ENGLAND = ROOT.parent / "shared" / "calibration" / "england.csv"
+
+COLUMNS = [
+    "id",
+    "quantity",
+    "value",
+    "unit",
+    "year",
+    "geography",
+    "source",
+    "source_address",
+    "use",
+    "informs",
+    "note",
+]
+USES = {"parameter", "validation_target", "context"}
+REQUIRED = ("id", "quantity", "value", "unit", "source", "use", "informs")
+
+EXACT = 1e-9
+# Area-scaled figures (an England total x 68,000 / 10.4m) and figures the source says were
+# rounded may differ from value x scale by the rounding: hospital.beds is 680 for 668.2 (+1.8%).
+ROUNDED = 0.02
+
+# Defaults that equal a validation target's value (in its unit or x 0.01) by coincidence:
+# (config key, target id) -> why it is not the target used as an input.
+COINCIDENCES: dict[tuple[str, str], str] = {
+    ("mortality.fit_per_1000py", "DTOC-09"): (
+        "4 deaths per 1,000 person-years of fit women 65-74, not 4% of social-care delays"
+    ),
+    ("hospital.clinical_los_days", "PAY-05"): "11 days in hospital, not £11.00 an hour of pay",
+    ("hospital.inpatient_death_probability", "DTOC-09"): (
+        "a 0.04 chance of dying in hospital (moderate frailty), not 4% of social-care delays"
+    ),
+    ("hospital.inpatient_death_probability", "PAY-05"): (
+        "a 0.11 chance of dying in hospital (severe frailty), not £11.00 an hour"
+    ),
+    ("discharge.pathway_shares_moderate", "DTOC-09"): (
+        "0.04 of moderately frail discharges to a care home (pathway 3), not 4% of delays"
+    ),
+    ("discharge.pathway_shares_severe", "DEM-08"): (
+        "0.28 of severely frail discharges on pathway 0, not the 28% growth of the 85+"
+    ),
+    ("discharge.pathway_shares_severe", "DD-02"): (
+        "0.15 of severely frail discharges on pathway 3, not the 15% of beds held by delays"
+    ),
+    ("capacity.funding_decisions_per_week", "DTOC-08"): (
+        "18 funding decisions a week, not 18% of social-care delays awaiting assessment"
+    ),
+    ("capacity.care_home_initial_fill", "BED-02"): (
+        "0.88 of care-home beds filled on day one (an initial condition; care-home occupancy "
+        "then emerges), not the 88% occupancy of hospital general and acute beds"
+    ),
+    ("capacity.choice_mean_days", "DTOC-09"): (
+        "a 4-day mean wait when a family chooses a home, not the 4% share of choice delays "
+        "(that share emerges from choice_probability and this wait)"
+    ),
+    ("community.request_per_1000py", "DD-02"): (
+        "15 requests per 1,000 person-years of the mildly frail, not 15% of beds delayed"
+    ),
+    ("community.care_home_request_share", "DD-02"): (
+        "0.15 of moderately frail requests being for a care home, not 15% of beds delayed"
+    ),
+}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+ROWS = read_rows(EVIDENCE)
+BY_ID = {row["id"]: row for row in ROWS}
+
+
+def england_rows() -> dict[str, dict[str, str]]:
+    if not ENGLAND.is_file():
+        pytest.skip(f"{ENGLAND} is absent (shared/ sits beside the project in CI)")
+    return {row["id"]: row for row in read_rows(ENGLAND)}
+
+
+def fields() -> Iterator[tuple[str, dataclasses.Field]]:
+    for key in config.all_keys():
+        yield key, config.field_of(key)
+
+
+def evidence_ids(field: dataclasses.Field) -> list[str]:
+    """The row ids a field cites: one, or one per element of a tuple field."""
+    evidence = field.metadata.get("evidence")
+    return [part.strip() for part in evidence.split(",")] if evidence else []
+
+
+EVIDENCED = [key for key, field in fields() if field.metadata.get("evidence")]
+
+
+def numbers(value: Any) -> tuple[float, ...]:
+    """The numbers in a default (none for text, dates and yes/no)."""
+    items = value if isinstance(value, tuple) else (value,)
+    return tuple(
+        float(item)
+        for item in items
+        if isinstance(item, int | float) and not isinstance(item, bool)
+    )
+
+
+def validation_targets() -> dict[str, dict[str, str]]:
+    """Validation targets of the evidence table, and of england.csv when it is present."""
+    targets = {row["id"]: row for row in ROWS if row["use"] == "validation_target"}
+    if ENGLAND.is_file():
+        for row in read_rows(ENGLAND):
+            if row["use"] == "validation_target":
+                targets.setdefault(row["id"], row)
+    return targets
+
+
+def collisions() -> set[tuple[str, str]]:
+    """(config key, target id) pairs where a default number equals a target's value."""
+    found = set()
+    targets = validation_targets()
+    for key, field in fields():
+        for number in numbers(field.default):
+            for target_id, row in targets.items():
+                value = float(row["value"])
+                if any(
+                    math.isclose(number, value * factor, rel_tol=EXACT) for factor in (1.0, 0.01)
+                ):
+                    found.add((key, target_id))
+    return found
+
+
+# --------------------------------------------------------------------------- the table
+
+
+def test_evidence_table_has_the_columns() -> None:
+    with EVIDENCE.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    assert header == COLUMNS
+
+
+def test_ids_are_unique() -> None:
+    ids = [row["id"] for row in ROWS]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    assert not duplicates, f"duplicate ids in seeds/evidence.csv: {duplicates}"
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row["id"] for row in ROWS])
+def test_row_is_well_formed(row: dict[str, str]) -> None:
+    empty = [column for column in REQUIRED if not (row[column] or "").strip()]
+    assert not empty, f"{row['id']}: empty {empty}"
+    value = float(row["value"])  # raises if the value is not a plain number
+    assert math.isfinite(value), f"{row['id']}: value {row['value']!r} is not finite"
+    assert row["use"] in USES, f"{row['id']}: use {row['use']!r} is not one of {sorted(USES)}"
+
+
+def test_copied_rows_match_england() -> None:
+    """A row copied from the shared England table keeps its value, unit and use."""
+    england = england_rows()
+    copied = [row for row in ROWS if row["id"] in england]
+    assert copied, "no row of seeds/evidence.csv is copied from england.csv"
+    for row in copied:
+        source = england[row["id"]]
+        assert float(row["value"]) == float(source["value"]), (
+            f"{row['id']}: value {row['value']} differs from england.csv's {source['value']}"
+        )
+        assert row["unit"] == source["unit"], f"{row['id']}: unit differs from england.csv"
+        assert row["use"] == source["use"], (
+            f"{row['id']}: use {row['use']!r} differs from england.csv's {source['use']!r}"
+        )
+
+
+def test_validation_targets_inform_a_kpi() -> None:
+    for row in ROWS:
+        if row["use"] != "validation_target":
+            continue
+        for name in (part.strip() for part in row["informs"].split(";")):
+            assert name == "-" or name in KPI_BY_NAME, (
+                f"{row['id']}: informs {name!r}, which is not a KPI in abm.metrics.KPIS "
+                "(use '-' when no KPI measures it yet)"
+            )
+
+
+def test_parameter_rows_inform_config_keys_that_cite_them() -> None:
+    keys = set(config.all_keys())
+    for row in ROWS:
+        if row["use"] != "parameter":
+            continue
+        for key in (part.strip() for part in row["informs"].split(";")):
+            if key == "-":
+                continue
+            assert key in keys, f"{row['id']}: informs {key!r}, which is not a config key"
+            assert row["id"] in evidence_ids(config.field_of(key)), (
+                f"{row['id']}: informs {key} but {key} does not cite it in evidence="
+            )
+
+
+# --------------------------------------------------------------------------- the defaults
+
+
+def test_some_fields_cite_evidence() -> None:
+    assert "population.residents_65plus" in EVIDENCED
+    assert "hospital.beds" in EVIDENCED
+
+
+@pytest.mark.parametrize("key", EVIDENCED)
+def test_evidence_ids_are_parameter_rows(key: str) -> None:
+    field = config.field_of(key)
+    ids = evidence_ids(field)
+    expected = len(field.default) if isinstance(field.default, tuple) else 1
+    assert len(ids) == expected, (
+        f"{key}: cites {len(ids)} evidence rows for {expected} value(s); a tuple field names "
+        "one row per element, separated by commas"
+    )
+    for row_id in ids:
+        assert row_id in BY_ID, f"{key}: evidence {row_id!r} is not in seeds/evidence.csv"
+        use = BY_ID[row_id]["use"]
+        assert use == "parameter", (
+            f"{key}: evidence {row_id} is a {use} row; only parameter rows are inputs"
+        )
+
+
+@pytest.mark.parametrize("key", EVIDENCED)
+def test_default_is_evidence_times_scale(key: str) -> None:
+    field = config.field_of(key)
+    meta = field.metadata
+    scale = meta.get("scale", 1.0)
+    rounded = meta.get("area") or "rounded" in meta.get("source", "")
+    tolerance = ROUNDED if rounded else EXACT
+    defaults = field.default if isinstance(field.default, tuple) else (field.default,)
+    for row_id, default in zip(evidence_ids(field), defaults, strict=True):
+        expected = float(BY_ID[row_id]["value"]) * scale
+        assert math.isclose(default, expected, rel_tol=tolerance), (
+            f"{key}: default {default} is not {row_id}'s {BY_ID[row_id]['value']} x {scale:g} = "
+            f"{expected:g} (relative tolerance {tolerance:g})"
+        )
+
+
+def test_no_field_cites_a_validation_target() -> None:
+    targets = validation_targets()
+    for key, field in fields():
+        cited = [row_id for row_id in evidence_ids(field) if row_id in targets]
+        assert not cited, f"{key}: cites validation targets {cited}; outcomes are never inputs"
+
+
+def test_no_default_repeats_a_validation_target() -> None:
+    unexplained = sorted(collisions() - set(COINCIDENCES))
+    assert not unexplained, (
+        "these defaults equal a validation target's value (in its unit or x 0.01): "
+        f"{unexplained}. Outcomes are never inputs; if it is a coincidence, add the pair to "
+        "COINCIDENCES with the reason"
+    )
+
+
+def test_coincidences_are_still_needed() -> None:
+    targets = validation_targets()
+    stale = sorted(
+        pair for pair in set(COINCIDENCES) - collisions() if pair[1] in targets
+    )  # a pair whose target is only in an absent england.csv cannot be checked
+    assert not stale, f"remove these COINCIDENCES entries, the defaults changed: {stale}"

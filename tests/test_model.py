@@ -1,0 +1,101 @@
+"""The model's shape: phases, determinism, schedules, the calendar vs daily stepping."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+from helpers import run_model, small
+
+from abm.config import ScheduledChange
+from abm.model import PHASES, CareSystemModel
+from abm.run import run_replications
+
+
+def test_step_runs_the_documented_phases_in_order(monkeypatch):
+    scenario = small(residents=500)
+    model = CareSystemModel(scenario, 1)
+    called: list[str] = []
+    for phase in PHASES:
+        original = getattr(model, phase)
+        monkeypatch.setattr(model, phase, lambda o=original, p=phase: (called.append(p), o()))
+    model.step()
+    assert called == list(PHASES)
+    doc = CareSystemModel.__doc__
+    positions = [doc.index(f"``{phase}``") for phase in PHASES]
+    assert positions == sorted(positions), "the docstring lists the phases in the order run"
+
+
+def test_same_seed_same_results_bit_for_bit():
+    scenario = small(residents=2000)
+    a = run_model(scenario).datacollector.get_table_dataframe("daily")
+    b = run_model(scenario).datacollector.get_table_dataframe("daily")
+    pd.testing.assert_frame_equal(a, b)
+    c = run_model(scenario, replication=1).datacollector.get_table_dataframe("daily")
+    assert not a.equals(c), "another replication must differ"
+
+
+def test_jobs_1_and_2_identical():
+    scenario = small(residents=1500)
+    serial = run_replications(scenario, 3, jobs=1)
+    parallel = run_replications(scenario, 3, jobs=2)
+    for s, p in zip(serial, parallel, strict=True):
+        assert s.kpis == p.kpis
+        pd.testing.assert_frame_equal(s.daily, p.daily)
+
+
+def test_scheduled_change_applies_on_its_date():
+    scenario = small(residents=1500)
+    when = scenario.run.start_date + dt.timedelta(days=100)
+    scenario = scenario.with_changes([])
+    scenario = type(scenario)(
+        **{
+            **scenario.__dict__,
+            "schedule": (ScheduledChange(when, (("hospital.beds", scenario.hospital.beds + 40),)),),
+        }
+    )
+    model = run_model(scenario)
+    daily = model.datacollector.get_table_dataframe("daily").set_index("date")
+    before = daily.loc[when - dt.timedelta(days=1), "beds_open"]
+    after = daily.loc[when, "beds_open"]
+    assert after == before + 40 or after >= scenario.hospital.beds + 40
+    assert model.base_params.hospital.beds == scenario.hospital.beds, "the scenario is not mutated"
+
+
+def test_population_is_synthesised_to_the_config():
+    scenario = small(residents=20000)
+    model = CareSystemModel(scenario, 3)
+    r = model.residents
+    alive = r.alive()
+    assert r.n == 20000
+    frailty = np.bincount(r.frailty[alive], minlength=4) / len(alive)
+    np.testing.assert_allclose(frailty, scenario.frailty.initial_shares, atol=0.002)
+    ages = r.ages(alive, 0)
+    assert ages.min() >= 65
+    assert ages.max() < 106
+    assert abs((ages >= 85).mean() - scenario.population.age_band_shares[2]) < 0.01
+    assert (r.frailty[alive][ages >= 85] >= 2).mean() > (r.frailty[alive][ages < 75] >= 2).mean()
+
+
+def test_85plus_growth_lever_grows_the_85plus_population():
+    flat = run_model(small(residents=4000, years=2))
+    grown = run_model(small(residents=4000, years=2, population__growth_85plus=0.9))
+    n85 = lambda m: m.datacollector.get_table_dataframe("daily")["residents_85plus"].iloc[-1]  # noqa: E731
+    first = grown.datacollector.get_table_dataframe("daily")["residents_85plus"].iloc[0]
+    assert n85(grown) > 1.6 * first, "85+ should be near 1.9x its start by the end of the run"
+    assert n85(grown) > n85(flat)
+
+
+def test_daily_stepping_reference_gives_similar_rates():
+    """The benchmark's reference (every patient every day) runs the same rules."""
+    scenario = small(residents=3000, years=1, warmup_days=60)
+    calendar = CareSystemModel(scenario, 5)
+    daily = CareSystemModel(scenario, 5, timing="daily")
+    for model in (calendar, daily):
+        while not model.finished:
+            model.step()
+    rate = lambda m, col: m.datacollector.get_table_dataframe("daily")[col].sum()  # noqa: E731
+    for column in ("resident_emergencies", "deaths"):
+        a, b = rate(calendar, column), rate(daily, column)
+        assert abs(a - b) < 0.15 * max(a, b), f"{column}: calendar {a} vs daily stepping {b}"
