@@ -61,7 +61,7 @@ class RunConfig:
         description="First reported day; the warm-up runs before it",
     )
     warmup_days: int = param(
-        270,
+        365,
         unit="days",
         description="Days simulated before start_date and discarded, so that queues, beds and "
         "care homes reach a working state",
@@ -210,7 +210,7 @@ class MortalityConfig:
         minimum=0,
     )
     care_home_hazard_ratio: float = param(
-        0.9,
+        1.6,
         unit="ratio",
         description="Extra mortality of care-home residents at equal frailty",
         source="assumption",
@@ -261,7 +261,7 @@ class HospitalConfig:
     """The local acute hospital's general and acute beds and their non-resident load."""
 
     beds: int = param(
-        680,
+        668,
         unit="beds",
         description="General and acute overnight beds",
         source="BED-01 England beds scaled to the area by its share of England's 65+ (x 68,000 "
@@ -415,7 +415,7 @@ class CapacityConfig:
         area=True,
     )
     home_care_hours_per_week: float = param(
-        32000.0,
+        30500.0,
         unit="hours a week",
         description="Home-care hours that can be commissioned",
         source="assumption",
@@ -462,7 +462,7 @@ class CapacityConfig:
         minimum=0.1,
     )
     care_home_beds: int = param(
-        2990,
+        2975,
         unit="beds",
         description="Residential and nursing care-home beds in the area",
         source="CH-01 England places scaled by the area's share of England's 65+ (x 68,000 / "
@@ -503,6 +503,14 @@ class CapacityConfig:
         source="assumption",
         minimum=0,
     )
+    grows_with_population: bool = param(
+        True,
+        unit="yes/no",
+        description="Beds and service capacities grow in step with the number of residents 65+ "
+        "(re-measured monthly, never below the configured values); false keeps them as "
+        "configured while demand grows",
+        source="assumption (a baseline in which services keep pace with demography)",
+    )
     hospital_priority: bool = param(
         True,
         unit="yes/no",
@@ -524,12 +532,21 @@ class CommunityConfig:
         length=4,
     )
     care_home_request_share: tuple[float, ...] = param(
-        (0.0, 0.02, 0.15, 0.6),
+        (0.0, 0.02, 0.2, 0.7),
         unit="share of requests",
         description="Share of requests that are for a care-home place, by frailty",
         source="assumption",
         kind="share",
         length=4,
+    )
+    stop_waiting_per_1000py: float = param(
+        700.0,
+        unit="per 1,000 person-years",
+        description="Residents waiting at home for care who stop waiting (family, friends or "
+        "privately arranged care take over, or they go without)",
+        source="assumption (ADASS waiting-list surveys report people leaving lists before "
+        "assessment)",
+        minimum=0,
     )
     package_end_per_1000py: tuple[float, ...] = param(
         (1500.0, 500.0, 150.0, 80.0),

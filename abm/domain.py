@@ -47,6 +47,7 @@ class EventKind(IntEnum):
     REQUEST = 3
     PACKAGE_END = 4
     RECOVERY = 5
+    STOP_WAITING = 6
 
 
 class Setting(IntEnum):

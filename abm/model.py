@@ -183,6 +183,8 @@ class CareSystemModel(mesa.Model):
         self._arrival_frailty = _shares(frailty[bands == 0])
         self._oldest_frailty = _shares(frailty[bands == 2])
         self._initial_85plus = int(np.count_nonzero(bands == 2))
+        self._initial_residents = len(ids)
+        self.population_ratio = 1.0
         capacity = self.params.capacity
         weight = np.array([0.0005, 0.01, 0.12, 0.6])[frailty] * (1.0 + bands)
         n_care_home = min(
@@ -212,6 +214,17 @@ class CareSystemModel(mesa.Model):
             self.residents.mark_changed(int(pid))
         return ids
 
+    def with_population(self, capacity: float) -> float:
+        """A capacity from the config, grown with the number of residents 65+ if so configured.
+
+        With ``capacity.grows_with_population`` services keep pace with growth in the number of
+        residents aged 65+ (re-measured monthly; they never shrink below the configured
+        capacity); otherwise capacities stay as configured.
+        """
+        if self.params.capacity.grows_with_population:
+            return capacity * self.population_ratio
+        return capacity
+
     # ---------------------------------------------------------------- time
 
     @property
@@ -234,6 +247,7 @@ class CareSystemModel(mesa.Model):
         self.tally = DayTally()
         self.hospital.start_day()
         self.community.requests_today = 0
+        self.community.stopped_waiting_today = 0
         for phase in PHASES:
             getattr(self, phase)()
         self.day += 1
@@ -281,6 +295,7 @@ class CareSystemModel(mesa.Model):
         self._add_arrivals(ages, self._arrival_frailty, rng)
         self.tally.arrivals_65 = n
         alive = self.residents.alive()
+        self.population_ratio = max(1.0, len(alive) / self._initial_residents)
         ages_now = self.residents.ages(alive, self.day)
         bands = age_band(ages_now)
         changed = alive[bands != self.residents.band[alive]]

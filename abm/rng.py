@@ -19,6 +19,7 @@ STREAMS = (
     "request",
     "package_end",
     "recovery",
+    "stop_waiting",
     "length_of_stay",
     "inpatient_death",
     "background",

@@ -283,7 +283,7 @@ def format_table(results: list[dict[str, Any]], args: argparse.Namespace) -> str
     out.append("")
     out.append(
         f"Warm-up days: {args.warmup_days}.  Run s excludes start-up (construction). "
-        f"(a) on the short horizon is the median of {args.repeats} runs."
+        f"(a) on the short horizon: median of {args.repeats} run(s)."
     )
     if args.memory:
         out.append(

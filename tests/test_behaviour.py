@@ -36,12 +36,11 @@ def test_more_beds_fewer_corridor_waits():
 def test_fewer_care_home_beds_more_delays_awaiting_care_home():
     base = small(years=2)
     beds = base.capacity.care_home_beds
-    start = base.capacity.care_home_initial_fill
-    # The same residents at the start, in 80% of the beds: the homes are full from day one.
+    # 60% of the beds, all full on day one: fewer places than the area's demand for them.
     fewer = base.with_changes(
         [
-            ("capacity.care_home_beds", int(beds * 0.8)),
-            ("capacity.care_home_initial_fill", min(1.0, start / 0.8)),
+            ("capacity.care_home_beds", int(beds * 0.6)),
+            ("capacity.care_home_initial_fill", 1.0),
         ]
     )
     before, after = kpis(base), kpis(fewer)
@@ -95,6 +94,7 @@ def test_waiting_for_care_raises_emergencies():
         .sum()
         for k in range(2)
     )
+    base = base.with_changes([("community.stop_waiting_per_1000py", 0.0)])
     neutral = base.with_changes([("admissions.waiting_for_care_hazard_ratio", 1.0)])
     linked = base.with_changes([("admissions.waiting_for_care_hazard_ratio", 3.0)])
     assert kpis(neutral)["waiting_for_care_at_home"] > 30, "half the home care leaves many waiting"

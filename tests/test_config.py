@@ -20,7 +20,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from abm import config
-from abm.config import ConfigError, Scenario, load_scenario, parse_override
+from abm.config import (
+    ConfigError,
+    HospitalConfig,
+    RunConfig,
+    Scenario,
+    load_scenario,
+    parse_override,
+)
 
 # --------------------------------------------------------------------------- helpers
 
@@ -72,8 +79,8 @@ INT_KEYS = [k for k in ALL_KEYS if hint(k) is int]
 MINIMUM_KEYS = [k for k in ALL_KEYS if meta(k)["minimum"] is not None and hint(k) is float]
 MAXIMUM_KEYS = [k for k in ALL_KEYS if meta(k)["maximum"] is not None]
 
-# Default period: warm-up starts 2024-07-05 (270 days before 2025-04-01), report ends 2030-04-01.
-FIRST_DAY = dt.date(2025, 4, 1) - dt.timedelta(days=270)
+# Default period: the warm-up starts run.warmup_days before run.start_date.
+FIRST_DAY = RunConfig().start_date - dt.timedelta(days=RunConfig().warmup_days)
 END_DAY = dt.date(2030, 4, 1)
 
 
@@ -93,7 +100,7 @@ def test_empty_file_gives_the_defaults(tmp_path: Path) -> None:
     scenario = load_scenario(path)
     assert scenario == Scenario(name="empty")
     assert scenario.schedule == ()
-    assert scenario.hospital.beds == 680
+    assert scenario.hospital.beds == HospitalConfig().beds
     assert scenario.run.start_date == dt.date(2025, 4, 1)
 
 
@@ -140,7 +147,7 @@ def test_all_keys_cover_every_section_field() -> None:
 
 
 def test_scenario_get_reads_a_dotted_key() -> None:
-    assert Scenario().get("hospital.beds") == 680
+    assert Scenario().get("hospital.beds") == HospitalConfig().beds
     with pytest.raises(ConfigError, match=re.escape("did you mean 'hospital.beds'")):
         Scenario().get("hospitl.beds")
 
@@ -642,7 +649,7 @@ def test_schedule_entry_is_validated_and_applied(tmp_path: Path) -> None:
     assert changed.capacity.hospital_priority is False
     assert changed.population.age_band_shares == (0.5, 0.3, 0.2)
     # the original is untouched and frozen
-    assert scenario.hospital.beds == 680
+    assert scenario.hospital.beds == HospitalConfig().beds
     assert scenario.capacity.hospital_priority is True
     assert changed.schedule == scenario.schedule
     assert changed.mortality is scenario.mortality  # untouched sections are shared

@@ -82,8 +82,9 @@ COINCIDENCES: dict[tuple[str, str], str] = {
     ("community.request_per_1000py", "DD-02"): (
         "15 requests per 1,000 person-years of the mildly frail, not 15% of beds delayed"
     ),
-    ("community.care_home_request_share", "DD-02"): (
-        "0.15 of moderately frail requests being for a care home, not 15% of beds delayed"
+    ("mortality.care_home_hazard_ratio", "ADM-12"): (
+        "care-home residents' mortality ratio of 1.6, not the 1.6% change in admissions in "
+        "vanguard areas"
     ),
 }
 

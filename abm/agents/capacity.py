@@ -98,7 +98,7 @@ class AssessmentTeam(ThroughputService):
 
     def per_week(self) -> float:
         """Assessments completed a week."""
-        return self.model.params.capacity.assessments_per_week
+        return self.model.with_population(self.model.params.capacity.assessments_per_week)
 
 
 class FundingPanel(ThroughputService):
@@ -109,7 +109,7 @@ class FundingPanel(ThroughputService):
 
     def per_week(self) -> float:
         """Funding decisions made a week."""
-        return self.model.params.capacity.funding_decisions_per_week
+        return self.model.with_population(self.model.params.capacity.funding_decisions_per_week)
 
 
 class TimedWait(mesa.Agent):
@@ -201,7 +201,7 @@ class HomeCareCapacity(QueuedService):
     @property
     def capacity_hours(self) -> float:
         """Hours a week that can be commissioned today."""
-        return self.model.params.capacity.home_care_hours_per_week
+        return self.model.with_population(self.model.params.capacity.home_care_hours_per_week)
 
     def package_hours(self, pid: int) -> float:
         """Hours a week this resident's package needs, from their frailty."""
@@ -279,7 +279,7 @@ class IntermediateCare(QueuedService):
     @property
     def beds(self) -> int:
         """Intermediate-care beds today."""
-        return self.model.params.capacity.intermediate_care_beds
+        return round(self.model.with_population(self.model.params.capacity.intermediate_care_beds))
 
     def tick(self, day: int) -> None:
         """Discharge patients whose stay ends today, then fill free beds in order."""
@@ -316,7 +316,7 @@ class CareHomes(QueuedService):
     @property
     def beds(self) -> int:
         """Care-home beds today."""
-        return self.model.params.capacity.care_home_beds
+        return round(self.model.with_population(self.model.params.capacity.care_home_beds))
 
     def place(self, pid: int) -> None:
         """Give a resident a bed (a community resident moves in at once)."""

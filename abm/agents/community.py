@@ -38,6 +38,7 @@ class CommunityRequests(mesa.Agent):
         self.package_only = package_only_route
         self.waiting: dict[int, Pathway] = {}
         self.requests_today = 0
+        self.stopped_waiting_today = 0
 
     def request(self, pid: int, day: int, *, care_home: bool) -> None:
         """A resident at home asks for a home-care package or a care-home place."""

@@ -100,6 +100,11 @@ class Hospital(mesa.Agent):
     # ---------------------------------------------------------------- state
 
     @property
+    def beds(self) -> int:
+        """Beds the hospital means to have open today (``hospital.beds``)."""
+        return round(self.model.with_population(self.model.params.hospital.beds))
+
+    @property
     def occupied(self) -> int:
         """Beds in use (residents and background patients)."""
         return len(self.stays) + self.background_in_beds
@@ -112,7 +117,7 @@ class Hospital(mesa.Agent):
     @property
     def corridor_full(self) -> bool:
         """Whether last night's corridor was at its limit, so emergencies are not admitted."""
-        limit = self.model.params.hospital.corridor_limit_share * self.model.params.hospital.beds
+        limit = self.model.params.hospital.corridor_limit_share * self.beds
         return self.waiting_overnight >= limit
 
     def arrive(self, pid: int, day: int, minimum_pathway: int = Pathway.HOME) -> bool:
@@ -196,7 +201,7 @@ class Hospital(mesa.Agent):
             self.today.delayed_by_body[body] += 1
             delayed.append(pid)
         self._decondition(delayed)
-        self.open_beds = max(self.model.params.hospital.beds, self.occupied)
+        self.open_beds = max(self.beds, self.occupied)
 
     def _decondition(self, delayed: list[int]) -> None:
         chance = self.model.params.frailty.deconditioning_per_delayed_day

@@ -26,6 +26,7 @@ EVENT_STREAMS = {
     EventKind.REQUEST: "request",
     EventKind.PACKAGE_END: "package_end",
     EventKind.RECOVERY: "recovery",
+    EventKind.STOP_WAITING: "stop_waiting",
 }
 LIVING_OUTSIDE_HOSPITAL = (Location.COMMUNITY, Location.CARE_HOME)
 
@@ -60,8 +61,10 @@ class Patient(mesa.Agent):
             self.ask_for_care(day)
         elif kind == EventKind.PACKAGE_END:
             self.end_package()
-        else:
+        elif kind == EventKind.RECOVERY:
             self.model.residents.recover(self.pid)
+        else:
+            self.stop_waiting()
 
     def worsen(self) -> None:
         """Frailty moves up one category."""
@@ -108,6 +111,11 @@ class Patient(mesa.Agent):
         share = self.model.params.community.care_home_request_share[frailty]
         wants_care_home = self.model.streams["request"].random() < share
         self.model.community.request(pid, day, care_home=wants_care_home)
+
+    def stop_waiting(self) -> None:
+        """A resident waiting for care stops waiting: others care for them, or nobody does."""
+        self.model.community.leave(self.pid)
+        self.model.community.stopped_waiting_today += 1
 
     def end_package(self) -> None:
         """A review ends a home-care package."""

@@ -62,6 +62,9 @@ class HazardTable:
                 table[EventKind.REQUEST, Setting.HOME, band, frailty, :] = (
                     per_thousand_years_to_per_day(co.request_per_1000py[frailty])
                 )
+                table[EventKind.STOP_WAITING, Setting.HOME_WAITING, band, frailty, :] = (
+                    per_thousand_years_to_per_day(co.stop_waiting_per_1000py)
+                )
                 recovery = (0.0, *fr.recovery_per_1000py)[frailty]
                 table[EventKind.RECOVERY, :, band, frailty, :] = per_thousand_years_to_per_day(
                     recovery
