@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 
@@ -69,3 +70,14 @@ def assert_invariants(model: CareSystemModel) -> None:
     for key, values in row.items():
         if key not in ("date", "reported") and values:
             assert values[-1] >= 0, f"{key} is negative"
+
+
+BASELINE_FILE = Path(__file__).resolve().parent / "baselines" / "small_area.json"
+
+
+def baseline_kpis() -> dict[str, float]:
+    """KPIs of replication 0 of the default system in a 5,000-resident area over two years."""
+    from abm.metrics import compute_kpis, run_record  # noqa: PLC0415
+
+    record = run_record(run_model(small(residents=5000, years=2, warmup_days=365)))
+    return {name: round(value, 10) for name, value in compute_kpis(record).items()}
