@@ -77,7 +77,7 @@ BASELINE_FILE = Path(__file__).resolve().parent / "baselines" / "small_area.json
 
 def baseline_kpis() -> dict[str, float]:
     """KPIs of replication 0 of the default system in a 5,000-resident area over two years."""
-    from abm.metrics import compute_kpis, run_record  # noqa: PLC0415
+    from abm.metrics import compute_kpis, run_record
 
     record = run_record(run_model(small(residents=5000, years=2, warmup_days=365)))
     return {name: round(value, 10) for name, value in compute_kpis(record).items()}
