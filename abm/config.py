@@ -210,7 +210,7 @@ class MortalityConfig:
         minimum=0,
     )
     care_home_hazard_ratio: float = param(
-        1.6,
+        1.3,
         unit="ratio",
         description="Extra mortality of care-home residents at equal frailty",
         source="assumption",
@@ -246,12 +246,12 @@ class AdmissionsConfig:
         source="assumption",
         minimum=0,
     )
-    waiting_for_care_hazard_ratio: float = param(
-        1.3,
+    unmet_need_hazard_ratio: float = param(
+        1.4,
         unit="ratio",
-        description="Admission hazard while waiting in the community for care that was asked "
-        "for (need not yet met)",
-        source="assumption; the link through which prevention works",
+        description="Admission hazard of a resident at home whose care need nobody meets "
+        "(waiting for care or not)",
+        source="assumption; the only link through which care at home prevents admissions",
         minimum=0,
     )
 
@@ -398,7 +398,7 @@ class CapacityConfig:
     """Downstream services as plain capacities (councils, providers and staff replace them)."""
 
     assessments_per_week: float = param(
-        140.0,
+        110.0,
         unit="assessments a week",
         description="Needs assessments social workers can complete a week (hospital and community)",
         source="assumption",
@@ -406,7 +406,7 @@ class CapacityConfig:
         area=True,
     )
     funding_decisions_per_week: float = param(
-        18.0,
+        10.0,
         unit="decisions a week",
         description="Funding decisions (council panel or NHS continuing healthcare checklist) "
         "for care-home placements a week",
@@ -415,20 +415,12 @@ class CapacityConfig:
         area=True,
     )
     home_care_hours_per_week: float = param(
-        30500.0,
+        29500.0,
         unit="hours a week",
         description="Home-care hours that can be commissioned",
         source="assumption",
         minimum=0,
         area=True,
-    )
-    package_hours_per_week: tuple[float, ...] = param(
-        (5.0, 8.0, 12.0, 17.0),
-        unit="hours a week",
-        description="Home-care package size by frailty (fit, mild, moderate, severe)",
-        source="assumption; HC-07 gives 12.4 hours a week on average",
-        minimum=0,
-        length=4,
     )
     reablement_weeks: float = param(
         6.0,
@@ -442,11 +434,12 @@ class CapacityConfig:
         0.35,
         unit="probability",
         description="Chance that reablement turns into an ongoing home-care package",
-        source="assumption (ASC-06 context: most ST-Max episodes end with no or lower support)",
+        source="assumption (ASC-06, short-term support episodes, is a validation target to "
+        "calibrate against, not an input)",
         kind="share",
     )
     intermediate_care_beds: int = param(
-        42,
+        50,
         unit="beds",
         description="Short-term bedded rehabilitation beds (pathway 2)",
         source="assumption (about 21 per 100,000 population, NAIC)",
@@ -524,15 +517,16 @@ class CommunityConfig:
     """Requests for care from residents living at home."""
 
     request_per_1000py: tuple[float, ...] = param(
-        (0.0, 15.0, 90.0, 300.0),
+        (0.0, 100.0, 600.0, 900.0),
         unit="per 1,000 person-years",
-        description="Requests for home care from residents without care, by frailty",
+        description="Requests for support from residents at home whose need is unmet (not "
+        "already waiting), by frailty",
         source="assumption",
         minimum=0,
         length=4,
     )
     care_home_request_share: tuple[float, ...] = param(
-        (0.0, 0.02, 0.2, 0.7),
+        (0.0, 0.05, 0.3, 0.9),
         unit="share of requests",
         description="Share of requests that are for a care-home place, by frailty",
         source="assumption",
@@ -548,14 +542,335 @@ class CommunityConfig:
         "assessment)",
         minimum=0,
     )
-    package_end_per_1000py: tuple[float, ...] = param(
-        (1500.0, 500.0, 150.0, 80.0),
-        unit="per 1,000 package-years",
-        description="Packages ended at review because need has fallen, by the resident's "
-        "frailty now (fit, mild, moderate, severe)",
-        source="assumption",
+
+
+@dataclasses.dataclass(frozen=True)
+class NeedConfig:
+    """Care needs of residents living at home, and the unpaid carers who meet some of them."""
+
+    hours_by_frailty: tuple[float, ...] = param(
+        (0.0, 3.0, 10.0, 21.0),
+        unit="hours a week",
+        description="Personal care a resident needs, by frailty (fit, mild, moderate, severe)",
+        source="assumption; HC-07 gives 12.4 hours a week per home-care household",
         minimum=0,
         length=4,
+    )
+    carer_probability: float = param(
+        0.45,
+        unit="probability",
+        description="Chance that a resident has an unpaid carer (spouse, family, friend)",
+        source="assumption (CAR-01..03 count carers, not the share of older people with one)",
+        kind="share",
+    )
+    carer_intensity_shares: tuple[float, ...] = param(
+        (0.49, 0.21, 0.30),
+        unit="share of carers",
+        description="Carers giving 19 hours a week or less, 20-49 hours, 50 hours or more",
+        source="Census 2021 TS039, England (CAR-02 and its note): 2.30m, 0.97m, 1.40m carers",
+        kind="distribution",
+        length=3,
+    )
+    carer_hours: tuple[float, ...] = param(
+        (10.0, 35.0, 60.0),
+        unit="hours a week",
+        description="Care given by a carer in each of the three intensity bands",
+        source="assumption (mid-points of the Census bands; 60 for 50+)",
+        minimum=0,
+        length=3,
+    )
+    carer_breakdown_per_1000py: tuple[float, ...] = param(
+        (30.0, 60.0, 110.0),
+        unit="per 1,000 carer-years",
+        description="Carers who stop caring (illness, exhaustion, death), by intensity band",
+        source="assumption",
+        minimum=0,
+        length=3,
+    )
+    carer_gain_per_1000py: float = param(
+        45.0,
+        unit="per 1,000 person-years",
+        description="Residents at home without a carer who gain one (family or a friend steps in)",
+        source="assumption, set so that the share of residents with a carer stays steady",
+        minimum=0,
+    )
+    carer_strain_hazard_ratio: float = param(
+        2.0,
+        unit="ratio",
+        description="Breakdown hazard of a carer whose cared-for person has unmet need on top of "
+        "what the carer gives",
+        source="assumption",
+        minimum=0,
+    )
+    owner_share: float = param(
+        0.74,
+        unit="share",
+        description="Residents who own their home (counted in the care-home means test)",
+        source="assumption (English Housing Survey: about three in four households aged 65+)",
+        kind="share",
+    )
+    house_value_median_gbp: float = param(
+        260000.0,
+        unit="GBP",
+        description="Median value of an owned home",
+        source="assumption (ONS house price statistics, England, rounded)",
+        kind="money",
+    )
+    wealth_frailty_gradient: float = param(
+        0.6,
+        unit="share",
+        description="How much less likely the severely frail are to own a home, and how much "
+        "less they have saved, than the fit (scaled linearly across frailty categories)",
+        source="assumption (the health-wealth gradient; to be calibrated to CH-06)",
+        kind="share",
+    )
+    savings_median_gbp: float = param(
+        12000.0,
+        unit="GBP",
+        description="Median savings and other capital (lognormal)",
+        source="assumption",
+        kind="money",
+    )
+    savings_spread: float = param(
+        1.6,
+        unit="lognormal sigma",
+        description="Spread of savings (sigma of the log)",
+        source="assumption",
+        minimum=0,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class CouncilConfig:
+    """The council's adult social care: eligibility, means test, fees, budget and rationing."""
+
+    eligibility_threshold: float = param(
+        4.0,
+        unit="hours a week",
+        description="Smallest need, after what an unpaid carer gives, that the council meets",
+        source="assumption (a stand-in for the Care Act eligibility criteria)",
+        minimum=0,
+    )
+    means_test: str = param(
+        "care_act",
+        unit="policy",
+        description="How residents contribute: care_act (capital limits), cap (lifetime cap on "
+        "care costs), free_personal_care, universal (no means test)",
+        source="lever",
+        choices=("care_act", "cap", "free_personal_care", "universal"),
+    )
+    upper_capital_limit_gbp: float = param(
+        23250.0,
+        unit="GBP",
+        description="Above this capital a resident pays the full cost of their care",
+        source="MT-01",
+        evidence="MT-01",
+        kind="money",
+    )
+    lower_capital_limit_gbp: float = param(
+        14250.0,
+        unit="GBP",
+        description="Below this capital a resident's capital is ignored",
+        source="MT-02",
+        evidence="MT-02",
+        kind="money",
+    )
+    tariff_gbp_per_250: float = param(
+        1.0,
+        unit="GBP a week per 250 GBP",
+        description="Weekly contribution from capital between the limits",
+        source="MT-03",
+        evidence="MT-03",
+        kind="money",
+    )
+    lifetime_cap_gbp: float = param(
+        86000.0,
+        unit="GBP",
+        description="Under the cap means test: what a resident pays over their lifetime before "
+        "the council pays for their care",
+        source="assumption (the cap legislated in 2021 and not implemented)",
+        kind="money",
+    )
+    personal_care_share: float = param(
+        0.35,
+        unit="share of the care-home fee",
+        description="Part of a care-home fee that is personal care (paid by the council under "
+        "free_personal_care; the rest is accommodation)",
+        source="assumption",
+        kind="share",
+    )
+    home_care_fee_gbp_per_hour: float = param(
+        23.26,
+        unit="GBP an hour",
+        description="Fee the council pays home-care agencies",
+        source="HC-02 (UK average 2024-25)",
+        evidence="HC-02",
+        kind="money",
+    )
+    care_home_fee_gbp_per_week: float = param(
+        908.0,
+        unit="GBP a week",
+        description="Fee the council pays care homes",
+        source="CH-11 (LaingBuisson, residential)",
+        evidence="CH-11",
+        kind="money",
+    )
+    fee_uplift: float = param(
+        0.0,
+        unit="share a year (real)",
+        description="Real rise in the council's fee rates each April",
+        source="lever",
+        minimum=-0.5,
+        maximum=1.0,
+    )
+    budget_headroom: float = param(
+        0.03,
+        unit="share",
+        description="First year's budget above the cost of the care commissioned at the start",
+        source="assumption",
+        minimum=-0.9,
+        maximum=5.0,
+    )
+    budget_change: float = param(
+        0.0,
+        unit="share a year (real)",
+        description="Real change in the council's adult social care budget each April "
+        "(-0.053 for the PAC's cut over 2010-2017, spread as the experiment chooses)",
+        source="lever",
+        minimum=-0.9,
+        maximum=5.0,
+    )
+    rationing_response: str = param(
+        "tighten_eligibility",
+        unit="policy",
+        description="What the council does when it heads for an overspend: tighten_eligibility, "
+        "freeze_fees, slow_assessments, none",
+        source="lever",
+        choices=("tighten_eligibility", "freeze_fees", "slow_assessments", "none"),
+    )
+    review_per_1000py: float = param(
+        1000.0,
+        unit="per 1,000 package-years",
+        description="Reviews of council-funded packages a year (a review re-applies the current "
+        "eligibility threshold and resizes the package to need)",
+        source="assumption (Care Act: reviews at least yearly)",
+        minimum=0,
+    )
+    chc_probability_severe: float = param(
+        0.12,
+        unit="probability",
+        description="Chance that a severely frail resident placed in a care home is found "
+        "eligible for NHS continuing healthcare (the NHS pays)",
+        source="assumption",
+        kind="share",
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class CareHomeMarketConfig:
+    """Care-home providers: their size, costs, private fees, reserves, exits and entries."""
+
+    beds_per_home: int = param(
+        45,
+        unit="beds",
+        description="Beds in a typical care home (the area's beds are split into homes)",
+        source="assumption (about 455,000 places in about 10,000 homes in England)",
+        minimum=1,
+    )
+    cost_per_resident_gbp_per_week: float = param(
+        760.0,
+        unit="GBP a week",
+        description="Costs that follow residents (care staff, food, consumables)",
+        source="assumption",
+        kind="money",
+    )
+    cost_per_bed_gbp_per_week: float = param(
+        190.0,
+        unit="GBP a week",
+        description="Costs of a bed whether filled or not (building, capital, management)",
+        source="assumption",
+        kind="money",
+    )
+    target_margin: float = param(
+        0.08,
+        unit="share of costs",
+        description="Margin a home aims for when it sets its private fee",
+        source="assumption",
+        minimum=-0.5,
+        maximum=2.0,
+    )
+    max_private_premium: float = param(
+        0.8,
+        unit="share over the council fee",
+        description="Most a home can charge self-funders above the council fee",
+        source="assumption",
+        minimum=0,
+        maximum=5.0,
+    )
+    self_funder_reserve_beds: int = param(
+        2,
+        unit="beds",
+        description="Free beds a home keeps for self-funders rather than offer to residents "
+        "the council or the NHS pays for",
+        source="assumption (CMA care homes market study: homes prefer self-funders, who pay more)",
+        minimum=0,
+    )
+    initial_reserves_months: float = param(
+        6.0,
+        unit="months of costs",
+        description="Reserves a home starts with",
+        source="assumption",
+        minimum=0,
+    )
+    entry_margin: float = param(
+        0.06,
+        unit="share of revenue",
+        description="Market margin over the last 12 months above which a new home opens",
+        source="assumption",
+        minimum=-1.0,
+        maximum=1.0,
+    )
+    entry_lag_months: int = param(
+        18,
+        unit="months",
+        description="Time from the decision to open a home to its opening",
+        source="assumption (planning and building)",
+        minimum=0,
+    )
+    nhs_fee_gbp_per_week: float = param(
+        1225.0,
+        unit="GBP a week",
+        description="Fee the NHS pays for a continuing-healthcare placement",
+        source="CH-11 note (council nursing fee, LaingBuisson)",
+        kind="money",
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class HomeCareMarketConfig:
+    """Home-care agencies."""
+
+    agencies: int = param(
+        12,
+        unit="agencies",
+        description="Agencies sharing the area's home-care hours",
+        source="assumption",
+        minimum=1,
+    )
+    cost_gbp_per_hour: float = param(
+        21.0,
+        unit="GBP an hour",
+        description="An agency's cost of an hour of care delivered",
+        source="assumption (HC-01 note: direct staff cost about 16.57 in 2022, plus overheads)",
+        kind="money",
+    )
+    private_margin: float = param(
+        0.3,
+        unit="share of cost",
+        description="Margin agencies add to their cost for self-funders' hourly rate",
+        source="assumption",
+        minimum=0,
+        maximum=5.0,
     )
 
 
@@ -577,6 +892,10 @@ SECTIONS: dict[str, type] = {
     "discharge": DischargeConfig,
     "capacity": CapacityConfig,
     "community": CommunityConfig,
+    "need": NeedConfig,
+    "council": CouncilConfig,
+    "care_homes": CareHomeMarketConfig,
+    "home_care": HomeCareMarketConfig,
 }
 
 
@@ -595,6 +914,10 @@ class Scenario:
     discharge: DischargeConfig = dataclasses.field(default_factory=DischargeConfig)
     capacity: CapacityConfig = dataclasses.field(default_factory=CapacityConfig)
     community: CommunityConfig = dataclasses.field(default_factory=CommunityConfig)
+    need: NeedConfig = dataclasses.field(default_factory=NeedConfig)
+    council: CouncilConfig = dataclasses.field(default_factory=CouncilConfig)
+    care_homes: CareHomeMarketConfig = dataclasses.field(default_factory=CareHomeMarketConfig)
+    home_care: HomeCareMarketConfig = dataclasses.field(default_factory=HomeCareMarketConfig)
     schedule: tuple[ScheduledChange, ...] = ()
 
     def get(self, key: str) -> Any:

@@ -55,6 +55,7 @@ class Route:
         self._on_complete: dict[int, Callable[[int, int], None] | None] = {}
         self._from_hospital: dict[int, bool] = {}
         self._complete: set[int] = set()
+        self.stopped: set[int] = set()
 
     def start(
         self,
@@ -86,6 +87,13 @@ class Route:
         self._position[pid] += 1
         self._enter(pid, day)
 
+    def stop(self, pid: int, day: int) -> None:
+        """Called by a step that ends the patient's route early (not eligible, nothing needed):
+        the route is complete, with no service from the remaining steps."""
+        self._position[pid] = len(self.steps)
+        self.stopped.add(pid)
+        self._enter(pid, day)
+
     def ask(self, pid: int) -> Answer:
         """Can the patient leave today? If not, the reason and the responsible body."""
         if pid in self._complete:
@@ -96,6 +104,7 @@ class Route:
     def finish(self, pid: int) -> None:
         """Forget a patient who has left by this route."""
         self._complete.discard(pid)
+        self.stopped.discard(pid)
 
     def withdraw(self, pid: int) -> None:
         """Take a patient off whatever step they are on."""
@@ -105,6 +114,7 @@ class Route:
             self._on_complete.pop(pid, None)
             self._from_hospital.pop(pid, None)
         self._complete.discard(pid)
+        self.stopped.discard(pid)
 
     def __contains__(self, pid: int) -> bool:
         return pid in self._position or pid in self._complete

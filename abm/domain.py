@@ -29,6 +29,20 @@ class Care(IntEnum):
     CARE_HOME = 3
 
 
+class Funder(IntEnum):
+    """Who pays for a resident's package or care-home place."""
+
+    NONE = 0
+    COUNCIL = 1
+    SELF = 2
+    NHS = 3
+
+    @property
+    def label(self) -> str:
+        """The name used in outputs."""
+        return self.name.lower()
+
+
 class Frailty(IntEnum):
     """Electronic Frailty Index categories."""
 
@@ -45,18 +59,21 @@ class EventKind(IntEnum):
     ADMISSION = 1
     DEATH = 2
     REQUEST = 3
-    PACKAGE_END = 4
+    REVIEW = 4
     RECOVERY = 5
     STOP_WAITING = 6
+    CARER_BREAKDOWN = 7
+    CARER_GAIN = 8
 
 
 class Setting(IntEnum):
     """The circumstances that set a resident's hazards."""
 
     HOME = 0
-    HOME_WAITING = 1
-    HOME_WITH_CARE = 2
-    CARE_HOME = 3
+    HOME_UNMET = 1
+    HOME_WAITING = 2
+    HOME_WITH_CARE = 3
+    CARE_HOME = 4
 
 
 class Body(IntEnum):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from abm.agents.patient import EVENT_STREAMS, LIVING_OUTSIDE_HOSPITAL, Patient
+from abm.domain import EventKind
 
 if TYPE_CHECKING:
     from abm.model import CareSystemModel
@@ -61,7 +62,7 @@ class CalendarEvents:
     def __init__(self, model: CareSystemModel) -> None:
         self.model = model
         self.calendar = DayCalendar()
-        self._streams = [model.streams[name] for name in EVENT_STREAMS.values()]
+        self._streams = [model.streams[EVENT_STREAMS[kind]] for kind in EventKind]
 
     def redraw(self, ids: np.ndarray, now: float) -> None:
         """Draw new next-event times for residents ``ids`` from time ``now`` (in days)."""
@@ -73,6 +74,7 @@ class CalendarEvents:
             residents.band[ids],
             residents.frailty[ids],
             residents.sex[ids],
+            residents.carer[ids],
         )
         waits = np.stack([stream.standard_exponential(len(ids)) for stream in self._streams])
         with np.errstate(divide="ignore"):

@@ -140,3 +140,82 @@ def write_figures(folder: Path, results: list[ReplicationResult], scenario: Scen
     )
     ax.legend(fontsize=8)
     _finish(ax, "Care after hospital and in the community", "people", folder / "care.png", subtitle)
+    write_social_care_figures(folder, results, scenario)
+
+
+def write_social_care_figures(
+    folder: Path, results: list[ReplicationResult], scenario: Scenario
+) -> None:
+    """Figures for social care: need and arrangements, the care-home market, and spending."""
+    daily = _mean_daily(results)
+    monthly = daily.resample("MS").mean()
+    subtitle = f"{scenario.name}: monthly means of {len(results)} replication(s)"
+
+    _, ax = plt.subplots(figsize=(10, 5.5))
+    for column, label in [
+        ("unmet_need", "need nobody meets"),
+        ("need_met_unpaid", "need met by an unpaid carer alone"),
+        ("council_funded", "council-funded care (home or care home)"),
+        ("self_funded", "self-funded care"),
+        ("nhs_funded", "NHS-funded care"),
+        ("waiting_for_care_at_home", "waiting for care they asked for"),
+    ]:
+        ax.plot(monthly.index, monthly[column], label=label)
+    ax.legend(fontsize=8)
+    _finish(ax, "How residents' care needs are met", "residents 65+", folder / "need.png", subtitle)
+
+    _, ax = plt.subplots(figsize=(10, 5.5))
+    ax.stackplot(
+        monthly.index,
+        monthly["care_home_council_funded"],
+        monthly["care_home_self_funders"],
+        monthly["care_home_nhs_funded"],
+        labels=["council-funded residents", "self-funders", "NHS continuing healthcare"],
+        colors=["#1f77b4", "#ff7f0e", "#2ca02c"],
+    )
+    ax.plot(
+        monthly.index, monthly["care_home_beds"], color="black", lw=1.5, label="beds in open homes"
+    )
+    exits = daily["care_home_exits"].resample("MS").sum()
+    for when in exits[exits > 0].index:
+        ax.axvline(when, color="red", lw=0.8, alpha=0.6)
+    ax.plot([], [], color="red", lw=0.8, label="a month with a care-home closure")
+    ax.legend(fontsize=8, loc="lower left")
+    _finish(
+        ax,
+        "Care homes: residents by who pays, beds and closures",
+        "beds / residents",
+        folder / "care_homes.png",
+        subtitle,
+    )
+
+    _, ax = plt.subplots(figsize=(10, 5.5))
+    spend = (
+        daily[["council_spend_gbp", "private_spend_gbp", "nhs_spend_gbp"]].resample("MS").sum()
+        / 1e6
+    )
+    ax.stackplot(
+        spend.index,
+        spend["council_spend_gbp"],
+        spend["private_spend_gbp"],
+        spend["nhs_spend_gbp"],
+        labels=["council", "residents (fees and contributions)", "NHS (continuing healthcare)"],
+        colors=["#1f77b4", "#ff7f0e", "#2ca02c"],
+    )
+    budget = daily["council_budget_gbp"].resample("MS").mean() / 12 / 1e6
+    ax.plot(
+        budget.index,
+        budget,
+        color="black",
+        lw=1.5,
+        ls="--",
+        label="council budget (a twelfth of the year's)",
+    )
+    ax.legend(fontsize=8, loc="lower left")
+    _finish(
+        ax,
+        "Spending on social care for residents 65+, by payer",
+        "GBP million a month",
+        folder / "spending.png",
+        subtitle,
+    )

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from abm.domain import Body, Care, DelayReason, Location
+from abm.domain import Body, Care, DelayReason, Funder, Location
 from abm.params import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
@@ -68,6 +68,39 @@ DAILY_COLUMNS: tuple[str, ...] = (
     "assessment_queue",
     "home_care_queue",
     "care_home_queue",
+    "need_none",
+    "need_met_unpaid",
+    "council_funded",
+    "self_funded",
+    "nhs_funded",
+    "unmet_need",
+    "unmet_need_hours",
+    "residents_with_carer",
+    "carer_breakdowns",
+    "stopped_waiting_for_care",
+    "not_eligible",
+    "assessments_completed",
+    "self_funders_arranging_care",
+    "packages_started",
+    "packages_ended_at_review",
+    "care_home_self_funders",
+    "care_home_council_funded",
+    "care_home_nhs_funded",
+    "care_homes_open",
+    "care_home_exits",
+    "care_home_entries",
+    "care_home_residents_moved",
+    "care_home_residents_unplaced",
+    "care_home_private_fee_gbp",
+    "council_care_home_fee_gbp",
+    "council_home_care_fee_gbp",
+    "care_home_reserves_gbp",
+    "council_spend_gbp",
+    "private_spend_gbp",
+    "nhs_spend_gbp",
+    "council_budget_gbp",
+    "council_budget_pressure",
+    "eligibility_threshold_hours",
 )
 
 
@@ -120,11 +153,66 @@ def daily_row(model: CareSystemModel) -> dict[str, object]:
         "home_care_queue": len(model.home_care.waiting),
         "care_home_queue": len(model.care_homes.waiting),
     }
+    row.update(social_care_row(model))
     for reason, count in zip(REASONS, today.delayed_by_reason.tolist(), strict=True):
         row[f"delayed.{reason}"] = count
     for body, count in zip(BODIES, today.delayed_by_body.tolist(), strict=True):
         row[f"delayed_by.{body}"] = count
     return row
+
+
+def social_care_row(model: CareSystemModel) -> dict[str, object]:
+    """Care arrangements, unmet need, the care-home market and spending, today."""
+    residents, council, homes = model.residents, model.council, model.care_homes
+    n = residents.n
+    location, care, funded = residents.location[:n], residents.care[:n], residents.funder[:n]
+    at_home = np.flatnonzero(location == Location.COMMUNITY)
+    unmet = residents.unmet_hours(at_home)
+    need = residents.need_hours[residents.frailty[at_home]]
+    in_homes = care == Care.CARE_HOME
+    has_care = (care == Care.HOME_CARE) | in_homes
+    home_funders = funded[in_homes]
+    fees = [home.private_fee for home in homes.open_homes]
+    open_homes = homes.open_homes
+    return {
+        "need_none": int(np.count_nonzero(need <= 0.0)),
+        "need_met_unpaid": int(
+            np.count_nonzero(
+                (need > 0.0) & (unmet <= 0.0) & (residents.care[at_home] != Care.HOME_CARE)
+            )
+        ),
+        "council_funded": int(np.count_nonzero(has_care & (funded == Funder.COUNCIL))),
+        "self_funded": int(np.count_nonzero(has_care & (funded == Funder.SELF))),
+        "nhs_funded": int(np.count_nonzero(has_care & (funded == Funder.NHS))),
+        "unmet_need": int(np.count_nonzero(unmet > 0.0)),
+        "unmet_need_hours": float(unmet.sum()),
+        "residents_with_carer": int(np.count_nonzero(residents.carer[at_home] > 0)),
+        "carer_breakdowns": model.community.carer_breakdowns_today,
+        "stopped_waiting_for_care": model.community.stopped_waiting_today,
+        "not_eligible": council.not_eligible_today,
+        "assessments_completed": model.assessment.served_today,
+        "self_funders_arranging_care": model.assessment.self_funders_today,
+        "packages_started": model.home_care.started_today,
+        "packages_ended_at_review": council.packages_ended_at_review_today,
+        "care_home_self_funders": int(np.count_nonzero(home_funders == Funder.SELF)),
+        "care_home_council_funded": int(np.count_nonzero(home_funders == Funder.COUNCIL)),
+        "care_home_nhs_funded": int(np.count_nonzero(home_funders == Funder.NHS)),
+        "care_homes_open": len(open_homes),
+        "care_home_exits": homes.exits_today,
+        "care_home_entries": homes.entries_today,
+        "care_home_residents_moved": homes.moved_today,
+        "care_home_residents_unplaced": homes.unplaced_today,
+        "care_home_private_fee_gbp": float(np.mean(fees)) if fees else 0.0,
+        "council_care_home_fee_gbp": council.care_home_fee,
+        "council_home_care_fee_gbp": council.home_care_fee,
+        "care_home_reserves_gbp": float(sum(home.reserves for home in open_homes)),
+        "council_spend_gbp": float(council.spent_today[0]),
+        "private_spend_gbp": float(council.spent_today[1]),
+        "nhs_spend_gbp": float(council.spent_today[2]),
+        "council_budget_gbp": council.budget,
+        "council_budget_pressure": council.pressure,
+        "eligibility_threshold_hours": council.eligibility_threshold,
+    }
 
 
 @dataclasses.dataclass(frozen=True)
@@ -197,6 +285,16 @@ def _ratio_of_sums(numerator: str, denominator: str) -> Callable[[RunRecord], fl
 
 def _share_of_delayed(column: str) -> Callable[[RunRecord], float]:
     return _ratio_of_sums(column, "delayed")
+
+
+def _fee_premium(record: RunRecord) -> float:
+    days = _reported(record)
+    priced = days[days["care_home_private_fee_gbp"] > 0]
+    if priced.empty:
+        return float("nan")
+    return float(
+        (priced["care_home_private_fee_gbp"] / priced["council_care_home_fee_gbp"]).mean() - 1.0
+    )
 
 
 def _mean_delay(record: RunRecord) -> float:
@@ -276,6 +374,66 @@ KPIS: tuple[Kpi, ...] = (
         "Care-home occupancy",
         "share of beds",
         _ratio_of_sums("care_home_residents", "care_home_beds"),
+    ),
+    Kpi(
+        "unmet_need_share_65plus",
+        "Residents 65+ with care need that nobody meets",
+        "share of residents 65+",
+        _ratio_of_sums("unmet_need", "residents"),
+    ),
+    Kpi(
+        "self_funder_share_care_homes",
+        "Care-home residents paying the whole fee themselves",
+        "share of care-home residents",
+        _ratio_of_sums("care_home_self_funders", "care_home_residents"),
+    ),
+    Kpi(
+        "council_spend_gbp",
+        "Council spending on social care for residents 65+",
+        "GBP a year",
+        lambda r: _per_year(r, "council_spend_gbp"),
+    ),
+    Kpi(
+        "private_spend_gbp",
+        "Residents' own spending on care (fees and contributions)",
+        "GBP a year",
+        lambda r: _per_year(r, "private_spend_gbp"),
+    ),
+    Kpi(
+        "nhs_spend_gbp",
+        "NHS spending on continuing-healthcare placements",
+        "GBP a year (care placements only; hospital costs come with the money issue)",
+        lambda r: _per_year(r, "nhs_spend_gbp"),
+    ),
+    Kpi(
+        "provider_exits",
+        "Care homes closing because their reserves ran out",
+        "homes a year",
+        lambda r: _per_year(r, "care_home_exits"),
+    ),
+    Kpi(
+        "care_home_private_fee_premium",
+        "Self-funders' fee above the council's care-home fee",
+        "share of the council fee (mean over days)",
+        _fee_premium,
+    ),
+    Kpi(
+        "assessment_queue",
+        "Residents waiting for a needs assessment",
+        "people a day (mean)",
+        _mean("assessment_queue"),
+    ),
+    Kpi(
+        "not_eligible_share",
+        "Needs assessments that found the resident not eligible",
+        "share of assessments",
+        _ratio_of_sums("not_eligible", "assessments_completed"),
+    ),
+    Kpi(
+        "council_budget_pressure",
+        "Council's projected year-end over- (+) or underspend (-)",
+        "share of budget (mean over days)",
+        _mean("council_budget_pressure"),
     ),
     Kpi(
         "deaths_per_1000",

@@ -8,22 +8,22 @@ import datetime as dt
 import mesa
 import numpy as np
 
-from abm.agents.capacity import (
-    AssessmentTeam,
-    CareHomes,
-    FamilyChoice,
-    FundingPanel,
-    HomeCareCapacity,
-    HospitalProcess,
-    IntermediateCare,
-)
+from abm.agents.capacity import FamilyChoice, HospitalProcess, IntermediateCare
 from abm.agents.community import CommunityRequests
+from abm.agents.council import AssessmentTeam, Council, FundingPanel
 from abm.agents.hospital import Hospital
 from abm.agents.patient import LIVING_OUTSIDE_HOSPITAL, Patient
-from abm.agents.population import HazardTable, Residents, age_band, synthesise
+from abm.agents.population import (
+    HazardTable,
+    Residents,
+    age_band,
+    social_situation,
+    synthesise,
+)
+from abm.agents.provider import CareHomeMarket, HomeCareMarket
 from abm.config import Scenario, end_date
 from abm.discharge import Route
-from abm.domain import Frailty, Location, Pathway
+from abm.domain import Care, Frailty, Funder, Location, Pathway
 from abm.events import CalendarEvents, DailyStepping
 from abm.metrics import DAILY_COLUMNS, daily_row
 from abm.params import DAYS_PER_YEAR
@@ -36,6 +36,7 @@ PHASES = (
     "services",
     "discharges",
     "admissions",
+    "finance",
     "population_change",
     "redraw_hazards",
     "record",
@@ -67,10 +68,13 @@ class CareSystemModel(mesa.Model):
        those who cannot are delayed today, with the reason and responsible body.
     6. ``admissions``: emergencies take free beds (otherwise they wait in the corridor), then
        electives (otherwise cancelled).
-    7. ``population_change``: on the first of each month, new 65-year-olds arrive, age bands
+    7. ``finance``: today's spending by payer and providers' income and costs; on the first
+       of each month providers settle their books (exits, private fees, entry) and the council
+       reviews its budget (a new budget and fees each April).
+    8. ``population_change``: on the first of each month, new 65-year-olds arrive, age bands
        are updated and the 85+ population is kept on its projected path.
-    8. ``redraw_hazards``: residents whose hazards changed today get new event times.
-    9. ``record``: today's state and flows are added to the ``daily`` table.
+    9. ``redraw_hazards``: residents whose hazards changed today get new event times.
+    10. ``record``: today's state and flows are added to the ``daily`` table.
 
     Args:
         scenario: the validated scenario.
@@ -104,9 +108,12 @@ class CareSystemModel(mesa.Model):
 
         self.hazards = HazardTable(scenario)
         self.residents = Residents(int(scenario.population.residents_65plus * 1.3) + 64)
+        self._set_need_tables()
         self.patients: list[Patient | None] = []
+        self.population_ratio = 1.0
         self._build_services()
         self._populate()
+        self.council.start_before_first_april(self.date)
         if timing == "calendar":
             self.events: CalendarEvents | DailyStepping = CalendarEvents(self)
         elif timing == "daily":
@@ -119,35 +126,34 @@ class CareSystemModel(mesa.Model):
     # ---------------------------------------------------------------- construction
 
     def _build_services(self) -> None:
-        self.assessment = AssessmentTeam(self)
+        self.council = Council(self)
+        self.assessment = AssessmentTeam(self, self.council)
         self.funding_panel = FundingPanel(self)
         self.hospital_process = HospitalProcess(self)
         self.family_choice = FamilyChoice(self)
-        self.home_care = HomeCareCapacity(self)
-        self.care_homes = CareHomes(self)
-        self.downstream = [
-            self.hospital_process,
-            self.assessment,
-            self.funding_panel,
-            self.family_choice,
-        ]
-        community_package = Route(
-            "home care after intermediate care", [self.home_care], Location.COMMUNITY
-        )
+        self.home_care = HomeCareMarket(self, self.council)
+        self.care_homes = CareHomeMarket(self, self.council)
+        care_home_steps = [self.assessment, self.funding_panel, self.family_choice, self.care_homes]
         self.community = CommunityRequests(
             self,
             home_care_route=Route(
                 "community home care", [self.assessment, self.home_care], Location.COMMUNITY
             ),
-            care_home_route=Route(
-                "community care home",
-                [self.assessment, self.funding_panel, self.family_choice, self.care_homes],
-                Location.CARE_HOME,
+            care_home_route=Route("community care home", care_home_steps, Location.CARE_HOME),
+            replacement_route=Route(
+                "care-home re-placement", [self.care_homes], Location.CARE_HOME
             ),
-            package_only_route=community_package,
         )
         self.intermediate_care = IntermediateCare(self, self.community.after_intermediate_care)
-        self.downstream += [self.intermediate_care, self.home_care, self.care_homes]
+        self.downstream = [
+            self.hospital_process,
+            self.assessment,
+            self.funding_panel,
+            self.family_choice,
+            self.intermediate_care,
+            self.home_care,
+            self.care_homes,
+        ]
         routes = {
             Pathway.HOME: Route("pathway 0", [self.hospital_process], Location.COMMUNITY),
             Pathway.HOME_WITH_SUPPORT: Route(
@@ -161,65 +167,91 @@ class CareSystemModel(mesa.Model):
                 Location.INTERMEDIATE_CARE,
             ),
             Pathway.CARE_HOME: Route(
-                "pathway 3",
-                [
-                    self.hospital_process,
-                    self.assessment,
-                    self.funding_panel,
-                    self.family_choice,
-                    self.care_homes,
-                ],
-                Location.CARE_HOME,
+                "pathway 3", [self.hospital_process, *care_home_steps], Location.CARE_HOME
             ),
         }
         self.hospital = Hospital(self, routes)
 
+    def _set_need_tables(self) -> None:
+        need = self.params.need
+        self.residents.need_hours = np.asarray(need.hours_by_frailty, dtype=float)
+        self.residents.carer_hours = np.r_[0.0, need.carer_hours]
+
     def _populate(self) -> None:
         """Synthesise residents and fill care homes and home care to their starting levels."""
         rng = self.streams["population"]
-        ages, sexes, frailty = synthesise(self.params, rng)
-        ids = self._add_residents(ages, sexes, frailty)
-        bands = age_band(ages)
+        columns = synthesise(self.params, rng)
+        ids = self._add_residents(columns)
+        bands = age_band(columns["age"])
+        frailty = columns["frailty"]
         self._arrival_frailty = _shares(frailty[bands == 0])
         self._oldest_frailty = _shares(frailty[bands == 2])
         self._initial_85plus = int(np.count_nonzero(bands == 2))
         self._initial_residents = len(ids)
-        self.population_ratio = 1.0
         capacity = self.params.capacity
+        residents = self.residents
         weight = np.array([0.0005, 0.01, 0.12, 0.6])[frailty] * (1.0 + bands)
         n_care_home = min(
-            round(capacity.care_home_beds * capacity.care_home_initial_fill),
+            round(self.care_homes.beds * capacity.care_home_initial_fill),
             np.count_nonzero(weight),
         )
         chosen = rng.choice(ids, size=n_care_home, replace=False, p=weight / weight.sum())
-        for pid in np.sort(chosen):
-            self.care_homes.place(int(pid))
-        at_home = ids[self.residents.location[ids] == Location.COMMUNITY]
-        weight = np.array([0.0, 0.03, 0.3, 0.6])[self.residents.frailty[at_home]]
+        chc = rng.random(len(chosen)) < self.params.council.chc_probability_severe
+        for pid, nhs in zip(np.sort(chosen).tolist(), chc.tolist(), strict=True):
+            if nhs and residents.frailty[pid] == Frailty.SEVERE:
+                residents.funder[pid] = Funder.NHS
+            elif self.council.is_self_funder(pid, care_home=True):
+                residents.funder[pid] = Funder.SELF
+            else:
+                residents.funder[pid] = Funder.COUNCIL
+            self.care_homes.place(pid)
+        at_home = ids[residents.location[ids] == Location.COMMUNITY]
+        need = np.array([residents.assessed_need(int(pid)) for pid in at_home])
+        threshold = self.council.eligibility_threshold
+        weight = np.where(need >= threshold, need, 0.0)
         order = rng.choice(
             at_home, size=np.count_nonzero(weight), replace=False, p=weight / weight.sum()
         )
-        target = capacity.home_care_hours_per_week * capacity.home_care_initial_fill
-        for pid in order:
-            if self.home_care.hours_used + self.home_care.package_hours(int(pid)) > target:
+        target = self.home_care.capacity_hours * capacity.home_care_initial_fill
+        for pid in order.tolist():
+            if self.home_care.hours_used + self.home_care.package_hours(pid) > target:
                 break
-            self.home_care.start_package(int(pid))
+            self_funder = self.council.is_self_funder(pid, care_home=False)
+            residents.funder[pid] = Funder.SELF if self_funder else Funder.COUNCIL
+            self.home_care.start_package(pid)
 
-    def _add_residents(
-        self, ages: np.ndarray, sexes: np.ndarray, frailty: np.ndarray
-    ) -> np.ndarray:
-        ids = self.residents.add(ages, sexes, frailty, self.day)
+    def _add_residents(self, columns: dict[str, np.ndarray]) -> np.ndarray:
+        ids = self.residents.add(columns, self.day)
         self.patients.extend(Patient(self, int(pid)) for pid in ids)
         for pid in ids:
             self.residents.mark_changed(int(pid))
         return ids
 
+    def council_reviews(self, pid: int) -> None:
+        """A review of a resident's package: resized to need, or ended if no longer eligible.
+
+        Reablement is not reviewed (it ends on its own). Council-funded packages must still
+        meet the eligibility threshold in force; self-funders keep buying while they need care.
+        """
+        residents, home_care = self.residents, self.home_care
+        if pid not in home_care.packages or home_care.in_reablement(pid):
+            return
+        need = residents.assessed_need(pid)
+        council_funded = residents.funder[pid] == Funder.COUNCIL
+        if need <= 0.0 or (council_funded and need < self.council.eligibility_threshold):
+            home_care.end_package(pid)
+            residents.set_care(pid, Care.NONE)
+            residents.funder[pid] = Funder.NONE
+            self.council.packages_ended_at_review_today += 1
+        else:
+            home_care.resize(pid)
+
     def with_population(self, capacity: float) -> float:
         """A capacity from the config, grown with the number of residents 65+ if so configured.
 
         With ``capacity.grows_with_population`` services keep pace with growth in the number of
-        residents aged 65+ (re-measured monthly; they never shrink below the configured
-        capacity); otherwise capacities stay as configured.
+        residents aged 65+ (re-measured monthly; they never shrink, so a falling population
+        leaves them at their highest); otherwise capacities stay as configured.
         """
         if self.params.capacity.grows_with_population:
             return capacity * self.population_ratio
@@ -246,8 +278,9 @@ class CareSystemModel(mesa.Model):
         """Simulate one day: the phases listed in the class docstring, in order."""
         self.tally = DayTally()
         self.hospital.start_day()
-        self.community.requests_today = 0
-        self.community.stopped_waiting_today = 0
+        self.community.start_day()
+        self.council.start_day()
+        self.care_homes.start_day()
         for phase in PHASES:
             getattr(self, phase)()
         self.day += 1
@@ -260,6 +293,8 @@ class CareSystemModel(mesa.Model):
         if change is not None:
             self.params = self.params.with_changes(change.changes)
             self.hazards = HazardTable(self.params)
+            self._set_need_tables()
+            self.council.policies_changed()
             for pid in self.residents.alive():
                 self.residents.mark_changed(int(pid))
 
@@ -284,6 +319,15 @@ class CareSystemModel(mesa.Model):
         """Emergencies and electives take free beds."""
         self.hospital.admit(self.day)
 
+    def finance(self) -> None:
+        """Spending by payer today; monthly settlement and budget review on the first."""
+        self.council.accrue()
+        self.home_care.accrue()
+        self.care_homes.accrue()
+        if self.date.day == 1 and self.day > 0:
+            self.care_homes.settle_month()
+            self.council.start_of_month(self.date)
+
     def population_change(self) -> None:
         """Monthly: arrivals at 65, age bands, and the 85+ projection."""
         if self.date.day != 1 or self.day == 0:
@@ -295,7 +339,7 @@ class CareSystemModel(mesa.Model):
         self._add_arrivals(ages, self._arrival_frailty, rng)
         self.tally.arrivals_65 = n
         alive = self.residents.alive()
-        self.population_ratio = max(1.0, len(alive) / self._initial_residents)
+        self.population_ratio = max(self.population_ratio, len(alive) / self._initial_residents)
         ages_now = self.residents.ages(alive, self.day)
         bands = age_band(ages_now)
         changed = alive[bands != self.residents.band[alive]]
@@ -312,9 +356,9 @@ class CareSystemModel(mesa.Model):
         self, ages: np.ndarray, frailty_shares: np.ndarray, rng: np.random.Generator
     ) -> None:
         n = len(ages)
-        sexes = (rng.random(n) >= self.params.population.female_share).astype(np.int8)
         frailty = rng.choice(len(Frailty), size=n, p=frailty_shares).astype(np.int8)
-        self._add_residents(ages, sexes, frailty)
+        social = social_situation(self.params, frailty, self.streams["social"])
+        self._add_residents({"age": ages, "frailty": frailty, **social})
 
     def redraw_hazards(self) -> None:
         """New event times for residents whose hazards changed today."""

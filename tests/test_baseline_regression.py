@@ -15,8 +15,10 @@ def test_outputs_match_the_stored_baseline():
     changed = {
         name: (stored[name], value)
         for name, value in current.items()
-        if not (math.isclose(value, stored[name], rel_tol=1e-9, abs_tol=1e-12)
-                or (math.isnan(value) and math.isnan(stored[name])))
+        if not (
+            math.isclose(value, stored[name], rel_tol=1e-9, abs_tol=1e-12)
+            or (math.isnan(value) and math.isnan(stored[name]))
+        )
     }
     assert not changed, (
         f"outputs changed {changed}; if this is intended, run "

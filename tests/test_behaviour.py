@@ -95,8 +95,8 @@ def test_waiting_for_care_raises_emergencies():
         for k in range(2)
     )
     base = base.with_changes([("community.stop_waiting_per_1000py", 0.0)])
-    neutral = base.with_changes([("admissions.waiting_for_care_hazard_ratio", 1.0)])
-    linked = base.with_changes([("admissions.waiting_for_care_hazard_ratio", 3.0)])
+    neutral = base.with_changes([("admissions.unmet_need_hazard_ratio", 1.0)])
+    linked = base.with_changes([("admissions.unmet_need_hazard_ratio", 3.0)])
     assert kpis(neutral)["waiting_for_care_at_home"] > 30, "half the home care leaves many waiting"
     assert emergencies(linked) > 1.03 * emergencies(neutral)
 

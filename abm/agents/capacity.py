@@ -1,11 +1,10 @@
-"""Downstream services as plain capacities from the config.
+"""Building blocks of the services after hospital, and the ones that are plain capacities.
 
-Each class here is one :class:`~abm.discharge.Step` that discharges and community requests
-wait on: a social work team completing needs assessments, a funding panel, home-care hours,
-intermediate-care beds and care-home beds, plus the two short waits that need no capacity
-(the hospital's own discharge processes and a family choosing a home). Their capacities are
-read from the scenario every day, so a ``[[schedule]]`` change takes effect at once. The
-social-care and workforce parts replace these with councils, providers and staff.
+:class:`QueuedService` and :class:`ThroughputService` are the waiting-list machinery that the
+council (``abm.agents.council``) and the providers (``abm.agents.provider``) build on. The
+services defined here have no organisation behind them yet: intermediate care (an NHS bed
+capacity), the hospital's own discharge processes and a family choosing a home. Capacities
+are read from the scenario every day, so a ``[[schedule]]`` change takes effect at once.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import mesa
 import numpy as np
 
 from abm.discharge import Route, WaitingList
-from abm.domain import Body, Care, DelayReason, Location
+from abm.domain import Body, DelayReason
 from abm.params import per_week_to_per_day
 
 if TYPE_CHECKING:
@@ -88,28 +87,6 @@ class ThroughputService(QueuedService):
                 break
             self._credit -= 1.0
             self._finish(pid, day)
-
-
-class AssessmentTeam(ThroughputService):
-    """Social workers carrying out needs assessments."""
-
-    reason = DelayReason.AWAITING_ASSESSMENT
-    responsible = Body.SOCIAL_CARE
-
-    def per_week(self) -> float:
-        """Assessments completed a week."""
-        return self.model.with_population(self.model.params.capacity.assessments_per_week)
-
-
-class FundingPanel(ThroughputService):
-    """The council panel and NHS continuing-healthcare checklist for care-home placements."""
-
-    reason = DelayReason.AWAITING_FUNDING_DECISION
-    responsible = Body.BOTH
-
-    def per_week(self) -> float:
-        """Funding decisions made a week."""
-        return self.model.with_population(self.model.params.capacity.funding_decisions_per_week)
 
 
 class TimedWait(mesa.Agent):
@@ -184,86 +161,6 @@ class FamilyChoice(TimedWait):
         return c.choice_probability, c.choice_mean_days
 
 
-class HomeCareCapacity(QueuedService):
-    """Home-care hours a week; a package holds its hours until it ends."""
-
-    reason = DelayReason.AWAITING_HOME_CARE
-    responsible = Body.SOCIAL_CARE
-
-    def __init__(self, model: CareSystemModel) -> None:
-        super().__init__(model)
-        self.packages: dict[int, float] = {}
-        self.hours_used = 0.0
-        self._restart: set[int] = set()
-        self._reablement_end: dict[int, int] = {}
-        self._ends: defaultdict[int, list[int]] = defaultdict(list)
-
-    @property
-    def capacity_hours(self) -> float:
-        """Hours a week that can be commissioned today."""
-        return self.model.with_population(self.model.params.capacity.home_care_hours_per_week)
-
-    def package_hours(self, pid: int) -> float:
-        """Hours a week this resident's package needs, from their frailty."""
-        frailty = int(self.model.residents.frailty[pid])
-        return self.model.params.capacity.package_hours_per_week[frailty]
-
-    def start_package(self, pid: int, day: int = 0, *, reablement: bool = False) -> None:
-        """Give a resident a package now.
-
-        A package started for a hospital discharge who had no care before is reablement: it
-        ends after ``capacity.reablement_weeks`` unless the resident turns out to need
-        ongoing care (chance ``capacity.reablement_continue_probability``).
-        """
-        hours = self.package_hours(pid)
-        self.packages[pid] = hours
-        self.hours_used += hours
-        self.model.residents.set_care(pid, Care.HOME_CARE)
-        c = self.model.params.capacity
-        continues = self.model.streams["reablement"].random() < c.reablement_continue_probability
-        if reablement and not continues:
-            end = day + round(c.reablement_weeks * 7)
-            self._reablement_end[pid] = end
-            self._ends[end].append(pid)
-
-    def suspend(self, pid: int) -> None:
-        """A package holder is admitted: the hours are released, the need is remembered."""
-        if pid in self.packages:
-            self.end_package(pid)
-            self._restart.add(pid)
-
-    def end_package(self, pid: int) -> None:
-        """Release a resident's package hours (death, admission, a care home, a review)."""
-        hours = self.packages.pop(pid, None)
-        self._reablement_end.pop(pid, None)
-        if hours is not None:
-            self.hours_used -= hours
-
-    def forget(self, pid: int) -> None:
-        """Drop everything known about a resident (death)."""
-        self.end_package(pid)
-        self._restart.discard(pid)
-
-    def tick(self, day: int) -> None:
-        """End reablement due today, then start packages, in order, where the hours fit."""
-        residents = self.model.residents
-        for pid in self._ends.pop(day, ()):
-            if self._reablement_end.get(pid) == day:
-                self.end_package(pid)
-                residents.set_care(pid, Care.NONE)
-        self.served_today = 0
-        free = self.capacity_hours - self.hours_used
-        for pid in self.waiting.in_order(self.hospital_first):
-            hours = self.package_hours(pid)
-            if hours <= free:
-                free -= hours
-                in_hospital = residents.location[pid] == Location.HOSPITAL
-                reablement = in_hospital and pid not in self._restart
-                self._restart.discard(pid)
-                self.start_package(pid, day, reablement=reablement)
-                self._finish(pid, day)
-
-
 class IntermediateCare(QueuedService):
     """Short-term bedded rehabilitation (discharge pathway 2)."""
 
@@ -301,41 +198,3 @@ class IntermediateCare(QueuedService):
     def leave(self, pid: int) -> None:
         """A patient leaves early (death or emergency admission)."""
         self.stays.pop(pid, None)
-
-
-class CareHomes(QueuedService):
-    """Care-home beds; a resident keeps their bed while in hospital."""
-
-    reason = DelayReason.AWAITING_CARE_HOME
-    responsible = Body.SOCIAL_CARE
-
-    def __init__(self, model: CareSystemModel) -> None:
-        super().__init__(model)
-        self.residents_placed: set[int] = set()
-
-    @property
-    def beds(self) -> int:
-        """Care-home beds today."""
-        return round(self.model.with_population(self.model.params.capacity.care_home_beds))
-
-    def place(self, pid: int) -> None:
-        """Give a resident a bed (a community resident moves in at once)."""
-        self.residents_placed.add(pid)
-        residents = self.model.residents
-        residents.set_care(pid, Care.CARE_HOME)
-        if residents.location[pid] == Location.COMMUNITY:
-            self.model.home_care.end_package(pid)
-            residents.move(pid, Location.CARE_HOME)
-
-    def vacate(self, pid: int) -> None:
-        """Free a resident's bed (death)."""
-        self.residents_placed.discard(pid)
-
-    def tick(self, day: int) -> None:
-        """Fill free beds in order."""
-        self.served_today = 0
-        for pid in self.waiting.in_order(self.hospital_first):
-            if len(self.residents_placed) >= self.beds:
-                break
-            self.place(pid)
-            self._finish(pid, day)

@@ -1,8 +1,9 @@
-"""Requests for care from residents living at home.
+"""Requests for support from residents living at home.
 
-A resident who asks for support waits at home (their need unmet, which raises their admission
-hazard) while they go through the same services as hospital discharges: an assessment, then a
-home-care package, or a funding decision and a care-home place.
+A resident whose need nobody meets may ask the council for support (and does at once when
+their unpaid carer stops caring). While they wait their need is unmet, which raises their
+admission hazard. They go through the same services as hospital discharges: an assessment
+(with the means test), then a home-care package, or a funding decision and a care-home place.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
 from abm.discharge import Route
-from abm.domain import Care, Frailty, Location, Pathway
+from abm.domain import Care, Funder, Location, Pathway
 
 if TYPE_CHECKING:
     from abm.model import CareSystemModel
@@ -28,17 +30,22 @@ class CommunityRequests(mesa.Agent):
         model: CareSystemModel,
         home_care_route: Route,
         care_home_route: Route,
-        package_only_route: Route,
+        replacement_route: Route,
     ) -> None:
         super().__init__(model)
         self.routes = {
             Pathway.HOME_WITH_SUPPORT: home_care_route,
             Pathway.CARE_HOME: care_home_route,
         }
-        self.package_only = package_only_route
+        self.replacement = replacement_route
         self.waiting: dict[int, Pathway] = {}
         self.requests_today = 0
         self.stopped_waiting_today = 0
+        self.carer_breakdowns_today = 0
+
+    def start_day(self) -> None:
+        """Reset today's counts."""
+        self.requests_today = self.stopped_waiting_today = self.carer_breakdowns_today = 0
 
     def request(self, pid: int, day: int, *, care_home: bool) -> None:
         """A resident at home asks for a home-care package or a care-home place."""
@@ -46,14 +53,18 @@ class CommunityRequests(mesa.Agent):
         self._wait(pid, day, need, self.routes[need])
         self.requests_today += 1
 
+    def request_place(self, pid: int, day: int) -> None:
+        """A care-home resident whose home closed and who found no other bed waits at home."""
+        self._wait(pid, day, Pathway.CARE_HOME, self.replacement)
+
     def after_intermediate_care(self, pid: int, day: int) -> None:
-        """Home from intermediate care; the moderately or severely frail need a package."""
+        """Home from intermediate care; a resident whose need is unmet asks for support."""
         residents = self.model.residents
         residents.move(pid, Location.COMMUNITY)
         residents.set_care(pid, Care.NONE)
         residents.last_discharge_day[pid] = day
-        if residents.frailty[pid] >= Frailty.MODERATE:
-            self._wait(pid, day, Pathway.HOME_WITH_SUPPORT, self.package_only)
+        if residents.unmet_hours(np.array([pid]))[0] > 0.0:
+            self.request(pid, day, care_home=False)
 
     def _wait(self, pid: int, day: int, need: Pathway, route: Route) -> None:
         self.waiting[pid] = need
@@ -61,16 +72,26 @@ class CommunityRequests(mesa.Agent):
         route.start(pid, day, from_hospital=False, on_complete=self._served)
 
     def _served(self, pid: int, day: int) -> None:
+        """A request has been dealt with: care started, or no service (not eligible)."""
         self.waiting.pop(pid, None)
-        for route in (*self.routes.values(), self.package_only):
+        for route in self._all_routes():
             route.finish(pid)
+        residents = self.model.residents
+        if residents.care[pid] == Care.WAITING:
+            residents.set_care(pid, Care.NONE)
+            residents.funder[pid] = Funder.NONE
+
+    def _all_routes(self) -> tuple[Route, ...]:
+        return (*self.routes.values(), self.replacement)
 
     def leave(self, pid: int) -> int:
         """Take a resident out of every community queue; returns the pathway they needed."""
         need = self.waiting.pop(pid, None)
         if need is None:
             return Pathway.HOME
-        for route in (*self.routes.values(), self.package_only):
+        for route in self._all_routes():
             route.withdraw(pid)
         self.model.residents.set_care(pid, Care.NONE)
+        if self.model.residents.funder[pid] != Funder.NHS:
+            self.model.residents.funder[pid] = Funder.NONE
         return int(need)

@@ -13,6 +13,7 @@ import math
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
 from abm.domain import Care, EventKind, Location
 
@@ -24,9 +25,11 @@ EVENT_STREAMS = {
     EventKind.ADMISSION: "admission",
     EventKind.DEATH: "death",
     EventKind.REQUEST: "request",
-    EventKind.PACKAGE_END: "package_end",
+    EventKind.REVIEW: "review",
     EventKind.RECOVERY: "recovery",
     EventKind.STOP_WAITING: "stop_waiting",
+    EventKind.CARER_BREAKDOWN: "carer_breakdown",
+    EventKind.CARER_GAIN: "carer_gain",
 }
 LIVING_OUTSIDE_HOSPITAL = (Location.COMMUNITY, Location.CARE_HOME)
 
@@ -59,12 +62,16 @@ class Patient(mesa.Agent):
             self.die(day)
         elif kind == EventKind.REQUEST:
             self.ask_for_care(day)
-        elif kind == EventKind.PACKAGE_END:
-            self.end_package()
+        elif kind == EventKind.REVIEW:
+            self.model.council_reviews(self.pid)
         elif kind == EventKind.RECOVERY:
             self.model.residents.recover(self.pid)
-        else:
+        elif kind == EventKind.STOP_WAITING:
             self.stop_waiting()
+        elif kind == EventKind.CARER_BREAKDOWN:
+            self.lose_carer(day)
+        else:
+            self.gain_carer()
 
     def worsen(self) -> None:
         """Frailty moves up one category."""
@@ -95,6 +102,7 @@ class Patient(mesa.Agent):
         model.community.leave(pid)
         model.home_care.forget(pid)
         model.care_homes.vacate(pid)
+        model.council.release(pid)
         model.intermediate_care.leave(pid)
         model.residents.move(pid, Location.DEAD)
         model.residents.set_care(pid, Care.NONE)
@@ -103,7 +111,7 @@ class Patient(mesa.Agent):
         self.remove()
 
     def ask_for_care(self, day: int) -> None:
-        """A resident at home with no care asks the council for support."""
+        """A resident at home whose need nobody meets asks the council for support."""
         residents, pid = self.model.residents, self.pid
         if residents.location[pid] != Location.COMMUNITY or residents.care[pid] != Care.NONE:
             return
@@ -117,11 +125,27 @@ class Patient(mesa.Agent):
         self.model.community.leave(self.pid)
         self.model.community.stopped_waiting_today += 1
 
-    def end_package(self) -> None:
-        """A review ends a home-care package."""
-        if self.model.residents.care[self.pid] == Care.HOME_CARE:
-            self.model.home_care.end_package(self.pid)
-            self.model.residents.set_care(self.pid, Care.NONE)
+    def lose_carer(self, day: int) -> None:
+        """The unpaid carer stops caring; a package is reviewed, or the resident asks for help."""
+        residents, pid = self.model.residents, self.pid
+        residents.carer[pid] = 0
+        residents.mark_changed(pid)
+        self.model.community.carer_breakdowns_today += 1
+        if residents.care[pid] == Care.HOME_CARE:
+            self.model.council_reviews(pid)
+        elif residents.unmet_hours(np.array([pid]))[0] > 0.0:
+            self.ask_for_care(day)
+
+    def gain_carer(self) -> None:
+        """Family or a friend starts caring; a package is reviewed against the new need."""
+        model, pid = self.model, self.pid
+        shares = model.params.need.carer_intensity_shares
+        model.residents.carer[pid] = 1 + int(
+            model.streams["carer_gain"].choice(len(shares), p=shares)
+        )
+        model.residents.mark_changed(pid)
+        if model.residents.care[pid] == Care.HOME_CARE:
+            model.council_reviews(pid)
 
     # ---------------------------------------------------------------- reference stepping
 
@@ -130,10 +154,15 @@ class Patient(mesa.Agent):
         model, r, pid = self.model, self.model.residents, self.pid
         if r.location[pid] not in LIVING_OUTSIDE_HOSPITAL:
             return
-        setting, band = r.setting(pid), int(r.band[pid])
-        frailty, sex = int(r.frailty[pid]), int(r.sex[pid])
+        cell = (
+            r.setting(pid),
+            int(r.band[pid]),
+            int(r.frailty[pid]),
+            int(r.sex[pid]),
+            int(r.carer[pid]),
+        )
         for kind, stream in EVENT_STREAMS.items():
-            hazard = model.hazards.rate(kind, setting, band, frailty, sex)
+            hazard = model.hazards.rate(kind, cell)
             if hazard > 0.0 and model.streams[stream].random() < -math.expm1(-hazard):
                 self.handle(kind, model.day)
                 return

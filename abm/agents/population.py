@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from abm.config import Scenario
-from abm.domain import Care, EventKind, Frailty, Location, Setting
+from abm.domain import Care, EventKind, Frailty, Funder, Location, Setting
 from abm.params import DAYS_PER_YEAR, per_thousand_years_to_per_day
 
 BAND_EDGES = (75.0, 85.0)
@@ -21,71 +21,86 @@ MAX_AGE = 105.0
 N_BANDS = 3
 N_FRAILTY = len(Frailty)
 N_SEXES = 2
+N_CARER = 4
 FEMALE, MALE = 0, 1
 
 
 class HazardTable:
-    """Per-day hazards of each resident event by setting, age band, frailty and sex."""
+    """Per-day hazards of each resident event by setting, age band, frailty, sex and carer.
+
+    Carer is the intensity band of a resident's unpaid carer: 0 none, 1 up to 19 hours a
+    week, 2 20-49 hours, 3 50 hours or more.
+    """
 
     def __init__(self, scenario: Scenario) -> None:
-        shape = (len(EventKind), len(Setting), N_BANDS, N_FRAILTY, N_SEXES)
+        shape = (len(EventKind), len(Setting), N_BANDS, N_FRAILTY, N_SEXES, N_CARER)
         table = np.zeros(shape)
-        fr, mo, ad, co = (
+        fr, mo, ad, co, ne, cn = (
             scenario.frailty,
             scenario.mortality,
             scenario.admissions,
             scenario.community,
+            scenario.need,
+            scenario.council,
         )
-        frailty_ratio_death = np.r_[1.0, mo.frailty_hazard_ratio]
-        frailty_ratio_admission = np.r_[1.0, ad.frailty_hazard_ratio]
-        sex_ratio_death = np.array([1.0, mo.male_hazard_ratio])
+        per_day = per_thousand_years_to_per_day
+        unmet = (Setting.HOME_UNMET, Setting.HOME_WAITING)
         for band in range(N_BANDS):
             progression = (fr.onset_per_1000py[band], *fr.progression_per_1000py, 0.0)
             for frailty in range(N_FRAILTY):
-                table[EventKind.FRAILTY, :, band, frailty, :] = per_thousand_years_to_per_day(
-                    progression[frailty]
+                ratio_admission = (1.0, *ad.frailty_hazard_ratio)[frailty]
+                ratio_death = (1.0, *mo.frailty_hazard_ratio)[frailty]
+                admission = per_day(ad.fit_per_1000py[band]) * ratio_admission
+                death = per_day(mo.fit_per_1000py[band]) * ratio_death
+                cell = table[:, :, band, frailty]
+                cell[EventKind.FRAILTY] = per_day(progression[frailty])
+                cell[EventKind.RECOVERY] = per_day((0.0, *fr.recovery_per_1000py)[frailty])
+                cell[EventKind.ADMISSION] = admission
+                cell[EventKind.DEATH, :, FEMALE] = death
+                cell[EventKind.DEATH, :, MALE] = death * mo.male_hazard_ratio
+                for setting in unmet:
+                    cell[EventKind.ADMISSION, setting] *= ad.unmet_need_hazard_ratio
+                cell[EventKind.REQUEST, Setting.HOME_UNMET] = per_day(
+                    co.request_per_1000py[frailty]
                 )
-                admission = per_thousand_years_to_per_day(ad.fit_per_1000py[band])
-                admission *= frailty_ratio_admission[frailty]
-                death = per_thousand_years_to_per_day(mo.fit_per_1000py[band])
-                death *= frailty_ratio_death[frailty] * sex_ratio_death
-                for setting in Setting:
-                    setting_admission = admission * {
-                        Setting.HOME_WAITING: ad.waiting_for_care_hazard_ratio,
-                        Setting.CARE_HOME: ad.care_home_hazard_ratio,
-                    }.get(setting, 1.0)
-                    setting_death = death * (
-                        mo.care_home_hazard_ratio if setting == Setting.CARE_HOME else 1.0
-                    )
-                    table[EventKind.ADMISSION, setting, band, frailty, :] = setting_admission
-                    table[EventKind.DEATH, setting, band, frailty, :] = setting_death
-                table[EventKind.REQUEST, Setting.HOME, band, frailty, :] = (
-                    per_thousand_years_to_per_day(co.request_per_1000py[frailty])
+                cell[EventKind.STOP_WAITING, Setting.HOME_WAITING] = per_day(
+                    co.stop_waiting_per_1000py
                 )
-                table[EventKind.STOP_WAITING, Setting.HOME_WAITING, band, frailty, :] = (
-                    per_thousand_years_to_per_day(co.stop_waiting_per_1000py)
+                cell[EventKind.REVIEW, Setting.HOME_WITH_CARE] = per_day(cn.review_per_1000py)
+        for carer in range(1, N_CARER):
+            breakdown = per_day(ne.carer_breakdown_per_1000py[carer - 1])
+            home = table[EventKind.CARER_BREAKDOWN, : Setting.CARE_HOME, ..., carer]
+            home[...] = breakdown
+            for setting in unmet:
+                table[EventKind.CARER_BREAKDOWN, setting, ..., carer] *= (
+                    ne.carer_strain_hazard_ratio
                 )
-                recovery = (0.0, *fr.recovery_per_1000py)[frailty]
-                table[EventKind.RECOVERY, :, band, frailty, :] = per_thousand_years_to_per_day(
-                    recovery
-                )
-                table[EventKind.PACKAGE_END, Setting.HOME_WITH_CARE, band, frailty, :] = (
-                    per_thousand_years_to_per_day(co.package_end_per_1000py[frailty])
-                )
-        table[EventKind.FRAILTY, Setting.CARE_HOME] = 0.0
-        table[EventKind.RECOVERY, Setting.CARE_HOME] = 0.0
+        table[EventKind.CARER_GAIN, : Setting.CARE_HOME, ..., 0] = per_day(ne.carer_gain_per_1000py)
+        care_home = table[:, Setting.CARE_HOME]
+        care_home[EventKind.ADMISSION] *= ad.care_home_hazard_ratio
+        care_home[EventKind.DEATH] *= mo.care_home_hazard_ratio
+        care_home[EventKind.FRAILTY] = 0.0
+        care_home[EventKind.RECOVERY] = 0.0
+        care_home[EventKind.CARER_GAIN] = 0.0
         self.table = table
         self.nested = table.tolist()
 
     def rates(
-        self, setting: np.ndarray, band: np.ndarray, frailty: np.ndarray, sex: np.ndarray
+        self,
+        setting: np.ndarray,
+        band: np.ndarray,
+        frailty: np.ndarray,
+        sex: np.ndarray,
+        carer: np.ndarray,
     ) -> np.ndarray:
         """Per-day hazards, shape (event kinds, residents)."""
-        return self.table[:, setting, band, frailty, sex]
+        return self.table[:, setting, band, frailty, sex, carer]
 
-    def rate(self, kind: int, setting: int, band: int, frailty: int, sex: int) -> float:
-        """One per-day hazard, for per-agent code."""
-        return self.nested[kind][setting][band][frailty][sex]
+    def rate(self, kind: int, cell: tuple[int, int, int, int, int]) -> float:
+        """One per-day hazard, for per-agent code; ``cell`` is (setting, band, frailty, sex,
+        carer)."""
+        setting, band, frailty, sex, carer = cell
+        return self.nested[kind][setting][band][frailty][sex][carer]
 
 
 class Residents:
@@ -102,22 +117,33 @@ class Residents:
         self.next_time = np.full(capacity, np.inf)
         self.next_kind = np.zeros(capacity, dtype=np.int8)
         self.last_discharge_day = np.full(capacity, -(10**9), dtype=np.int64)
+        self.carer = np.zeros(capacity, dtype=np.int8)
+        self.savings = np.zeros(capacity)
+        self.home_value = np.zeros(capacity)
+        self.funder = np.zeros(capacity, dtype=np.int8)
+        self.package_hours = np.zeros(capacity)
+        self.paid_towards_care = np.zeros(capacity)
+        self.need_hours = np.zeros(4)
+        self.carer_hours = np.zeros(4)
         self._dirty: list[int] = []
 
     # ------------------------------------------------------------------ growth
 
-    def add(
-        self, ages: np.ndarray, sexes: np.ndarray, frailties: np.ndarray, day: int
-    ) -> np.ndarray:
-        """Add residents aged ``ages`` today; returns their ids."""
+    def add(self, columns: dict[str, np.ndarray], day: int) -> np.ndarray:
+        """Add residents whose ``age``, ``sex``, ``frailty``, ``carer``, ``savings`` and
+        ``home_value`` are given; returns their ids."""
+        ages = columns["age"]
         count = len(ages)
         self._reserve(self.n + count)
         ids = np.arange(self.n, self.n + count)
         self.age0[ids] = ages - day / DAYS_PER_YEAR
-        self.sex[ids] = sexes
-        self.frailty[ids] = frailties
+        for name in ("sex", "frailty", "carer", "savings", "home_value"):
+            getattr(self, name)[ids] = columns[name]
         self.location[ids] = Location.COMMUNITY
         self.care[ids] = Care.NONE
+        self.funder[ids] = Funder.NONE
+        self.package_hours[ids] = 0.0
+        self.paid_towards_care[ids] = 0.0
         self.band[ids] = age_band(ages)
         self.next_time[ids] = np.inf
         self.n += count
@@ -138,6 +164,12 @@ class Residents:
             "next_time",
             "next_kind",
             "last_discharge_day",
+            "carer",
+            "savings",
+            "home_value",
+            "funder",
+            "package_hours",
+            "paid_towards_care",
         ):
             old = getattr(self, name)
             fill = {
@@ -159,22 +191,53 @@ class Residents:
         """Ids of residents alive today."""
         return np.flatnonzero(self.location[: self.n] != Location.DEAD)
 
+    def unmet_hours(self, ids: np.ndarray) -> np.ndarray:
+        """Weekly hours of need that nobody meets, for residents at home (0 elsewhere).
+
+        Need comes from frailty; an unpaid carer and a home-care package meet part of it.
+        """
+        unmet = (
+            self.need_hours[self.frailty[ids]]
+            - self.carer_hours[self.carer[ids]]
+            - self.package_hours[ids]
+        )
+        unmet[self.location[ids] != Location.COMMUNITY] = 0.0
+        return np.maximum(unmet, 0.0)
+
     def settings(self, ids: np.ndarray) -> np.ndarray:
         """The hazard setting of each resident."""
         care = self.care[ids]
         setting = np.full(len(ids), Setting.HOME, dtype=np.int8)
+        setting[self.unmet_hours(ids) > 0.0] = Setting.HOME_UNMET
         setting[care == Care.WAITING] = Setting.HOME_WAITING
         setting[care == Care.HOME_CARE] = Setting.HOME_WITH_CARE
         setting[self.location[ids] == Location.CARE_HOME] = Setting.CARE_HOME
         return setting
 
     def setting(self, pid: int) -> int:
-        """The hazard setting of one resident."""
+        """The hazard setting of one resident (scalar code for the per-agent reference)."""
         if self.location[pid] == Location.CARE_HOME:
             return Setting.CARE_HOME
-        return {Care.WAITING: Setting.HOME_WAITING, Care.HOME_CARE: Setting.HOME_WITH_CARE}.get(
-            int(self.care[pid]), Setting.HOME
-        )
+        care = self.care[pid]
+        if care == Care.HOME_CARE:
+            return Setting.HOME_WITH_CARE
+        if care == Care.WAITING:
+            return Setting.HOME_WAITING
+        unmet = self.need_hours[self.frailty[pid]] - self.carer_hours[self.carer[pid]]
+        return Setting.HOME_UNMET if unmet > self.package_hours[pid] else Setting.HOME
+
+    def assessed_need(self, pid: int) -> float:
+        """Weekly hours of care a resident needs beyond what their unpaid carer gives."""
+        need = self.need_hours[self.frailty[pid]] - self.carer_hours[self.carer[pid]]
+        return max(float(need), 0.0)
+
+    def capital(self, pid: int, *, care_home: bool) -> float:
+        """Capital counted by the means test: the home counts for a care home, unless a
+        carer (a spouse or relative) still lives in it."""
+        counted = self.savings[pid]
+        if care_home and self.carer[pid] == 0:
+            counted += self.home_value[pid]
+        return float(counted)
 
     def counts_by_location(self) -> np.ndarray:
         """Number of residents in each :class:`Location`."""
@@ -222,8 +285,8 @@ def age_band(ages: np.ndarray) -> np.ndarray:
     return np.searchsorted(np.asarray(BAND_EDGES), ages, side="right").astype(np.int8)
 
 
-def synthesise(scenario: Scenario, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
-    """Draw the starting residents' ages, sexes and frailty categories.
+def synthesise(scenario: Scenario, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Draw the starting residents' ages, sexes, frailty, carers and capital.
 
     Ages are uniform within the bands 65-74 and 75-84 and fall off exponentially above 85.
     Frailty is assigned by rank of a score that rises with age, so that the overall shares are
@@ -239,9 +302,32 @@ def synthesise(scenario: Scenario, rng: np.random.Generator) -> tuple[np.ndarray
             np.minimum(85.0 + rng.exponential(4.5, band_counts[2]), MAX_AGE - 0.01),
         ]
     )
-    sexes = (rng.random(n) >= pop.female_share).astype(np.int8)
     frailty = frailty_by_rank(ages, scenario.frailty.initial_shares, rng)
-    return ages, sexes, frailty
+    return {"age": ages, "frailty": frailty, **social_situation(scenario, frailty, rng)}
+
+
+def social_situation(
+    scenario: Scenario, frailty: np.ndarray, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
+    """Sex, unpaid carers and capital of new residents with frailty ``frailty``.
+
+    Frailer residents are less likely to own their home (the health-wealth gradient)."""
+    n = len(frailty)
+    need = scenario.need
+    sexes = (rng.random(n) >= scenario.population.female_share).astype(np.int8)
+    has_carer = rng.random(n) < need.carer_probability
+    intensity = rng.choice(3, size=n, p=need.carer_intensity_shares) + 1
+    carer = np.where(has_carer, intensity, 0).astype(np.int8)
+    savings = need.savings_median_gbp * np.exp(need.savings_spread * rng.standard_normal(n))
+    savings *= 1.0 - need.wealth_frailty_gradient * frailty / 3.0
+    owner = rng.random(n) < need.owner_share * (1.0 - need.wealth_frailty_gradient * frailty / 3.0)
+    home = need.house_value_median_gbp * np.exp(0.5 * rng.standard_normal(n))
+    return {
+        "sex": sexes,
+        "carer": carer,
+        "savings": savings,
+        "home_value": np.where(owner, home, 0.0),
+    }
 
 
 def frailty_by_rank(

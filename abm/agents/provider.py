@@ -1,0 +1,438 @@
+"""Care providers: home-care agencies and care homes, with fees, costs and a market.
+
+Home-care agencies share the area's home-care hours; a package goes to the agency with the most
+free hours. Care homes each have beds, residents, a council fee (the council's rate), a private
+fee they set themselves each month to cover their costs and margin from what the council and
+the NHS pay, and reserves. A home whose reserves run out closes: every resident is moved to
+another home with a free bed, or recorded as unplaced and returned to the community queue. New
+homes open, after a lag, when the market's margin over the last year is high enough.
+
+Both markets are :class:`~abm.discharge.Step` s, so discharges and community requests wait on
+them the same way.
+"""
+
+from __future__ import annotations
+
+import collections
+from typing import TYPE_CHECKING
+
+import mesa
+
+from abm.agents.capacity import QueuedService
+from abm.domain import Body, Care, DelayReason, Funder, Location
+from abm.params import DAYS_PER_WEEK
+
+if TYPE_CHECKING:
+    from abm.agents.council import Council
+    from abm.model import CareSystemModel
+
+MIN_PACKAGE_HOURS = 0.5
+
+
+class HomeCareAgency(mesa.Agent):
+    """One home-care agency: its packages and its books."""
+
+    model: CareSystemModel
+
+    def __init__(self, model: CareSystemModel) -> None:
+        super().__init__(model)
+        self.packages: dict[int, float] = {}
+        self.hours = 0.0
+        self.weekly_revenue = 0.0
+        self.revenue_this_month = 0.0
+        self.costs_this_month = 0.0
+
+    @property
+    def private_rate(self) -> float:
+        """Hourly rate charged to self-funders: cost plus the agency's margin."""
+        h = self.model.params.home_care
+        return h.cost_gbp_per_hour * (1.0 + h.private_margin)
+
+    def accrue(self) -> None:
+        """Today's income and costs."""
+        self.revenue_this_month += self.weekly_revenue / DAYS_PER_WEEK
+        self.costs_this_month += (
+            self.hours * self.model.params.home_care.cost_gbp_per_hour / DAYS_PER_WEEK
+        )
+
+
+class HomeCareMarket(QueuedService):
+    """The area's home-care agencies, as one service with a waiting list.
+
+    A package started for a hospital discharge who had no care before is reablement: free,
+    and ending after ``capacity.reablement_weeks`` unless it turns into ongoing care.
+    """
+
+    reason = DelayReason.AWAITING_HOME_CARE
+    responsible = Body.SOCIAL_CARE
+
+    def __init__(self, model: CareSystemModel, council: Council) -> None:
+        super().__init__(model)
+        self.council = council
+        self.agencies = [HomeCareAgency(model) for _ in range(model.params.home_care.agencies)]
+        self.agency_of: dict[int, HomeCareAgency] = {}
+        self.packages: dict[int, float] = {}
+        self.hours_used = 0.0
+        self.started_today = 0
+        self._restart: set[int] = set()
+        self._reablement_end: dict[int, int] = {}
+        self._ends: collections.defaultdict[int, list[int]] = collections.defaultdict(list)
+        self._continues: dict[int, bool] = {}
+
+    @property
+    def capacity_hours(self) -> float:
+        """Hours a week the agencies can deliver today."""
+        return self.model.with_population(self.model.params.capacity.home_care_hours_per_week)
+
+    def package_hours(self, pid: int) -> float:
+        """Hours a week a resident's package needs: their need beyond unpaid care."""
+        return self.model.residents.assessed_need(pid)
+
+    def start_package(self, pid: int, day: int = 0, *, reablement: bool = False) -> None:
+        """Give a resident a package now, from the agency with the most free hours."""
+        hours = self.package_hours(pid)
+        share = self.capacity_hours / len(self.agencies)
+        agency = max(self.agencies, key=lambda a: share - a.hours)
+        agency.packages[pid] = hours
+        agency.hours += hours
+        self.agency_of[pid] = agency
+        self.packages[pid] = hours
+        self.hours_used += hours
+        residents = self.model.residents
+        residents.package_hours[pid] = hours
+        residents.set_care(pid, Care.HOME_CARE)
+        c = self.model.params.capacity
+        continues = self.model.streams["reablement"].random() < c.reablement_continue_probability
+        if reablement:
+            self._uncharge(pid, agency)
+            agency.weekly_revenue += self.council.commit_free(
+                pid, hours * self.council.home_care_fee
+            ).council
+            end = day + round(c.reablement_weeks * 7)
+            self._reablement_end[pid] = end
+            self._ends[end].append(pid)
+            self._continues[pid] = continues
+            return
+        self._charge(pid, hours, agency)
+
+    def _charge(self, pid: int, hours: float, agency: HomeCareAgency) -> None:
+        self._uncharge(pid, agency)
+        commitment = self.council.commit(
+            pid,
+            council_rate_cost=hours * self.council.home_care_fee,
+            private_rate_cost=hours * agency.private_rate,
+            nhs_cost=0.0,
+            care_home=False,
+        )
+        agency.weekly_revenue += commitment.council + commitment.private
+
+    def _uncharge(self, pid: int, agency: HomeCareAgency) -> None:
+        old = self.council.commitments.get(pid)
+        if old is not None:
+            agency.weekly_revenue -= old.council + old.private
+            self.council.release(pid)
+
+    def in_reablement(self, pid: int) -> bool:
+        """Whether a resident's package is still reablement."""
+        return pid in self._reablement_end
+
+    def suspend(self, pid: int) -> None:
+        """A package holder is admitted: the hours are released, the need is remembered."""
+        if pid in self.packages:
+            self.end_package(pid)
+            self._restart.add(pid)
+
+    def end_package(self, pid: int) -> None:
+        """Release a resident's package (death, admission, a care home, a review)."""
+        hours = self.packages.pop(pid, None)
+        self._reablement_end.pop(pid, None)
+        self._continues.pop(pid, None)
+        if hours is None:
+            return
+        self.hours_used -= hours
+        agency = self.agency_of.pop(pid)
+        del agency.packages[pid]
+        agency.hours -= hours
+        self.model.residents.package_hours[pid] = 0.0
+        self._uncharge(pid, agency)
+
+    def forget(self, pid: int) -> None:
+        """Drop everything known about a resident (death)."""
+        self.end_package(pid)
+        self._restart.discard(pid)
+
+    def resize(self, pid: int) -> None:
+        """A review: the package is resized to current need (never above free hours)."""
+        old = self.packages[pid]
+        new = self.package_hours(pid)
+        free = self.capacity_hours - self.hours_used + old
+        new = min(new, free)
+        agency = self.agency_of[pid]
+        self.packages[pid] = new
+        agency.packages[pid] = new
+        self.hours_used += new - old
+        agency.hours += new - old
+        self.model.residents.package_hours[pid] = new
+        self._charge(pid, new, agency)
+
+    def tick(self, day: int) -> None:
+        """End reablement due today, then start packages, in order, where the hours fit."""
+        self.started_today = 0
+        residents = self.model.residents
+        for pid in self._ends.pop(day, ()):
+            if self._reablement_end.get(pid) != day:
+                continue
+            del self._reablement_end[pid]
+            if self._continues.pop(pid, False) and self.package_hours(pid) > 0:
+                self._charge(pid, self.packages[pid], self.agency_of[pid])
+            else:
+                self.end_package(pid)
+                residents.set_care(pid, Care.NONE)
+                residents.funder[pid] = Funder.NONE
+        self.served_today = 0
+        free = self.capacity_hours - self.hours_used
+        if free < MIN_PACKAGE_HOURS:
+            return
+        for pid in self.waiting.in_order(self.hospital_first):
+            if free < MIN_PACKAGE_HOURS:
+                break
+            hours = self.package_hours(pid)
+            if hours <= 0.0:
+                route = self._routes.pop(pid)
+                self.waiting.leave(pid)
+                route.stop(pid, day)
+                continue
+            if hours <= free:
+                free -= hours
+                in_hospital = residents.location[pid] == Location.HOSPITAL
+                reablement = in_hospital and pid not in self._restart
+                self._restart.discard(pid)
+                self.start_package(pid, day, reablement=reablement)
+                self.started_today += 1
+                self._finish(pid, day)
+
+    def accrue(self) -> None:
+        """Agencies' income and costs today."""
+        for agency in self.agencies:
+            agency.accrue()
+
+
+class CareHome(mesa.Agent):
+    """One care home: beds, residents, fees, costs and reserves."""
+
+    model: CareSystemModel
+
+    def __init__(self, model: CareSystemModel, beds: int) -> None:
+        super().__init__(model)
+        m = model.params.care_homes
+        self.beds = beds
+        self.residents: set[int] = set()
+        self.open = True
+        self.private_fee = model.params.council.care_home_fee_gbp_per_week * 1.4
+        self.weekly_revenue = 0.0
+        self.revenue_this_month = 0.0
+        self.costs_this_month = 0.0
+        self.reserves = self.monthly_costs(int(beds * 0.9)) * m.initial_reserves_months
+
+    def weekly_costs(self, residents: int) -> float:
+        """Costs a week with ``residents`` residents."""
+        m = self.model.params.care_homes
+        return (
+            residents * m.cost_per_resident_gbp_per_week + self.beds * m.cost_per_bed_gbp_per_week
+        )
+
+    def monthly_costs(self, residents: int) -> float:
+        """Costs of an average month."""
+        return self.weekly_costs(residents) * 365.25 / 12.0 / DAYS_PER_WEEK
+
+    @property
+    def free_beds(self) -> int:
+        """Empty beds."""
+        return self.beds - len(self.residents)
+
+    def accrue(self) -> None:
+        """Today's income and costs."""
+        self.revenue_this_month += self.weekly_revenue / DAYS_PER_WEEK
+        self.costs_this_month += self.weekly_costs(len(self.residents)) / DAYS_PER_WEEK
+
+    def set_private_fee(self, council_fee: float, nhs_fee: float, funders: list[int]) -> None:
+        """Price self-funders' places so that the home covers its costs and margin."""
+        m = self.model.params.care_homes
+        n_self = sum(1 for f in funders if f == Funder.SELF)
+        from_public = sum(
+            nhs_fee if f == Funder.NHS else council_fee for f in funders if f != Funder.SELF
+        )
+        target = self.weekly_costs(len(funders)) * (1.0 + m.target_margin)
+        ceiling = council_fee * (1.0 + m.max_private_premium)
+        if n_self == 0:
+            self.private_fee = ceiling
+            return
+        self.private_fee = min(max((target - from_public) / n_self, council_fee), ceiling)
+
+
+class CareHomeMarket(QueuedService):
+    """The area's care homes, as one service with a waiting list."""
+
+    reason = DelayReason.AWAITING_CARE_HOME
+    responsible = Body.SOCIAL_CARE
+
+    def __init__(self, model: CareSystemModel, council: Council) -> None:
+        super().__init__(model)
+        self.council = council
+        m = model.params.care_homes
+        total = model.params.capacity.care_home_beds
+        n_homes = max(1, round(total / m.beds_per_home)) if total > 0 else 0
+        sizes = [total // n_homes + (1 if i < total % n_homes else 0) for i in range(n_homes)]
+        self.homes = [CareHome(model, size) for size in sizes]
+        self.home_of: dict[int, CareHome] = {}
+        self.residents_placed: set[int] = set()
+        self.exits_today = 0
+        self.entries_today = 0
+        self.unplaced_today = 0
+        self.moved_today = 0
+        self._margins: collections.deque[tuple[float, float]] = collections.deque(maxlen=12)
+        self._opening = False
+
+    def start_day(self) -> None:
+        """Reset today's counts."""
+        self.exits_today = self.entries_today = self.unplaced_today = self.moved_today = 0
+
+    @property
+    def open_homes(self) -> list[CareHome]:
+        """Homes still trading."""
+        return [home for home in self.homes if home.open]
+
+    @property
+    def beds(self) -> int:
+        """Beds in open homes."""
+        return sum(home.beds for home in self.open_homes)
+
+    def place(self, pid: int) -> bool:
+        """Give a resident a bed in the home with the most free beds; False if none is free.
+
+        Homes keep their last ``care_homes.self_funder_reserve_beds`` free beds for
+        self-funders, who pay more: publicly funded residents wait for a home with more room.
+        """
+        reserve = 0
+        if self.model.residents.funder[pid] != Funder.SELF:
+            reserve = self.model.params.care_homes.self_funder_reserve_beds
+        homes = [home for home in self.open_homes if home.free_beds > reserve]
+        if not homes:
+            return False
+        home = max(homes, key=lambda h: h.free_beds)
+        home.residents.add(pid)
+        self.home_of[pid] = home
+        self.residents_placed.add(pid)
+        residents = self.model.residents
+        residents.set_care(pid, Care.CARE_HOME)
+        if residents.location[pid] == Location.COMMUNITY:
+            self.model.home_care.end_package(pid)
+            residents.move(pid, Location.CARE_HOME)
+        self._charge(pid, home)
+        return True
+
+    def _charge(self, pid: int, home: CareHome) -> None:
+        old = self.council.commitments.get(pid)
+        if old is not None:
+            home.weekly_revenue -= old.council + old.private + old.nhs
+        new = self.council.commit(
+            pid,
+            council_rate_cost=self.council.care_home_fee,
+            private_rate_cost=home.private_fee,
+            nhs_cost=self.model.params.care_homes.nhs_fee_gbp_per_week,
+            care_home=True,
+        )
+        home.weekly_revenue += new.council + new.private + new.nhs
+
+    def vacate(self, pid: int) -> None:
+        """Free a resident's bed (death)."""
+        home = self.home_of.pop(pid, None)
+        if home is None:
+            return
+        home.residents.discard(pid)
+        self.residents_placed.discard(pid)
+        old = self.council.commitments.get(pid)
+        if old is not None:
+            home.weekly_revenue -= old.council + old.private + old.nhs
+        self.council.release(pid)
+
+    def tick(self, day: int) -> None:
+        """Fill free beds in order."""
+        self.served_today = 0
+        for pid in self.waiting.in_order(self.hospital_first):
+            if not self.place(pid):
+                break
+            self._finish(pid, day)
+
+    def accrue(self) -> None:
+        """Homes' income and costs today."""
+        for home in self.open_homes:
+            home.accrue()
+
+    def settle_month(self) -> None:
+        """Homes close their books: reserves, exits, private fees, and entry decisions."""
+        revenue = costs = 0.0
+        funders = self.model.residents.funder
+        for home in self.open_homes:
+            profit = home.revenue_this_month - home.costs_this_month
+            home.reserves += profit
+            revenue += home.revenue_this_month
+            costs += home.costs_this_month
+            home.revenue_this_month = home.costs_this_month = 0.0
+            if home.reserves < 0.0:
+                self.close(home)
+                continue
+            home.set_private_fee(
+                self.council.care_home_fee,
+                self.model.params.care_homes.nhs_fee_gbp_per_week,
+                [int(funders[pid]) for pid in home.residents],
+            )
+            for pid in home.residents:
+                if funders[pid] == Funder.SELF:
+                    self._charge(pid, home)
+        self._margins.append((revenue, costs))
+        self._consider_entry()
+
+    def market_margin(self) -> float:
+        """The market's margin over the last twelve months (share of revenue)."""
+        revenue = sum(r for r, _ in self._margins)
+        costs = sum(c for _, c in self._margins)
+        return (revenue - costs) / revenue if revenue > 0 else 0.0
+
+    def _consider_entry(self) -> None:
+        m = self.model.params.care_homes
+        if self._opening or len(self._margins) < 12 or self.market_margin() <= m.entry_margin:
+            return
+        self._opening = True
+        lag_days = m.entry_lag_months * 365.25 / 12.0
+        self.model.schedule_event(self.open_new_home, after=lag_days)
+
+    def open_new_home(self) -> None:
+        """A new home opens (scheduled when margins allowed, a lag earlier)."""
+        self.homes.append(CareHome(self.model, self.model.params.care_homes.beds_per_home))
+        self.entries_today += 1
+        self._opening = False
+        self._margins.clear()
+
+    def close(self, home: CareHome) -> None:
+        """A home whose reserves have run out leaves the market; its residents are moved."""
+        home.open = False
+        self.exits_today += 1
+        residents = self.model.residents
+        for pid in sorted(home.residents):
+            old = self.council.commitments.get(pid)
+            self.home_of.pop(pid, None)
+            self.residents_placed.discard(pid)
+            self.council.release(pid)
+            if old is not None:
+                home.weekly_revenue -= old.council + old.private + old.nhs
+            if self.place(pid):
+                self.moved_today += 1
+                continue
+            self.unplaced_today += 1
+            residents.set_care(pid, Care.NONE)
+            if residents.location[pid] == Location.CARE_HOME:
+                residents.move(pid, Location.COMMUNITY)
+                self.model.community.request_place(pid, self.model.day)
+        home.residents.clear()
+        home.remove()

@@ -1,0 +1,83 @@
+"""Rationing responses: what a council changes when it heads for an overspend.
+
+Each month the council projects its year-end spend; ``pressure`` is that projection over the
+budget, minus one (positive means an overspend is coming). A response answers one question,
+:meth:`RationingResponse.respond`: given the pressure and the current measures, what are the
+measures now.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from abm.policy import Registry
+
+RATIONING_RESPONSES = Registry("rationing response")
+
+
+@dataclasses.dataclass(frozen=True)
+class Measures:
+    """What the council has done to stay within budget."""
+
+    extra_threshold_hours: float = 0.0
+    fees_frozen: bool = False
+    assessment_factor: float = 1.0
+
+
+class RationingResponse:
+    """How a council reacts to budget pressure."""
+
+    name: str
+
+    def respond(self, pressure: float, measures: Measures) -> Measures:
+        """The measures in force from now on."""
+        raise NotImplementedError
+
+
+@RATIONING_RESPONSES.register("none")
+class NoRationing(RationingResponse):
+    """Spend what care costs, whatever the budget."""
+
+    def respond(self, pressure: float, measures: Measures) -> Measures:
+        """No measures, ever."""
+        return Measures()
+
+
+@RATIONING_RESPONSES.register("tighten_eligibility")
+class TightenEligibility(RationingResponse):
+    """Raise the eligibility threshold an hour a week at a time while an overspend looms;
+    lower it again when spending is comfortably within budget."""
+
+    step_hours = 1.0
+    max_extra_hours = 12.0
+    relax_below = -0.03
+
+    def respond(self, pressure: float, measures: Measures) -> Measures:
+        """One step tighter or looser."""
+        extra = measures.extra_threshold_hours
+        if pressure > 0.0:
+            extra = min(extra + self.step_hours, self.max_extra_hours)
+        elif pressure < self.relax_below:
+            extra = max(extra - self.step_hours, 0.0)
+        return dataclasses.replace(measures, extra_threshold_hours=extra)
+
+
+@RATIONING_RESPONSES.register("freeze_fees")
+class FreezeFees(RationingResponse):
+    """Hold provider fees at this year's rates while an overspend looms."""
+
+    def respond(self, pressure: float, measures: Measures) -> Measures:
+        """Freeze next April's fee uplift when under pressure."""
+        return dataclasses.replace(measures, fees_frozen=pressure > 0.0)
+
+
+@RATIONING_RESPONSES.register("slow_assessments")
+class SlowAssessments(RationingResponse):
+    """Complete fewer assessments (a hiring freeze on social workers) while under pressure."""
+
+    slowed = 0.7
+
+    def respond(self, pressure: float, measures: Measures) -> Measures:
+        """Assessment capacity at 70% while an overspend looms."""
+        factor = self.slowed if pressure > 0.0 else 1.0
+        return dataclasses.replace(measures, assessment_factor=factor)

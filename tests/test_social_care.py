@@ -1,0 +1,123 @@
+"""Social care behaviour: councils, the means test and the care-home market.
+
+Each test compares runs with the same seeds (common random numbers) that differ in one lever,
+and states the direction expected and why.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from helpers import assert_invariants, run_model, small
+
+from abm.domain import Funder, Location
+from abm.metrics import compute_kpis, run_record
+
+
+def outcomes(scenario, replications: int = 2) -> dict[str, float]:
+    """KPIs averaged over replications, plus all emergencies (admitted or not)."""
+    totals: dict[str, float] = {}
+    for k in range(replications):
+        record = run_record(run_model(scenario, k))
+        values = compute_kpis(record)
+        reported = record.daily[record.daily["reported"]]
+        values["emergencies"] = float(
+            reported[["resident_emergencies", "resident_emergencies_not_admitted"]].sum().sum()
+        )
+        values["unmet_hours"] = float(reported["unmet_need_hours"].mean())
+        for name, value in values.items():
+            totals[name] = totals.get(name, 0.0) + value / replications
+    return totals
+
+
+def test_budget_cut_rations_care_raises_unmet_need_and_emergencies():
+    # Ample home-care hours, so that money and not capacity limits what the council buys.
+    hours = small(residents=8000).capacity.home_care_hours_per_week
+    base = small(
+        residents=8000, years=3, warmup_days=365, capacity__home_care_hours_per_week=hours * 1.5
+    )
+    cut = base.with_changes([("council.budget_change", -0.25)])
+    before, after = outcomes(base), outcomes(cut)
+    assert after["council_budget_pressure"] > before["council_budget_pressure"] + 0.05, (
+        "a 25% cut a year should put the council under budget pressure"
+    )
+    assert after["not_eligible_share"] > before["not_eligible_share"], (
+        "tightening eligibility should turn more requests away"
+    )
+    assert after["unmet_hours"] > 1.05 * before["unmet_hours"], "rationing leaves need unmet"
+    assert after["council_spend_gbp"] < before["council_spend_gbp"]
+    assert after["emergencies"] > before["emergencies"], (
+        "unmet need raises the admission hazard, so rationing should add emergencies"
+    )
+
+
+def test_higher_upper_capital_limit_raises_council_funded_share():
+    base = small(residents=8000)
+    generous = base.with_changes([("council.upper_capital_limit_gbp", 100000.0)])
+    before, after = outcomes(base), outcomes(generous)
+    assert after["self_funder_share_care_homes"] < before["self_funder_share_care_homes"] - 0.1
+    assert after["council_spend_gbp"] > before["council_spend_gbp"]
+
+
+def test_universal_free_care_moves_spending_from_residents_to_the_council():
+    base = small(residents=8000)
+    universal = base.with_changes([("council.means_test", "universal")])
+    before, after = outcomes(base), outcomes(universal)
+    assert after["council_spend_gbp"] > before["council_spend_gbp"]
+    assert after["private_spend_gbp"] < 0.2 * before["private_spend_gbp"], (
+        "with no means test residents pay almost nothing (only what self-funders bought "
+        "before the switch... here nothing at all, since the run starts under universal)"
+    )
+    assert after["self_funder_share_care_homes"] == 0.0
+
+
+def test_free_personal_care_keeps_some_private_spending_in_care_homes():
+    base = small(residents=8000)
+    free = base.with_changes([("council.means_test", "free_personal_care")])
+    before, after = outcomes(base), outcomes(free)
+    assert 0.0 < after["private_spend_gbp"] < before["private_spend_gbp"]
+
+
+def test_loss_making_care_homes_close_and_every_resident_is_moved_or_recorded():
+    scenario = small(
+        residents=4000,
+        years=1,
+        warmup_days=0,
+        care_homes__cost_per_bed_gbp_per_week=900.0,
+        care_homes__initial_reserves_months=1.0,
+    )
+    model = run_model(scenario)
+    daily = model.datacollector.get_table_dataframe("daily")
+    exits = int(daily["care_home_exits"].sum())
+    assert exits > 0, "homes losing money every month must run out of reserves and close"
+    closed = [home for home in model.care_homes.homes if not home.open]
+    assert len(closed) == exits
+    assert all(not home.residents for home in closed), "a closed home keeps nobody"
+    displaced = (
+        daily["care_home_residents_moved"].sum() + daily["care_home_residents_unplaced"].sum()
+    )
+    assert displaced > 0, "closures had residents to move"
+    assert_invariants(model)
+
+
+def test_everyone_in_a_care_home_is_in_exactly_one_home_on_random_configs():
+    rng = np.random.default_rng(7)
+    for _ in range(3):
+        scenario = small(
+            residents=int(rng.integers(1000, 3000)),
+            care_homes__cost_per_bed_gbp_per_week=float(rng.uniform(100, 700)),
+            care_homes__initial_reserves_months=float(rng.uniform(0.5, 6)),
+            care_homes__entry_margin=float(rng.uniform(-0.2, 0.1)),
+            care_homes__entry_lag_months=int(rng.integers(0, 6)),
+            council__means_test=str(rng.choice(["care_act", "cap", "universal"])),
+            council__budget_change=float(rng.uniform(-0.3, 0.1)),
+        )
+        model = run_model(scenario, check=True)
+        homes = model.care_homes
+        members = [pid for home in homes.open_homes for pid in home.residents]
+        assert len(members) == len(set(members)), "nobody is in two care homes"
+        assert set(members) == homes.residents_placed
+        assert all(len(home.residents) <= home.beds for home in homes.open_homes)
+        living = model.residents.location[list(homes.residents_placed)]
+        assert np.isin(living, (Location.CARE_HOME, Location.HOSPITAL, Location.CORRIDOR)).all()
+        funders = model.residents.funder[list(homes.residents_placed)]
+        assert np.isin(funders, (Funder.COUNCIL, Funder.SELF, Funder.NHS)).all()
