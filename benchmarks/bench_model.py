@@ -298,20 +298,10 @@ def format_table(results: list[dict[str, Any]], args: argparse.Namespace) -> str
 
 
 def environment() -> dict[str, Any]:
-    """Versions, machine and commit, for the JSON record."""
+    """Versions, machine and commit (taken when the benchmark starts), for the JSON record."""
     import mesa
     import numpy as np
 
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=Path(__file__).parent,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        commit = None
     return {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "python": sys.version.split()[0],
@@ -319,8 +309,22 @@ def environment() -> dict[str, Any]:
         "numpy": np.__version__,
         "platform": platform.platform(),
         "processor": platform.processor() or platform.machine(),
-        "git_commit": commit,
+        "git_commit": _git("rev-parse", "HEAD"),
+        "abm_uncommitted_changes": bool(_git("status", "--porcelain", "--", "abm")),
     }
+
+
+def _git(*args: str) -> str | None:
+    try:
+        return subprocess.run(
+            ["git", *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parent,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
 
 
 def _progress(message: str) -> None:
@@ -381,6 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     base = Scenario()
     if args.seed is None:
         args.seed = base.run.seed
+    env = environment()
     started = time.perf_counter()
     warm_up(base, args.seed)
     results = [bench_size(base, size, args) for size in args.size_list]
@@ -407,7 +412,7 @@ def main(argv: list[str] | None = None) -> int:
                 "quick": args.quick,
                 "capacities_scaled_from": Scenario().population.residents_65plus,
             },
-            "environment": environment(),
+            "environment": env,
             "results": results,
             "medians_note": "(a) short-horizon run_s is the median of 'repeats'",
             "total_wall_s": total_s,
