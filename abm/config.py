@@ -707,10 +707,17 @@ class CouncilConfig:
         evidence="HC-02",
         kind="money",
     )
+    nursing_home_fee_gbp_per_week: float = param(
+        1225.0,
+        unit="GBP a week",
+        description="Fee the council pays nursing homes",
+        source="CH-11 note (LaingBuisson: council nursing fee)",
+        kind="money",
+    )
     care_home_fee_gbp_per_week: float = param(
         908.0,
         unit="GBP a week",
-        description="Fee the council pays care homes",
+        description="Fee the council pays residential care homes",
         source="CH-11 (LaingBuisson, residential)",
         evidence="CH-11",
         kind="money",
@@ -770,6 +777,23 @@ class CouncilConfig:
 class CareHomeMarketConfig:
     """Care-home providers: their size, costs, private fees, reserves, exits and entries."""
 
+    nursing_share: float = param(
+        0.49,
+        unit="share of beds",
+        description="Share of care-home beds in nursing homes (the severely frail need one; "
+        "others need a residential home)",
+        source="CH-02",
+        evidence="CH-02",
+        scale=0.01,
+        kind="share",
+    )
+    nursing_extra_cost_gbp_per_week: float = param(
+        250.0,
+        unit="GBP a week",
+        description="Extra cost of a nursing-home resident (registered nurses)",
+        source="assumption",
+        kind="money",
+    )
     beds_per_home: int = param(
         45,
         unit="beds",

@@ -281,6 +281,7 @@ class CareSystemModel(mesa.Model):
         self.community.start_day()
         self.council.start_day()
         self.care_homes.start_day()
+        self.assessment.start_day()
         for phase in PHASES:
             getattr(self, phase)()
         self.day += 1

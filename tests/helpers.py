@@ -13,6 +13,8 @@ from abm.model import CareSystemModel
 from abm.rng import replication_seed
 
 SMALL_AREA = 6000
+# Daily columns that may be negative (everything else is a count, an amount or a rate).
+SIGNED_COLUMNS = ("date", "reported", "council_budget_pressure", "care_home_market_margin")
 
 
 def small(
@@ -68,7 +70,7 @@ def assert_invariants(model: CareSystemModel) -> None:
     assert not np.any(care[location == Location.DEAD] != Care.NONE)
     row = model.datacollector.tables["daily"]
     for key, values in row.items():
-        if key not in ("date", "reported", "council_budget_pressure") and values:
+        if key not in SIGNED_COLUMNS and values:
             assert values[-1] >= 0, f"{key} is negative"
 
 

@@ -48,7 +48,9 @@ def test_fewer_care_home_beds_more_delays_awaiting_care_home():
     assert days(after) > days(before) + 50, (
         "fewer care-home beds should add delayed bed days awaiting a care-home place"
     )
-    assert after["care_home_occupancy"] > before["care_home_occupancy"]
+    assert after["waiting_for_care_at_home"] > before["waiting_for_care_at_home"], (
+        "residents at home asking for a care home also wait longer"
+    )
 
 
 def test_older_population_more_admissions_per_1000():

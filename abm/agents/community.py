@@ -42,10 +42,14 @@ class CommunityRequests(mesa.Agent):
         self.requests_today = 0
         self.stopped_waiting_today = 0
         self.carer_breakdowns_today = 0
+        self.ic_leavers_today = self.ic_package_requests_today = 0
+        self.ic_care_home_requests_today = 0
 
     def start_day(self) -> None:
         """Reset today's counts."""
         self.requests_today = self.stopped_waiting_today = self.carer_breakdowns_today = 0
+        self.ic_leavers_today = self.ic_package_requests_today = 0
+        self.ic_care_home_requests_today = 0
 
     def request(self, pid: int, day: int, *, care_home: bool) -> None:
         """A resident at home asks for a home-care package or a care-home place."""
@@ -58,13 +62,23 @@ class CommunityRequests(mesa.Agent):
         self._wait(pid, day, Pathway.CARE_HOME, self.replacement)
 
     def after_intermediate_care(self, pid: int, day: int) -> None:
-        """Home from intermediate care; a resident whose need is unmet asks for support."""
+        """Home from intermediate care. A resident whose need is now unmet asks for a package
+        or, as often as residents at home with their frailty do, a care-home place."""
         residents = self.model.residents
         residents.move(pid, Location.COMMUNITY)
         residents.set_care(pid, Care.NONE)
         residents.last_discharge_day[pid] = day
-        if residents.unmet_hours(np.array([pid]))[0] > 0.0:
-            self.request(pid, day, care_home=False)
+        self.ic_leavers_today += 1
+        if residents.unmet_hours(np.array([pid]))[0] <= 0.0:
+            return
+        frailty = int(residents.frailty[pid])
+        share = self.model.params.community.care_home_request_share[frailty]
+        care_home = self.model.streams["intermediate_care"].random() < share
+        if care_home:
+            self.ic_care_home_requests_today += 1
+        else:
+            self.ic_package_requests_today += 1
+        self.request(pid, day, care_home=care_home)
 
     def _wait(self, pid: int, day: int, need: Pathway, route: Route) -> None:
         self.waiting[pid] = need

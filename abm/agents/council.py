@@ -104,21 +104,21 @@ class Council(mesa.Agent):
         """The council's hourly home-care fee now."""
         return self.model.params.council.home_care_fee_gbp_per_hour * self.fee_index
 
-    @property
-    def care_home_fee(self) -> float:
-        """The council's weekly care-home fee now."""
-        return self.model.params.council.care_home_fee_gbp_per_week * self.fee_index
+    def care_home_fee(self, *, nursing: bool = False) -> float:
+        """The council's weekly fee now for a residential or a nursing home."""
+        c = self.model.params.council
+        fee = c.nursing_home_fee_gbp_per_week if nursing else c.care_home_fee_gbp_per_week
+        return fee * self.fee_index
 
     def is_self_funder(self, pid: int, *, care_home: bool) -> bool:
         """Whether the means test makes a resident pay the whole cost of the care they ask for."""
         if self.model.residents.funder[pid] == Funder.NHS:
             return False
         residents = self.model.residents
-        cost = (
-            self.care_home_fee
-            if care_home
-            else max(residents.assessed_need(pid), 1.0) * self.home_care_fee
-        )
+        if care_home:
+            cost = self.care_home_fee(nursing=residents.frailty[pid] == Frailty.SEVERE)
+        else:
+            cost = max(residents.assessed_need(pid), 1.0) * self.home_care_fee
         contribution = self.means_test.contribution(
             residents.capital(pid, care_home=care_home),
             cost,
@@ -257,11 +257,18 @@ class AssessmentTeam(ThroughputService):
         super().__init__(model)
         self.council = council
         self.self_funders_today = 0
+        self.waits_completed_today: list[int] = []
+        self._joined: dict[int, int] = {}
 
     def per_week(self) -> float:
         """Assessments completed a week, less any rationing."""
         capacity = self.model.with_population(self.model.params.capacity.assessments_per_week)
         return capacity * self.council.measures.assessment_factor
+
+    def start_day(self) -> None:
+        """Reset today's counts."""
+        self.self_funders_today = 0
+        self.waits_completed_today: list[int] = []
 
     def enrol(self, pid: int, day: int, from_hospital: bool, route: Route) -> None:
         """Means-test first: a self-funder goes straight on; others join the queue."""
@@ -273,10 +280,17 @@ class AssessmentTeam(ThroughputService):
             route.step_done(pid, day)
             return
         residents.funder[pid] = Funder.COUNCIL
+        self._joined[pid] = day
         super().enrol(pid, day, from_hospital, route)
+
+    def withdraw(self, pid: int) -> None:
+        """Leave the queue (death, admission, stopped waiting)."""
+        self._joined.pop(pid, None)
+        super().withdraw(pid)
 
     def _finish(self, pid: int, day: int) -> None:
         """An assessment is complete: on to the next step if eligible, otherwise no service."""
+        self.waits_completed_today.append(day - self._joined.pop(pid, day))
         route = self._routes[pid]
         if self.council.is_eligible(pid):
             super()._finish(pid, day)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import mesa
 
 from abm.agents.capacity import QueuedService
-from abm.domain import Body, Care, DelayReason, Funder, Location
+from abm.domain import Body, Care, DelayReason, Frailty, Funder, Location
 from abm.params import DAYS_PER_WEEK
 
 if TYPE_CHECKING:
@@ -222,13 +222,14 @@ class CareHome(mesa.Agent):
 
     model: CareSystemModel
 
-    def __init__(self, model: CareSystemModel, beds: int) -> None:
+    def __init__(self, model: CareSystemModel, beds: int, *, nursing: bool) -> None:
         super().__init__(model)
         m = model.params.care_homes
         self.beds = beds
+        self.nursing = nursing
         self.residents: set[int] = set()
         self.open = True
-        self.private_fee = model.params.council.care_home_fee_gbp_per_week * 1.4
+        self.private_fee = model.council.care_home_fee(nursing=nursing) * 1.4
         self.weekly_revenue = 0.0
         self.revenue_this_month = 0.0
         self.costs_this_month = 0.0
@@ -237,9 +238,10 @@ class CareHome(mesa.Agent):
     def weekly_costs(self, residents: int) -> float:
         """Costs a week with ``residents`` residents."""
         m = self.model.params.care_homes
-        return (
-            residents * m.cost_per_resident_gbp_per_week + self.beds * m.cost_per_bed_gbp_per_week
-        )
+        per_resident = m.cost_per_resident_gbp_per_week
+        if self.nursing:
+            per_resident += m.nursing_extra_cost_gbp_per_week
+        return residents * per_resident + self.beds * m.cost_per_bed_gbp_per_week
 
     def monthly_costs(self, residents: int) -> float:
         """Costs of an average month."""
@@ -283,7 +285,8 @@ class CareHomeMarket(QueuedService):
         total = model.params.capacity.care_home_beds
         n_homes = max(1, round(total / m.beds_per_home)) if total > 0 else 0
         sizes = [total // n_homes + (1 if i < total % n_homes else 0) for i in range(n_homes)]
-        self.homes = [CareHome(model, size) for size in sizes]
+        n_nursing = round(n_homes * m.nursing_share)
+        self.homes = [CareHome(model, size, nursing=i < n_nursing) for i, size in enumerate(sizes)]
         self.home_of: dict[int, CareHome] = {}
         self.residents_placed: set[int] = set()
         self.exits_today = 0
@@ -316,7 +319,10 @@ class CareHomeMarket(QueuedService):
         reserve = 0
         if self.model.residents.funder[pid] != Funder.SELF:
             reserve = self.model.params.care_homes.self_funder_reserve_beds
-        homes = [home for home in self.open_homes if home.free_beds > reserve]
+        nursing = self.needs_nursing(pid)
+        homes = [
+            home for home in self.open_homes if home.nursing == nursing and home.free_beds > reserve
+        ]
         if not homes:
             return False
         home = max(homes, key=lambda h: h.free_beds)
@@ -331,13 +337,17 @@ class CareHomeMarket(QueuedService):
         self._charge(pid, home)
         return True
 
+    def needs_nursing(self, pid: int) -> bool:
+        """The severely frail need a nursing home; others a residential home."""
+        return bool(self.model.residents.frailty[pid] == Frailty.SEVERE)
+
     def _charge(self, pid: int, home: CareHome) -> None:
         old = self.council.commitments.get(pid)
         if old is not None:
             home.weekly_revenue -= old.council + old.private + old.nhs
         new = self.council.commit(
             pid,
-            council_rate_cost=self.council.care_home_fee,
+            council_rate_cost=self.council.care_home_fee(nursing=home.nursing),
             private_rate_cost=home.private_fee,
             nhs_cost=self.model.params.care_homes.nhs_fee_gbp_per_week,
             care_home=True,
@@ -383,7 +393,7 @@ class CareHomeMarket(QueuedService):
                 self.close(home)
                 continue
             home.set_private_fee(
-                self.council.care_home_fee,
+                self.council.care_home_fee(nursing=home.nursing),
                 self.model.params.care_homes.nhs_fee_gbp_per_week,
                 [int(funders[pid]) for pid in home.residents],
             )
@@ -408,8 +418,12 @@ class CareHomeMarket(QueuedService):
         self.model.schedule_event(self.open_new_home, after=lag_days)
 
     def open_new_home(self) -> None:
-        """A new home opens (scheduled when margins allowed, a lag earlier)."""
-        self.homes.append(CareHome(self.model, self.model.params.care_homes.beds_per_home))
+        """A new home opens (scheduled when margins allowed, a lag earlier): a nursing home if
+        more of those waiting need nursing care, else a residential home."""
+        waiting = list(self.waiting.in_order(True))
+        nursing = sum(self.needs_nursing(pid) for pid in waiting) * 2 > len(waiting)
+        beds = self.model.params.care_homes.beds_per_home
+        self.homes.append(CareHome(self.model, beds, nursing=nursing))
         self.entries_today += 1
         self._opening = False
         self._margins.clear()
