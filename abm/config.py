@@ -788,9 +788,10 @@ class CareHomeMarketConfig:
         kind="share",
     )
     nursing_extra_cost_gbp_per_week: float = param(
-        250.0,
+        60.0,
         unit="GBP a week",
-        description="Extra cost of a nursing-home resident (registered nurses)",
+        description="Extra non-staff cost of a nursing-home resident (clinical supplies); the "
+        "nurses are on the wage bill",
         source="assumption",
         kind="money",
     )
@@ -802,9 +803,10 @@ class CareHomeMarketConfig:
         minimum=1,
     )
     cost_per_resident_gbp_per_week: float = param(
-        760.0,
+        300.0,
         unit="GBP a week",
-        description="Costs that follow residents (care staff, food, consumables)",
+        description="Costs that follow residents other than staff (food, consumables, "
+        "laundry); staff are paid from the wage bill of the home's workers",
         source="assumption",
         kind="money",
     )
@@ -881,11 +883,12 @@ class HomeCareMarketConfig:
         source="assumption",
         minimum=1,
     )
-    cost_gbp_per_hour: float = param(
-        21.0,
+    overhead_gbp_per_hour: float = param(
+        3.0,
         unit="GBP an hour",
-        description="An agency's cost of an hour of care delivered",
-        source="assumption (HC-01 note: direct staff cost about 16.57 in 2022, plus overheads)",
+        description="An agency's non-wage cost of an hour of care delivered (management, "
+        "mileage, training); wages come from its workers' pay",
+        source="assumption (HC-01 note: direct staff cost about 16.57 of a 19.01 fee in 2022)",
         kind="money",
     )
     private_margin: float = param(
@@ -895,6 +898,285 @@ class HomeCareMarketConfig:
         source="assumption",
         minimum=0,
         maximum=5.0,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class WorkforceConfig:
+    """Care workers, nurses and NHS healthcare assistants: pay, quitting and recruitment.
+
+    Money is in real terms (2025 prices). Staffing ratios turn posts into capacity: home-care
+    hours, care-home places and hospital beds can only be used with the staff to provide them.
+    """
+
+    pay_rule: str = param(
+        "market",
+        unit="policy",
+        description="How care workers are paid: market, living_wage, nhs_parity, uplift, "
+        "national_scale",
+        source="lever",
+        choices=("market", "living_wage", "nhs_parity", "uplift", "national_scale"),
+    )
+    pay_rise_paid_by: str = param(
+        "fees",
+        unit="policy",
+        description="Who pays for a pay rule that raises care pay above the market: fees (the "
+        "council and self-funders pay higher fees), providers (their margins; losses and exits "
+        "follow), none (rejected unless the pay rule is market)",
+        source="lever",
+        choices=("fees", "providers", "none"),
+    )
+    national_living_wage_gbp: tuple[float, ...] = param(
+        (11.44, 12.21),
+        unit="GBP an hour",
+        description="National Living Wage from April of each year from 2024 (the last value "
+        "holds after)",
+        source="PAY-07, PAY-08",
+        evidence="PAY-07, PAY-08",
+        kind="money",
+        length=2,
+    )
+    real_living_wage_gbp: float = param(
+        12.60,
+        unit="GBP an hour",
+        description="The voluntary Living Wage (floor under the living_wage pay rule)",
+        source="assumption (Living Wage Foundation rate outside London, 2024-25)",
+        kind="money",
+    )
+    market_premium: float = param(
+        0.04,
+        unit="share over the legal floor",
+        description="How far above the National Living Wage providers pay care workers under "
+        "the market rule (rising with their fee income)",
+        source="assumption",
+        minimum=0,
+    )
+    nhs_band2_gbp: float = param(
+        23615.0,
+        unit="GBP a year",
+        description="Agenda for Change band 2 (healthcare assistant)",
+        source="PAY-09",
+        evidence="PAY-09",
+        kind="money",
+    )
+    nhs_band3_gbp: float = param(
+        24071.0,
+        unit="GBP a year",
+        description="Agenda for Change band 3, under two years",
+        source="PAY-10",
+        evidence="PAY-10",
+        kind="money",
+    )
+    nhs_band3_experienced_gbp: float = param(
+        25674.0,
+        unit="GBP a year",
+        description="Agenda for Change band 3, two years or more",
+        source="PAY-10 note",
+        kind="money",
+    )
+    nhs_allowances_share: float = param(
+        0.23,
+        unit="share of basic pay",
+        description="Unsocial-hours and other allowances on top of Agenda for Change basic pay "
+        "for healthcare assistants (counted in the NHS scale that parity matches)",
+        source="PAY-11 note: band 3 average total pay 14.12 an hour against basic 11.48 "
+        "(derived: 14.12 / 11.48 - 1)",
+        minimum=0,
+    )
+    nhs_nurse_gbp_per_hour: float = param(
+        18.5,
+        unit="GBP an hour",
+        description="Pay of registered nurses (band 5, in the NHS and in nursing homes)",
+        source="assumption (Agenda for Change band 5, 2024-25)",
+        kind="money",
+    )
+    uplift: float = param(
+        0.10,
+        unit="share",
+        description="Rise over market pay under the uplift pay rule",
+        source="lever",
+        minimum=0,
+        maximum=2.0,
+    )
+    outside_wage_gbp: float = param(
+        12.40,
+        unit="GBP an hour",
+        description="Pay in the best jobs outside care open to care workers (retail, hospitality)",
+        source="assumption (a little above the National Living Wage)",
+        kind="money",
+    )
+    hours_per_week: float = param(
+        33.0,
+        unit="hours a week",
+        description="Contracted hours of a care worker or healthcare assistant",
+        source="assumption",
+        minimum=1,
+    )
+    home_care_contact_share: float = param(
+        0.65,
+        unit="share of paid hours",
+        description="Share of a home-care worker's paid hours spent with clients (the rest is "
+        "travel and admin)",
+        source="assumption",
+        kind="share",
+    )
+    care_home_staff_per_bed: float = param(
+        0.95,
+        unit="workers per occupied bed",
+        description="Care workers a care home needs per resident",
+        source="assumption",
+        minimum=0,
+    )
+    nursing_home_nurses_per_bed: float = param(
+        0.14,
+        unit="nurses per occupied bed",
+        description="Registered nurses a nursing home needs per resident",
+        source="assumption",
+        minimum=0,
+    )
+    hospital_hcas_per_bed: float = param(
+        0.55,
+        unit="healthcare assistants per bed",
+        description="Healthcare assistants a general and acute bed needs",
+        source="assumption",
+        minimum=0,
+    )
+    hospital_nurses_per_bed: float = param(
+        1.1,
+        unit="nurses per bed",
+        description="Registered nurses a general and acute bed needs",
+        source="assumption",
+        minimum=0,
+    )
+    care_quit_per_1000py: float = param(
+        140.0,
+        unit="per 1,000 worker-years",
+        description="Quit hazard of an established care worker paid the same as their best "
+        "outside option, with no vacancies around them",
+        source="assumption, to be calibrated to WF-10/WF-11 (validation targets, not inputs)",
+        minimum=0,
+    )
+    nhs_quit_per_1000py: float = param(
+        110.0,
+        unit="per 1,000 worker-years",
+        description="Leaver rate of NHS staff",
+        source="WF-22",
+        evidence="WF-22",
+        scale=10.0,
+        minimum=0,
+    )
+    pay_gap_sensitivity: float = param(
+        2.0,
+        unit="per unit of relative pay gap",
+        description="How steeply the quit hazard rises with the gap to the best outside pay "
+        "(hazard x exp(sensitivity x gap))",
+        source="assumption",
+        minimum=0,
+    )
+    workload_sensitivity: float = param(
+        1.5,
+        unit="per unit of vacancy rate",
+        description="How steeply the quit hazard rises with the employer's vacancy rate "
+        "(more hours each for those who stay)",
+        source="assumption",
+        minimum=0,
+    )
+    new_starter_hazard_ratio: float = param(
+        1.8,
+        unit="ratio",
+        description="Quit hazard of workers in their first year",
+        source="assumption (WF-12: turnover of domestic recruits well above the average)",
+        minimum=0,
+    )
+    leave_sector_share: float = param(
+        0.33,
+        unit="share of leavers",
+        description="Care leavers who leave care altogether (the rest move to other care jobs)",
+        source="WF-16",
+        evidence="WF-16",
+        scale=0.01,
+        kind="share",
+    )
+    to_nhs_share: float = param(
+        0.11,
+        unit="share of those leaving care",
+        description="Care leavers leaving the sector who become NHS healthcare assistants "
+        "(when the NHS has vacancies)",
+        source="WF-23",
+        evidence="WF-23",
+        scale=0.01,
+        kind="share",
+    )
+    local_hire_per_month: float = param(
+        0.07,
+        unit="probability a vacancy is filled a month",
+        description="Chance a vacancy is filled from the local labour market in a month, at "
+        "pay equal to the outside option",
+        source="assumption",
+        kind="share",
+    )
+    nhs_hire_per_month: float = param(
+        0.25,
+        unit="probability a vacancy is filled a month",
+        description="Chance an NHS vacancy (healthcare assistant or nurse) is filled in a month",
+        source="assumption",
+        kind="share",
+    )
+    international_recruitment: bool = param(
+        True,
+        unit="yes/no",
+        description="Care employers recruit from abroad",
+        source="lever",
+    )
+    international_per_1000_posts_month: float = param(
+        4.0,
+        unit="recruits a month per 1,000 care posts",
+        description="International recruits arriving a month (into vacancies)",
+        source="assumption",
+        minimum=0,
+    )
+    visa_change_date: dt.date = param(
+        dt.date(2025, 7, 22),
+        unit="date",
+        description="From this date international recruitment of care workers falls to "
+        "visa_change_factor of its rate (the 2025 closure of the care worker visa route)",
+        source="assumption (UK immigration rules, July 2025)",
+    )
+    visa_change_factor: float = param(
+        0.2,
+        unit="share",
+        description="International recruitment after the visa change, as a share of before",
+        source="assumption",
+        kind="share",
+    )
+    international_quit_ratio: float = param(
+        0.73,
+        unit="ratio",
+        description="Quit hazard of international recruits relative to domestic ones",
+        source="WF-12 note (30% vs 41.1% turnover)",
+        minimum=0,
+    )
+    on_cost_share: float = param(
+        0.2,
+        unit="share of pay",
+        description="Employer's costs on top of pay (national insurance, pension, holiday)",
+        source="assumption",
+        minimum=0,
+    )
+    labour_cost_share: float = param(
+        0.65,
+        unit="share of fees",
+        description="Share of a care fee that pays for care staff: with pay_rise_paid_by = "
+        "fees, fees rise by this share of any rise in care pay above the market rate",
+        source="assumption",
+        kind="share",
+    )
+    initial_fill: float = param(
+        0.93,
+        unit="share of posts",
+        description="Posts filled on the first simulated day (initial condition only)",
+        source="assumption",
+        kind="share",
     )
 
 
@@ -920,6 +1202,7 @@ SECTIONS: dict[str, type] = {
     "council": CouncilConfig,
     "care_homes": CareHomeMarketConfig,
     "home_care": HomeCareMarketConfig,
+    "workforce": WorkforceConfig,
 }
 
 
@@ -942,6 +1225,7 @@ class Scenario:
     council: CouncilConfig = dataclasses.field(default_factory=CouncilConfig)
     care_homes: CareHomeMarketConfig = dataclasses.field(default_factory=CareHomeMarketConfig)
     home_care: HomeCareMarketConfig = dataclasses.field(default_factory=HomeCareMarketConfig)
+    workforce: WorkforceConfig = dataclasses.field(default_factory=WorkforceConfig)
     schedule: tuple[ScheduledChange, ...] = ()
 
     def get(self, key: str) -> Any:
@@ -1234,6 +1518,17 @@ def build_scenario(
         sections[section][field_name] = coerce_value(key, value, source)
     built = {section: SECTIONS[section](**fields) for section, fields in sections.items()}
     scenario = Scenario(name=name, description=description, **built)
+    workforce = scenario.workforce
+    if workforce.pay_rule != "market" and workforce.pay_rise_paid_by == "none":
+        source = values.get(
+            "workforce.pay_rise_paid_by", values.get("workforce.pay_rule", (None, ""))
+        )[1]
+        raise ConfigError(
+            source,
+            "workforce.pay_rise_paid_by",
+            f"pay rule {workforce.pay_rule!r} raises care pay, so someone must pay for it: "
+            "set pay_rise_paid_by to 'fees' or 'providers'",
+        )
     changes = tuple(_build_change(entry, source, scenario) for entry, source in schedule)
     return dataclasses.replace(scenario, schedule=tuple(sorted(changes, key=lambda c: c.date)))
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from abm.agents.worker import Role
 from abm.domain import Body, Care, DelayReason, Funder, Location
 from abm.params import DAYS_PER_YEAR
 
@@ -107,6 +108,25 @@ DAILY_COLUMNS: tuple[str, ...] = (
     "council_budget_gbp",
     "council_budget_pressure",
     "eligibility_threshold_hours",
+    "care_posts",
+    "care_staff",
+    "home_care_posts",
+    "home_care_staff",
+    "hca_posts",
+    "hca_staff",
+    "ward_nurse_posts",
+    "ward_nurse_staff",
+    "care_leavers",
+    "care_to_care",
+    "care_to_nhs",
+    "care_to_outside",
+    "nhs_leavers",
+    "hires_local",
+    "hires_international",
+    "care_worker_pay_gbp",
+    "hca_pay_gbp",
+    "home_care_hours_delivered",
+    "beds_funded",
 )
 
 
@@ -160,11 +180,51 @@ def daily_row(model: CareSystemModel) -> dict[str, object]:
         "care_home_queue": len(model.care_homes.waiting),
     }
     row.update(social_care_row(model))
+    row.update(workforce_row(model))
     for reason, count in zip(REASONS, today.delayed_by_reason.tolist(), strict=True):
         row[f"delayed.{reason}"] = count
     for body, count in zip(BODIES, today.delayed_by_body.tolist(), strict=True):
         row[f"delayed_by.{body}"] = count
     return row
+
+
+def workforce_row(model: CareSystemModel) -> dict[str, object]:
+    """Posts, staff, monthly flows and pay."""
+    workforce = model.workforce
+    care_posts, care_staff = workforce.posts_and_staff(
+        (Role.HOME_CARE_WORKER, Role.CARE_HOME_WORKER, Role.CARE_HOME_NURSE)
+    )
+    home_posts, home_staff = workforce.posts_and_staff((Role.HOME_CARE_WORKER,))
+    hca_posts, hca_staff = workforce.posts_and_staff((Role.HEALTHCARE_ASSISTANT,))
+    nurse_posts, nurse_staff = workforce.posts_and_staff((Role.WARD_NURSE,))
+    month_start = model.date.day == 1 and model.day > 0
+    flows = dataclasses.asdict(workforce.flows) if month_start else {}
+    return {
+        "care_posts": care_posts,
+        "care_staff": care_staff,
+        "home_care_posts": home_posts,
+        "home_care_staff": home_staff,
+        "hca_posts": hca_posts,
+        "hca_staff": hca_staff,
+        "ward_nurse_posts": nurse_posts,
+        "ward_nurse_staff": nurse_staff,
+        **{
+            name: flows.get(name, 0)
+            for name in (
+                "care_leavers",
+                "care_to_care",
+                "care_to_nhs",
+                "care_to_outside",
+                "nhs_leavers",
+                "hires_local",
+                "hires_international",
+            )
+        },
+        "care_worker_pay_gbp": workforce.mean_pay((Role.HOME_CARE_WORKER, Role.CARE_HOME_WORKER)),
+        "hca_pay_gbp": workforce.mean_pay((Role.HEALTHCARE_ASSISTANT,)),
+        "home_care_hours_delivered": model.home_care.delivered_hours,
+        "beds_funded": model.hospital.funded_beds,
+    }
 
 
 def social_care_row(model: CareSystemModel) -> dict[str, object]:
@@ -307,6 +367,15 @@ def _fee_premium(record: RunRecord) -> float:
     return float(
         (priced["care_home_private_fee_gbp"] / priced["council_care_home_fee_gbp"]).mean() - 1.0
     )
+
+
+def _vacancy(posts: str, staff: str) -> Callable[[RunRecord], float]:
+    def compute(record: RunRecord) -> float:
+        days = _reported(record)
+        total = float(days[posts].sum())
+        return 1.0 - float(days[staff].sum()) / total if total > 0 else float("nan")
+
+    return compute
 
 
 def _mean_delay(record: RunRecord) -> float:
@@ -458,6 +527,60 @@ KPIS: tuple[Kpi, ...] = (
         "Council's projected year-end over- (+) or underspend (-)",
         "share of budget (mean over days)",
         _mean("council_budget_pressure"),
+    ),
+    Kpi(
+        "care_vacancy_rate",
+        "Vacant care posts (home care and care homes, care workers and nurses)",
+        "share of posts",
+        _vacancy("care_posts", "care_staff"),
+    ),
+    Kpi(
+        "home_care_vacancy_rate",
+        "Vacant home-care worker posts",
+        "share of posts",
+        _vacancy("home_care_posts", "home_care_staff"),
+    ),
+    Kpi(
+        "care_turnover_rate",
+        "Care workers leaving their employer",
+        "share of care staff a year",
+        lambda r: _per_year(r, "care_leavers") / float(_reported(r)["care_staff"].mean()),
+    ),
+    Kpi(
+        "nhs_hca_vacancy_rate",
+        "Vacant NHS healthcare-assistant posts",
+        "share of posts",
+        _vacancy("hca_posts", "hca_staff"),
+    ),
+    Kpi(
+        "care_to_nhs_per_year",
+        "Care workers leaving care for NHS healthcare-assistant jobs",
+        "people a year",
+        lambda r: _per_year(r, "care_to_nhs"),
+    ),
+    Kpi(
+        "international_recruits_per_year",
+        "Care workers recruited from abroad",
+        "people a year",
+        lambda r: _per_year(r, "hires_international"),
+    ),
+    Kpi(
+        "care_worker_pay_gbp",
+        "Care workers' hourly pay",
+        "GBP an hour (mean)",
+        _mean("care_worker_pay_gbp"),
+    ),
+    Kpi(
+        "care_hca_pay_gap_gbp",
+        "NHS healthcare assistants' pay above care workers'",
+        "GBP an hour (mean)",
+        lambda r: float((_reported(r)["hca_pay_gbp"] - _reported(r)["care_worker_pay_gbp"]).mean()),
+    ),
+    Kpi(
+        "home_care_hours_undelivered_share",
+        "Commissioned home-care hours not delivered for lack of staff",
+        "share of commissioned hours",
+        lambda r: 1.0 - _ratio_of_sums("home_care_hours_delivered", "home_care_hours_used")(r),
     ),
     Kpi(
         "deaths_per_1000",

@@ -21,6 +21,7 @@ from abm.agents.population import (
     synthesise,
 )
 from abm.agents.provider import CareHomeMarket, HomeCareMarket
+from abm.agents.worker import Workforce
 from abm.config import Scenario, end_date
 from abm.discharge import Route
 from abm.domain import Care, Frailty, Funder, Location, Pathway
@@ -69,8 +70,9 @@ class CareSystemModel(mesa.Model):
     6. ``admissions``: emergencies take free beds (otherwise they wait in the corridor), then
        electives (otherwise cancelled).
     7. ``finance``: today's spending by payer and providers' income and costs; on the first
-       of each month providers settle their books (exits, private fees, entry) and the council
-       reviews its budget (a new budget and fees each April).
+       of each month workers are paid, quit, move and are recruited, providers settle their
+       books (exits, private fees, entry) and the council reviews its budget (a new budget
+       and fees each April).
     8. ``population_change``: on the first of each month, new 65-year-olds arrive, age bands
        are updated and the 85+ population is kept on its projected path.
     9. ``redraw_hazards``: residents whose hazards changed today get new event times.
@@ -112,6 +114,8 @@ class CareSystemModel(mesa.Model):
         self.patients: list[Patient | None] = []
         self.population_ratio = 1.0
         self._build_services()
+        self.workforce.fill_initial()
+        self._update_wage_bills()
         self._populate()
         self.council.start_before_first_april(self.date)
         if timing == "calendar":
@@ -126,6 +130,7 @@ class CareSystemModel(mesa.Model):
     # ---------------------------------------------------------------- construction
 
     def _build_services(self) -> None:
+        self.workforce = Workforce(self)
         self.council = Council(self)
         self.assessment = AssessmentTeam(self, self.council)
         self.funding_panel = FundingPanel(self)
@@ -321,13 +326,21 @@ class CareSystemModel(mesa.Model):
         self.hospital.admit(self.day)
 
     def finance(self) -> None:
-        """Spending by payer today; monthly settlement and budget review on the first."""
+        """Spending by payer today; on the first of the month the labour market moves, then
+        providers settle their books and the council reviews its budget."""
         self.council.accrue()
         self.home_care.accrue()
         self.care_homes.accrue()
         if self.date.day == 1 and self.day > 0:
+            self.workforce.month(self.date)
+            self._update_wage_bills()
             self.care_homes.settle_month()
             self.council.start_of_month(self.date)
+
+    def _update_wage_bills(self) -> None:
+        wages = self.workforce.weekly_wages()
+        for employer in self.workforce.employers:
+            employer.weekly_wages = float(wages[employer.employer_id])
 
     def population_change(self) -> None:
         """Monthly: arrivals at 65, age bands, and the 85+ projection."""

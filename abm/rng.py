@@ -24,6 +24,7 @@ STREAMS = (
     "carer_gain",
     "funding",
     "social",
+    "workforce",
     "length_of_stay",
     "inpatient_death",
     "background",

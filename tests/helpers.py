@@ -61,7 +61,11 @@ def assert_invariants(model: CareSystemModel) -> None:
     assert counts[Location.CARE_HOME] <= len(homes.residents_placed)
     assert len(homes.residents_placed) <= homes.beds or model.params != model.base_params
     hc = model.home_care
-    assert hc.hours_used <= hc.capacity_hours + 1e-6, "hours in use never above capacity"
+    assert hc.delivered_hours <= hc.capacity_hours + 1e-6, "delivered never above staffed hours"
+    assert (model.workforce.staff >= 0).all(), "headcounts are never negative"
+    employed = model.workforce.employer[: model.workforce.n]
+    assert (employed >= -1).all(), "a worker has one employer or none"
+    assert (employed < len(model.workforce.employers)).all()
     assert abs(hc.hours_used - sum(hc.packages.values())) < 1e-6
     assert all(care[pid] == Care.HOME_CARE for pid in hc.packages)
     waiting = np.flatnonzero(care == Care.WAITING)

@@ -100,15 +100,25 @@ class Council(mesa.Agent):
         return self.model.params.council.eligibility_threshold + self.measures.extra_threshold_hours
 
     @property
+    def pay_fee_factor(self) -> float:
+        """How much fees rise to pay for care pay above the market rate (when the config says
+        fees pay for it)."""
+        w = self.model.params.workforce
+        if w.pay_rise_paid_by != "fees":
+            return 1.0
+        return 1.0 + w.labour_cost_share * (self.model.workforce.care_pay_ratio - 1.0)
+
+    @property
     def home_care_fee(self) -> float:
         """The council's hourly home-care fee now."""
-        return self.model.params.council.home_care_fee_gbp_per_hour * self.fee_index
+        c = self.model.params.council
+        return c.home_care_fee_gbp_per_hour * self.fee_index * self.pay_fee_factor
 
     def care_home_fee(self, *, nursing: bool = False) -> float:
         """The council's weekly fee now for a residential or a nursing home."""
         c = self.model.params.council
         fee = c.nursing_home_fee_gbp_per_week if nursing else c.care_home_fee_gbp_per_week
-        return fee * self.fee_index
+        return fee * self.fee_index * self.pay_fee_factor
 
     def is_self_funder(self, pid: int, *, care_home: bool) -> bool:
         """Whether the means test makes a resident pay the whole cost of the care they ask for."""

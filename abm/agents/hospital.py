@@ -13,12 +13,14 @@ day the answer is no is a delayed day, recorded with the route's reason and resp
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections import defaultdict, deque
 from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 
+from abm.agents.worker import Role
 from abm.discharge import Route
 from abm.domain import Body, Care, DelayReason, Location, Pathway
 
@@ -80,6 +82,7 @@ class Hospital(mesa.Agent):
     """General and acute beds of the local acute trust."""
 
     model: CareSystemModel
+    employer_id: int
 
     def __init__(self, model: CareSystemModel, routes: dict[int, Route]) -> None:
         super().__init__(model)
@@ -88,6 +91,8 @@ class Hospital(mesa.Agent):
         self.fit: dict[int, Stay] = {}
         self.corridor: deque[int] = deque()
         self.background_in_beds = 0
+        self.weekly_wages = 0.0
+        model.workforce.register(self)
         self.open_beds = model.params.hospital.beds
         self._fit_due: defaultdict[int, list[int]] = defaultdict(list)
         self._background_out: defaultdict[int, int] = defaultdict(int)
@@ -100,9 +105,32 @@ class Hospital(mesa.Agent):
     # ---------------------------------------------------------------- state
 
     @property
-    def beds(self) -> int:
-        """Beds the hospital means to have open today (``hospital.beds``)."""
+    def funded_beds(self) -> int:
+        """Beds the hospital is funded for today (``hospital.beds``)."""
         return round(self.model.with_population(self.model.params.hospital.beds))
+
+    def posts(self, role: Role) -> int:
+        """Healthcare assistants and nurses for every funded bed."""
+        w = self.model.params.workforce
+        per_bed = {
+            Role.HEALTHCARE_ASSISTANT: w.hospital_hcas_per_bed,
+            Role.WARD_NURSE: w.hospital_nurses_per_bed,
+        }.get(role, 0.0)
+        return math.ceil(self.funded_beds * per_bed)
+
+    @property
+    def beds(self) -> int:
+        """Beds the hospital can open today: funded beds, as far as its staff allow."""
+        w = self.model.params.workforce
+        workforce = self.model.workforce
+        staffed = self.funded_beds
+        if w.hospital_hcas_per_bed > 0:
+            hcas = workforce.staff_of(self, Role.HEALTHCARE_ASSISTANT)
+            staffed = min(staffed, math.floor(hcas / w.hospital_hcas_per_bed + 1e-9))
+        if w.hospital_nurses_per_bed > 0:
+            nurses = workforce.staff_of(self, Role.WARD_NURSE)
+            staffed = min(staffed, math.floor(nurses / w.hospital_nurses_per_bed + 1e-9))
+        return staffed
 
     @property
     def occupied(self) -> int:

@@ -14,11 +14,13 @@ them the same way.
 from __future__ import annotations
 
 import collections
+import math
 from typing import TYPE_CHECKING
 
 import mesa
 
 from abm.agents.capacity import QueuedService
+from abm.agents.worker import Role
 from abm.domain import Body, Care, DelayReason, Frailty, Funder, Location
 from abm.params import DAYS_PER_WEEK
 
@@ -30,30 +32,58 @@ MIN_PACKAGE_HOURS = 0.5
 
 
 class HomeCareAgency(mesa.Agent):
-    """One home-care agency: its packages and its books."""
+    """One home-care agency: its packages, its care workers and its books."""
 
     model: CareSystemModel
+    employer_id: int
 
-    def __init__(self, model: CareSystemModel) -> None:
+    def __init__(self, model: CareSystemModel, market: HomeCareMarket) -> None:
         super().__init__(model)
+        self.market = market
         self.packages: dict[int, float] = {}
         self.hours = 0.0
         self.weekly_revenue = 0.0
+        self.weekly_wages = 0.0
         self.revenue_this_month = 0.0
         self.costs_this_month = 0.0
 
     @property
+    def commissioned_share(self) -> float:
+        """The agency's share of the hours the area commissions a week."""
+        return self.market.commissioned_hours / len(self.market.agencies)
+
+    def posts(self, role: Role) -> int:
+        """Care workers needed to deliver its share of the commissioned hours."""
+        if role != Role.HOME_CARE_WORKER:
+            return 0
+        w = self.model.params.workforce
+        return math.ceil(self.commissioned_share / (w.hours_per_week * w.home_care_contact_share))
+
+    @property
+    def staffed_hours(self) -> float:
+        """Contact hours a week its care workers can deliver."""
+        w = self.model.params.workforce
+        staff = self.model.workforce.staff_of(self, Role.HOME_CARE_WORKER)
+        return min(staff * w.hours_per_week * w.home_care_contact_share, self.commissioned_share)
+
+    @property
+    def delivered_hours(self) -> float:
+        """Hours a week actually delivered: the packages, as far as staff allow."""
+        return min(self.hours, self.staffed_hours)
+
+    @property
     def private_rate(self) -> float:
-        """Hourly rate charged to self-funders: cost plus the agency's margin."""
-        h = self.model.params.home_care
-        return h.cost_gbp_per_hour * (1.0 + h.private_margin)
+        """Hourly rate charged to self-funders: cost of an hour plus the agency's margin."""
+        h, w = self.model.params.home_care, self.model.params.workforce
+        pay = self.model.workforce.mean_pay((Role.HOME_CARE_WORKER,)) or 0.0
+        wage_per_contact_hour = pay * (1.0 + w.on_cost_share) / w.home_care_contact_share
+        return (wage_per_contact_hour + h.overhead_gbp_per_hour) * (1.0 + h.private_margin)
 
     def accrue(self) -> None:
         """Today's income and costs."""
+        overhead = self.delivered_hours * self.model.params.home_care.overhead_gbp_per_hour
         self.revenue_this_month += self.weekly_revenue / DAYS_PER_WEEK
-        self.costs_this_month += (
-            self.hours * self.model.params.home_care.cost_gbp_per_hour / DAYS_PER_WEEK
-        )
+        self.costs_this_month += (self.weekly_wages + overhead) / DAYS_PER_WEEK
 
 
 class HomeCareMarket(QueuedService):
@@ -69,7 +99,11 @@ class HomeCareMarket(QueuedService):
     def __init__(self, model: CareSystemModel, council: Council) -> None:
         super().__init__(model)
         self.council = council
-        self.agencies = [HomeCareAgency(model) for _ in range(model.params.home_care.agencies)]
+        self.agencies = [
+            HomeCareAgency(model, self) for _ in range(model.params.home_care.agencies)
+        ]
+        for agency in self.agencies:
+            model.workforce.register(agency)
         self.agency_of: dict[int, HomeCareAgency] = {}
         self.packages: dict[int, float] = {}
         self.hours_used = 0.0
@@ -80,9 +114,20 @@ class HomeCareMarket(QueuedService):
         self._continues: dict[int, bool] = {}
 
     @property
-    def capacity_hours(self) -> float:
-        """Hours a week the agencies can deliver today."""
+    def commissioned_hours(self) -> float:
+        """Hours a week the area commissions from agencies (the posts they fund)."""
         return self.model.with_population(self.model.params.capacity.home_care_hours_per_week)
+
+    @property
+    def capacity_hours(self) -> float:
+        """Hours a week the agencies' care workers can deliver today."""
+        return sum(agency.staffed_hours for agency in self.agencies)
+
+    @property
+    def delivered_hours(self) -> float:
+        """Hours a week delivered: packages as far as staff allow (less than commissioned
+        when staff are short)."""
+        return sum(agency.delivered_hours for agency in self.agencies)
 
     def package_hours(self, pid: int) -> float:
         """Hours a week a resident's package needs: their need beyond unpaid care."""
@@ -91,8 +136,7 @@ class HomeCareMarket(QueuedService):
     def start_package(self, pid: int, day: int = 0, *, reablement: bool = False) -> None:
         """Give a resident a package now, from the agency with the most free hours."""
         hours = self.package_hours(pid)
-        share = self.capacity_hours / len(self.agencies)
-        agency = max(self.agencies, key=lambda a: share - a.hours)
+        agency = max(self.agencies, key=lambda a: a.staffed_hours - a.hours)
         agency.packages[pid] = hours
         agency.hours += hours
         self.agency_of[pid] = agency
@@ -222,11 +266,15 @@ class CareHome(mesa.Agent):
 
     model: CareSystemModel
 
+    employer_id: int
+
     def __init__(self, model: CareSystemModel, beds: int, *, nursing: bool) -> None:
         super().__init__(model)
         m = model.params.care_homes
         self.beds = beds
         self.nursing = nursing
+        self.weekly_wages = 0.0
+        model.workforce.register(self)
         self.residents: set[int] = set()
         self.open = True
         self.private_fee = model.council.care_home_fee(nursing=nursing) * 1.4
@@ -235,13 +283,38 @@ class CareHome(mesa.Agent):
         self.costs_this_month = 0.0
         self.reserves = self.monthly_costs(int(beds * 0.9)) * m.initial_reserves_months
 
+    def posts(self, role: Role) -> int:
+        """Care workers (and nurses, in a nursing home) for a full home."""
+        if not self.open:
+            return 0
+        w = self.model.params.workforce
+        if role == Role.CARE_HOME_WORKER:
+            return math.ceil(self.beds * w.care_home_staff_per_bed)
+        if role == Role.CARE_HOME_NURSE and self.nursing:
+            return math.ceil(self.beds * w.nursing_home_nurses_per_bed)
+        return 0
+
+    @property
+    def staffed_places(self) -> int:
+        """Residents the home's staff can look after (it admits only below this)."""
+        w = self.model.params.workforce
+        workforce = self.model.workforce
+        places = workforce.staff_of(self, Role.CARE_HOME_WORKER) / w.care_home_staff_per_bed
+        if self.nursing:
+            nurses = workforce.staff_of(self, Role.CARE_HOME_NURSE)
+            places = min(places, nurses / w.nursing_home_nurses_per_bed)
+        return min(self.beds, math.floor(places + 1e-9))
+
     def weekly_costs(self, residents: int) -> float:
-        """Costs a week with ``residents`` residents."""
+        """Costs a week with ``residents`` residents: staff, and what follows residents and
+        beds."""
         m = self.model.params.care_homes
         per_resident = m.cost_per_resident_gbp_per_week
         if self.nursing:
             per_resident += m.nursing_extra_cost_gbp_per_week
-        return residents * per_resident + self.beds * m.cost_per_bed_gbp_per_week
+        return (
+            residents * per_resident + self.beds * m.cost_per_bed_gbp_per_week + (self.weekly_wages)
+        )
 
     def monthly_costs(self, residents: int) -> float:
         """Costs of an average month."""
@@ -249,8 +322,8 @@ class CareHome(mesa.Agent):
 
     @property
     def free_beds(self) -> int:
-        """Empty beds."""
-        return self.beds - len(self.residents)
+        """Empty beds the staff can look after."""
+        return self.staffed_places - len(self.residents)
 
     def accrue(self) -> None:
         """Today's income and costs."""
@@ -449,4 +522,5 @@ class CareHomeMarket(QueuedService):
                 residents.move(pid, Location.COMMUNITY)
                 self.model.community.request_place(pid, self.model.day)
         home.residents.clear()
+        self.model.workforce.release(home)
         home.remove()

@@ -1,0 +1,57 @@
+"""Each pay rule on its own."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from abm.policy.pay import PAY_RULES, PayContext, nhs_scale
+
+CONTEXT = PayContext(
+    legal_floor=12.21,
+    market=12.70,
+    living_wage=12.60,
+    band2=12.08,
+    band3=12.31,
+    band3_experienced=13.13,
+    uplift=0.10,
+)
+TENURE = np.array([0.0, 6.0, 13.0, 30.0])
+
+
+def pay(name: str, context: PayContext = CONTEXT) -> np.ndarray:
+    return PAY_RULES.create(name).care_pay(TENURE, context)
+
+
+def test_market_pays_the_market_rate_and_never_below_the_floor():
+    np.testing.assert_allclose(pay("market"), 12.70)
+    low = PayContext(**{**CONTEXT.__dict__, "market": 11.0})
+    np.testing.assert_allclose(pay("market", low), 12.21)
+
+
+def test_living_wage_floors_at_the_living_wage():
+    low = PayContext(**{**CONTEXT.__dict__, "market": 12.30})
+    np.testing.assert_allclose(pay("living_wage", low), 12.60)
+    np.testing.assert_allclose(pay("living_wage"), 12.70, err_msg="market above the floor stays")
+
+
+def test_nhs_parity_follows_band_2_then_band_3_with_progression():
+    np.testing.assert_allclose(
+        pay("nhs_parity"),
+        [12.21, 12.21, 12.31, 13.13],
+        err_msg="band 2 is below the legal floor here, so the floor holds",
+    )
+
+
+def test_uplift_is_a_percentage_over_market():
+    np.testing.assert_allclose(pay("uplift"), 12.70 * 1.10)
+
+
+def test_national_scale_is_the_nhs_scale_for_everyone():
+    np.testing.assert_allclose(pay("national_scale"), nhs_scale(TENURE, CONTEXT))
+    assert pay("national_scale")[-1] > pay("national_scale")[0], "progression with tenure"
+
+
+def test_unknown_rule_lists_the_valid_ones():
+    with pytest.raises(KeyError, match="living_wage, market, national_scale, nhs_parity, uplift"):
+        PAY_RULES.create("parity")
