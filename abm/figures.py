@@ -141,6 +141,7 @@ def write_figures(folder: Path, results: list[ReplicationResult], scenario: Scen
     ax.legend(fontsize=8)
     _finish(ax, "Care after hospital and in the community", "people", folder / "care.png", subtitle)
     write_social_care_figures(folder, results, scenario)
+    write_workforce_figures(folder, results, scenario)
 
 
 def write_social_care_figures(
@@ -219,3 +220,43 @@ def write_social_care_figures(
         folder / "spending.png",
         subtitle,
     )
+
+
+def write_workforce_figures(
+    folder: Path, results: list[ReplicationResult], scenario: Scenario
+) -> None:
+    """Figures for the workforce: vacancies, turnover and flows, pay."""
+    daily = _mean_daily(results)
+    monthly = daily.resample("MS").mean()
+    flows = daily.resample("MS").sum()
+    subtitle = f"{scenario.name}: monthly means of {len(results)} replication(s)"
+
+    _, ax = plt.subplots(figsize=(10, 5.5))
+    for posts, staff, label in [
+        ("care_posts", "care_staff", "care (home care and care homes)"),
+        ("home_care_posts", "home_care_staff", "home care"),
+        ("hca_posts", "hca_staff", "NHS healthcare assistants"),
+        ("ward_nurse_posts", "ward_nurse_staff", "NHS ward nurses"),
+    ]:
+        ax.plot(monthly.index, 100 * (1 - monthly[staff] / monthly[posts]), label=label)
+    ax.legend(fontsize=8)
+    _finish(ax, "Vacancy rates", "% of funded posts vacant", folder / "vacancies.png", subtitle)
+
+    _, ax = plt.subplots(figsize=(10, 5.5))
+    for column, label in [
+        ("care_leavers", "care workers leaving their employer"),
+        ("care_to_care", "... moving to another care employer"),
+        ("care_to_nhs", "... leaving care for NHS healthcare-assistant jobs"),
+        ("care_to_outside", "... leaving care for other work"),
+        ("hires_local", "hired from the local labour market (all employers)"),
+        ("hires_international", "care workers recruited from abroad"),
+    ]:
+        ax.plot(flows.index, flows[column], label=label)
+    ax.legend(fontsize=8)
+    _finish(ax, "Workforce flows", "people a month", folder / "workforce_flows.png", subtitle)
+
+    _, ax = plt.subplots(figsize=(10, 5.5))
+    ax.plot(monthly.index, monthly["care_worker_pay_gbp"], label="care workers")
+    ax.plot(monthly.index, monthly["hca_pay_gbp"], label="NHS healthcare assistants")
+    ax.legend(fontsize=8)
+    _finish(ax, "Hourly pay (real terms)", "GBP an hour (mean)", folder / "pay.png", subtitle)

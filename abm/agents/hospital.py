@@ -92,6 +92,7 @@ class Hospital(mesa.Agent):
         self.corridor: deque[int] = deque()
         self.background_in_beds = 0
         self.weekly_wages = 0.0
+        self._beds_day, self._beds_today = -1, 0
         model.workforce.register(self)
         self.open_beds = model.params.hospital.beds
         self._fit_due: defaultdict[int, list[int]] = defaultdict(list)
@@ -120,7 +121,15 @@ class Hospital(mesa.Agent):
 
     @property
     def beds(self) -> int:
-        """Beds the hospital can open today: funded beds, as far as its staff allow."""
+        """Beds the hospital can open today: funded beds, as far as its staff allow.
+
+        Staff change monthly and levers at the start of a day, so this is worked out once a
+        day."""
+        if self._beds_day != self.model.day:
+            self._beds_day, self._beds_today = self.model.day, self._staffed_beds()
+        return self._beds_today
+
+    def _staffed_beds(self) -> int:
         w = self.model.params.workforce
         workforce = self.model.workforce
         staffed = self.funded_beds

@@ -46,6 +46,7 @@ class HomeCareAgency(mesa.Agent):
         self.weekly_wages = 0.0
         self.revenue_this_month = 0.0
         self.costs_this_month = 0.0
+        self._staffed_day, self._staffed = -1, 0.0
 
     @property
     def commissioned_share(self) -> float:
@@ -61,10 +62,14 @@ class HomeCareAgency(mesa.Agent):
 
     @property
     def staffed_hours(self) -> float:
-        """Contact hours a week its care workers can deliver."""
-        w = self.model.params.workforce
-        staff = self.model.workforce.staff_of(self, Role.HOME_CARE_WORKER)
-        return min(staff * w.hours_per_week * w.home_care_contact_share, self.commissioned_share)
+        """Contact hours a week its care workers can deliver (worked out once a day: staff
+        change monthly)."""
+        if self._staffed_day != self.model.day:
+            w = self.model.params.workforce
+            staff = self.model.workforce.staff_of(self, Role.HOME_CARE_WORKER)
+            hours = staff * w.hours_per_week * w.home_care_contact_share
+            self._staffed_day, self._staffed = self.model.day, min(hours, self.commissioned_share)
+        return self._staffed
 
     @property
     def delivered_hours(self) -> float:

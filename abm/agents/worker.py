@@ -98,6 +98,7 @@ class Workforce:
         self.staff = np.zeros((0, len(Role)), dtype=np.int64)
         self.flows = MonthFlows()
         self.care_pay_ratio = 1.0
+        self._mean_pay: dict[tuple[Role, ...], float] = {}
         self.posts_cache = np.zeros((0, len(Role)), dtype=np.int64)
         self.pay_rule: PayRule = PAY_RULES.create(model.params.workforce.pay_rule)  # type: ignore[assignment]
 
@@ -202,6 +203,7 @@ class Workforce:
 
     def set_pay(self, context: PayContext) -> None:
         """Everyone's hourly pay this month."""
+        self._mean_pay.clear()
         ids = self.active()
         role, tenure = self.role[ids], self.tenure[ids]
         care = np.isin(role, CARE_ROLES)
@@ -362,10 +364,13 @@ class Workforce:
         return int(self.posts_cache[:rows, cols].sum()), int(self.staff[:, cols].sum())
 
     def mean_pay(self, roles: tuple[Role, ...]) -> float:
-        """Mean hourly pay of active workers in ``roles``."""
-        ids = self.active()
-        mask = np.isin(self.role[ids], roles)
-        return float(self.pay[ids][mask].mean()) if mask.any() else 0.0
+        """Mean hourly pay of active workers in ``roles`` (as set at the start of the month)."""
+        key = tuple(sorted(roles))
+        if key not in self._mean_pay:
+            ids = self.active()
+            mask = np.isin(self.role[ids], roles)
+            self._mean_pay[key] = float(self.pay[ids][mask].mean()) if mask.any() else 0.0
+        return self._mean_pay[key]
 
 
 __all__ = ["CARE_ROLES", "DAYS_PER_YEAR", "Employer", "Role", "Worker", "Workforce"]
