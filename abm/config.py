@@ -834,7 +834,7 @@ class CareHomeMarketConfig:
         maximum=5.0,
     )
     self_funder_reserve_beds: int = param(
-        2,
+        1,
         unit="beds",
         description="Free beds a home keeps for self-funders rather than offer to residents "
         "the council or the NHS pays for",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from abm.agents.patient import EVENT_STREAMS, LIVING_OUTSIDE_HOSPITAL, Patient
+from abm.agents.patient import EVENT_STREAMS, Patient
 from abm.domain import EventKind
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ class CalendarEvents:
         if len(ids) == 0:
             return
         times = residents.next_time[ids]
-        due = (np.floor(times) == day) & np.isin(residents.location[ids], LIVING_OUTSIDE_HOSPITAL)
+        due = (np.floor(times) == day) & residents.living_outside_hospital(ids)
         ids = ids[due]
         ids = ids[np.argsort(times[due], kind="stable")]
         patients = self.model.patients

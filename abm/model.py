@@ -12,7 +12,7 @@ from abm.agents.capacity import FamilyChoice, HospitalProcess, IntermediateCare
 from abm.agents.community import CommunityRequests
 from abm.agents.council import AssessmentTeam, Council, FundingPanel
 from abm.agents.hospital import Hospital
-from abm.agents.patient import LIVING_OUTSIDE_HOSPITAL, Patient
+from abm.agents.patient import Patient
 from abm.agents.population import (
     HazardTable,
     Residents,
@@ -377,7 +377,7 @@ class CareSystemModel(mesa.Model):
     def redraw_hazards(self) -> None:
         """New event times for residents whose hazards changed today."""
         ids = self.residents.take_changed()
-        living = ids[np.isin(self.residents.location[ids], LIVING_OUTSIDE_HOSPITAL)]
+        living = ids[self.residents.living_outside_hospital(ids)]
         self.residents.next_time[ids] = np.inf
         self.events.redraw(living, self.day + 1.0)
 

@@ -24,7 +24,9 @@ BASE = {"residents": 10000, "years": 2, "warmup_days": 365}
 
 
 def test_nhs_parity_cuts_turnover_vacancies_and_home_care_delays():
-    base = small(**BASE)
+    # Staff short of the commissioned hours (a tight labour market), so that pay can add
+    # capacity: parity fills posts, and more hours can be delivered.
+    base = small(**BASE, workforce__outside_wage_gbp=14.0)
     parity = base.with_changes([("workforce.pay_rule", "nhs_parity")])
     before, after = kpis(base), kpis(parity)
     assert after["care_worker_pay_gbp"] > before["care_worker_pay_gbp"]

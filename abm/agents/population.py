@@ -239,6 +239,11 @@ class Residents:
             counted += self.home_value[pid]
         return float(counted)
 
+    def living_outside_hospital(self, ids: np.ndarray) -> np.ndarray:
+        """Which of ``ids`` live at home or in a care home (the residents with events)."""
+        location = self.location[ids]
+        return (location == Location.COMMUNITY) | (location == Location.CARE_HOME)
+
     def counts_by_location(self) -> np.ndarray:
         """Number of residents in each :class:`Location`."""
         return np.bincount(self.location[: self.n], minlength=len(Location))
