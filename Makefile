@@ -7,11 +7,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 RUN_ARGS ?= --jobs 2
 
-.PHONY: help run test lint format benchmark docs clean
+.PHONY: help run test lint format benchmark docs clean chromium serve
 
 help:
 	@echo "make run        set up .venv, install, run experiments/baseline.toml and print where the results are"
-	@echo "make test       set up .venv, install, run the whole test suite"
+	@echo "make test       set up .venv, install (and Chromium for the browser test), run the whole test suite"
+	@echo "make serve      start the visual server on http://127.0.0.1:8765/ (Ctrl-C to stop)"
 	@echo "make lint       ruff check and format check"
 	@echo "make benchmark  run the benchmarks in benchmarks/ (minutes; never part of the tests)"
 	@echo "make docs       regenerate docs/config.md from the config classes"
@@ -29,10 +30,17 @@ $(STAMP): $(PY) pyproject.toml
 run: $(STAMP)
 	$(VENV)/bin/care-abm run experiments/baseline.toml $(RUN_ARGS)
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
+
+# Debian's Chromium for tests/test_app_browser.py, installed with apt-get when missing (as root).
+chromium:
+	@scripts/install-chromium.sh
+
+serve: $(STAMP)
+	$(VENV)/bin/care-abm serve experiments/baseline.toml
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

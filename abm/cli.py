@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from abm.config import ConfigError, Scenario, load_scenario
+from abm.sweep.command import add_sweep_parser
 
 HEADLINE_KPIS = [
     "emergency_admissions_per_1000",
@@ -97,7 +98,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
     run.set_defaults(handler=_cmd_run)
+    add_sweep_parser(sub)
+    serve = sub.add_parser(
+        "serve",
+        help="start the visual server (Solara) in the browser",
+        description="Start the visual Mesa server: policy levers, live charts and where every "
+        "patient is. Works offline. Stop it with Ctrl-C.",
+    )
+    serve.add_argument(
+        "config",
+        type=Path,
+        nargs="?",
+        default=Path("experiments/baseline.toml"),
+        help="experiment TOML file (default experiments/baseline.toml)",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8765, help="port (8765; 0 for any free port)")
+    serve.set_defaults(handler=_cmd_serve)
     return parser
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from abm.server import serve  # noqa: PLC0415
+
+    return serve(args.config, host=args.host, port=args.port)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,133 @@
+"""``care-abm serve``: start the visual server (``solara run abm.app``) and stop it cleanly.
+
+The config is checked here, before anything starts, so a bad file is the usual one-line
+error. The server listens on 127.0.0.1 unless told otherwise, sends no telemetry and does not
+look for a newer Solara on the internet; with ``solara-assets`` installed it serves every
+script the page needs itself, so the page works offline.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from types import FrameType
+
+from abm.config import ConfigError, load_scenario
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+CONFIG_ENV = "CARE_ABM_APP_CONFIG"  # read by abm.app
+STOP_TIMEOUT_S = 10.0
+
+
+def free_port(host: str = DEFAULT_HOST) -> int:
+    """A TCP port nobody is listening on now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def _check_port(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            raise ConfigError(
+                "--port", "", f"cannot listen on {host}:{port} ({exc.strerror}); try another --port"
+            ) from None
+
+
+def solara_command(host: str, port: int) -> list[str]:
+    """The command that runs the app."""
+    return [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        "abm.app",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--production",
+        "--no-open",
+        "--no-check-version",
+        "--log-level",
+        "warning",
+    ]
+
+
+def server_environment(config: Path) -> dict[str, str]:
+    """The server's environment: the config for the app, and no calls to the outside."""
+    env = dict(os.environ)
+    env[CONFIG_ENV] = str(config.resolve())
+    env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
+    env.setdefault("MPLBACKEND", "Agg")
+    # Solara warns on every page load that 127.0.0.1 (not "localhost") gets a lax cookie.
+    quiet = "ignore:Cookies with samesite=none require https:UserWarning"
+    env["PYTHONWARNINGS"] = ",".join(filter(None, [env.get("PYTHONWARNINGS"), quiet]))
+    return env
+
+
+def serve(config: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
+    """Run the visual server until Ctrl-C (or SIGTERM); return its exit status.
+
+    The server is a child process in the same process group, so Ctrl-C in a terminal reaches
+    both; either way this process then asks the child to stop, waits, and insists if needed.
+
+    Raises:
+        ConfigError: a bad config or a port that is taken, before the server starts.
+    """
+    scenario = load_scenario(config)
+    if port == 0:
+        port = free_port(host)
+    _check_port(host, port)
+    shown = f"[{host}]" if ":" in host else host
+    print(
+        f"care-abm: serving {scenario.name} ({config}) at http://{shown}:{port}/ (Ctrl-C to stop)",
+        flush=True,
+    )
+    previous = {
+        signum: signal.signal(signum, _interrupt) for signum in (signal.SIGINT, signal.SIGTERM)
+    }
+    child = subprocess.Popen(solara_command(host, port), env=server_environment(config))
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        _stop(child)
+        print("care-abm: server stopped", file=sys.stderr, flush=True)
+        return 0
+    finally:
+        _stop(child)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    # Ctrl-C and SIGTERM alike, even when the shell started us with SIGINT ignored.
+    raise KeyboardInterrupt
+
+
+def _stop(child: subprocess.Popen) -> None:
+    """Ask the server to stop as Ctrl-C does, then terminate it, then kill it."""
+    steps = (
+        lambda: child.send_signal(signal.SIGINT),
+        child.terminate,
+        child.kill,
+    )
+    for send in steps:
+        if child.poll() is not None:
+            return
+        send()
+        try:
+            child.wait(timeout=STOP_TIMEOUT_S)
+        except (subprocess.TimeoutExpired, KeyboardInterrupt):
+            continue
+
+
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "free_port", "serve", "solara_command"]
