@@ -232,27 +232,29 @@ def social_care_row(model: CareSystemModel) -> dict[str, object]:
     residents, council, homes = model.residents, model.council, model.care_homes
     n = residents.n
     location, care, funded = residents.location[:n], residents.care[:n], residents.funder[:n]
-    at_home = np.flatnonzero(location == Location.COMMUNITY)
-    unmet = residents.unmet_hours(at_home)
-    need = residents.need_hours[residents.frailty[at_home]]
+    at_home = location == Location.COMMUNITY
+    need = np.take(residents.need_hours, residents.frailty[:n])
+    carer = residents.carer[:n]
+    unmet = need - np.take(residents.carer_hours, carer) - residents.package_hours[:n]
+    unmet_at_home = np.where(at_home & (unmet > 0.0), unmet, 0.0)
     in_homes = care == Care.CARE_HOME
     has_care = (care == Care.HOME_CARE) | in_homes
+    care_counts = np.bincount(funded[has_care], minlength=len(Funder))
     home_funders = funded[in_homes]
-    fees = [home.private_fee for home in homes.open_homes]
     open_homes = homes.open_homes
+    fees = [home.private_fee for home in open_homes]
+    needs_care = at_home & (need > 0.0)
     return {
-        "need_none": int(np.count_nonzero(need <= 0.0)),
+        "need_none": int(np.count_nonzero(at_home) - np.count_nonzero(needs_care)),
         "need_met_unpaid": int(
-            np.count_nonzero(
-                (need > 0.0) & (unmet <= 0.0) & (residents.care[at_home] != Care.HOME_CARE)
-            )
+            np.count_nonzero(needs_care & (unmet <= 0.0) & (care != Care.HOME_CARE))
         ),
-        "council_funded": int(np.count_nonzero(has_care & (funded == Funder.COUNCIL))),
-        "self_funded": int(np.count_nonzero(has_care & (funded == Funder.SELF))),
-        "nhs_funded": int(np.count_nonzero(has_care & (funded == Funder.NHS))),
-        "unmet_need": int(np.count_nonzero(unmet > 0.0)),
-        "unmet_need_hours": float(unmet.sum()),
-        "residents_with_carer": int(np.count_nonzero(residents.carer[at_home] > 0)),
+        "council_funded": int(care_counts[Funder.COUNCIL]),
+        "self_funded": int(care_counts[Funder.SELF]),
+        "nhs_funded": int(care_counts[Funder.NHS]),
+        "unmet_need": int(np.count_nonzero(unmet_at_home)),
+        "unmet_need_hours": float(unmet_at_home.sum()),
+        "residents_with_carer": int(np.count_nonzero(at_home & (carer > 0))),
         "carer_breakdowns": model.community.carer_breakdowns_today,
         "stopped_waiting_for_care": model.community.stopped_waiting_today,
         "not_eligible": council.not_eligible_today,
