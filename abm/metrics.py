@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from abm.agents.worker import Role
+from abm.agents.worker import MonthFlows, Role
 from abm.domain import Body, Care, DelayReason, Funder, Location
 from abm.params import DAYS_PER_YEAR
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from abm.model import CareSystemModel
 
 REASONS = [reason.label for reason in DelayReason]
+FLOW_COLUMNS = tuple(f.name for f in dataclasses.fields(MonthFlows))
 BODIES = [body.label for body in Body]
 
 DAILY_COLUMNS: tuple[str, ...] = (
@@ -116,13 +117,7 @@ DAILY_COLUMNS: tuple[str, ...] = (
     "hca_staff",
     "ward_nurse_posts",
     "ward_nurse_staff",
-    "care_leavers",
-    "care_to_care",
-    "care_to_nhs",
-    "care_to_outside",
-    "nhs_leavers",
-    "hires_local",
-    "hires_international",
+    *FLOW_COLUMNS,
     "care_worker_pay_gbp",
     "hca_pay_gbp",
     "home_care_hours_delivered",
@@ -208,18 +203,7 @@ def workforce_row(model: CareSystemModel) -> dict[str, object]:
         "hca_staff": hca_staff,
         "ward_nurse_posts": nurse_posts,
         "ward_nurse_staff": nurse_staff,
-        **{
-            name: flows.get(name, 0)
-            for name in (
-                "care_leavers",
-                "care_to_care",
-                "care_to_nhs",
-                "care_to_outside",
-                "nhs_leavers",
-                "hires_local",
-                "hires_international",
-            )
-        },
+        **{name: flows.get(name, 0) for name in FLOW_COLUMNS},
         "care_worker_pay_gbp": workforce.mean_pay((Role.HOME_CARE_WORKER, Role.CARE_HOME_WORKER)),
         "hca_pay_gbp": workforce.mean_pay((Role.HEALTHCARE_ASSISTANT,)),
         "home_care_hours_delivered": model.home_care.delivered_hours,
