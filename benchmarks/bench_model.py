@@ -33,7 +33,7 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
-from abm.config import Scenario
+from abm.config import Scenario, scale_area
 from abm.model import CareSystemModel
 from abm.params import DAYS_PER_YEAR
 
@@ -79,27 +79,9 @@ def scaled_scenario(base: Scenario, residents: int, years: float, warmup_days: i
     A fractional ``years`` builds the model for the whole years above it; the runner stops it
     early (see :func:`horizon_days`).
     """
-    factor = residents / base.population.residents_65plus
-    hospital, capacity = base.hospital, base.capacity
-    return dataclasses.replace(
-        base,
-        run=dataclasses.replace(base.run, years=max(1, math.ceil(years)), warmup_days=warmup_days),
-        population=dataclasses.replace(base.population, residents_65plus=residents),
-        hospital=dataclasses.replace(
-            hospital,
-            beds=round(hospital.beds * factor),
-            background_emergencies_per_day=hospital.background_emergencies_per_day * factor,
-            electives_per_weekday=hospital.electives_per_weekday * factor,
-        ),
-        capacity=dataclasses.replace(
-            capacity,
-            care_home_beds=round(capacity.care_home_beds * factor),
-            intermediate_care_beds=round(capacity.intermediate_care_beds * factor),
-            home_care_hours_per_week=capacity.home_care_hours_per_week * factor,
-            assessments_per_week=capacity.assessments_per_week * factor,
-            funding_decisions_per_week=capacity.funding_decisions_per_week * factor,
-        ),
-    )
+    scenario = scale_area(base, residents)
+    run = dataclasses.replace(scenario.run, years=max(1, math.ceil(years)), warmup_days=warmup_days)
+    return dataclasses.replace(scenario, run=run)
 
 
 def horizon_days(model: CareSystemModel, years: float, warmup_days: int) -> int:
