@@ -27,7 +27,6 @@ from abm.discharge import Route
 from abm.domain import Care, Frailty, Funder, Location, Pathway
 from abm.events import CalendarEvents, DailyStepping
 from abm.metrics import DAILY_COLUMNS, daily_row
-from abm.params import DAYS_PER_YEAR
 from abm.rng import Streams, replication_seed
 
 PHASES = (
@@ -393,4 +392,4 @@ def _shares(frailty: np.ndarray) -> np.ndarray:
     return counts / counts.sum()
 
 
-__all__ = ["DAYS_PER_YEAR", "PHASES", "CareSystemModel"]
+__all__ = ["PHASES", "CareSystemModel"]

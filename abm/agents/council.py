@@ -63,6 +63,7 @@ class Council(mesa.Agent):
         self.spent_this_year = np.zeros(len(PAYERS))
         self.budget = 0.0
         self._rebased = False
+        self._last_population_ratio = 1.0
         self.pressure = 0.0
         self.not_eligible_today = 0
         self.packages_ended_at_review_today = 0
@@ -228,10 +229,7 @@ class Council(mesa.Agent):
 
     def _growth_since_last_april(self) -> float:
         ratio = self.model.population_ratio
-        previous, self._last_population_ratio = (
-            getattr(self, "_last_population_ratio", 1.0),
-            ratio,
-        )
+        previous, self._last_population_ratio = self._last_population_ratio, ratio
         if not self.model.params.capacity.grows_with_population:
             return 1.0
         return ratio / previous

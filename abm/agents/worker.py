@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Protocol
 import mesa
 import numpy as np
 
-from abm.params import DAYS_PER_YEAR
 from abm.policy.pay import HOURS_PER_YEAR, PAY_RULES, PayContext, PayRule, nhs_scale
 
 if TYPE_CHECKING:
@@ -373,4 +372,4 @@ class Workforce:
         return self._mean_pay[key]
 
 
-__all__ = ["CARE_ROLES", "DAYS_PER_YEAR", "Employer", "Role", "Worker", "Workforce"]
+__all__ = ["CARE_ROLES", "Employer", "Role", "Worker", "Workforce"]
