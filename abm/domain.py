@@ -6,7 +6,7 @@ the ones used in outputs and in the contract (``delay_reason_share.awaiting_care
 
 from __future__ import annotations
 
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 
 class Location(IntEnum):
@@ -113,3 +113,25 @@ class Pathway(IntEnum):
     HOME_WITH_SUPPORT = 1
     BEDDED_REHAB = 2
     CARE_HOME = 3
+
+
+class Purpose(StrEnum):
+    """What a payment is for: every pound in the ledger has one."""
+
+    ALLOCATION = "allocation"
+    POOL_CONTRIBUTION = "pool_contribution"
+    BUDGET_SPLIT = "budget_split"
+    DEFICIT_COVER = "deficit_cover"
+    HOSPITAL = "hospital"
+    CONTINUING_HEALTHCARE = "continuing_healthcare"
+    INTERMEDIATE_CARE = "intermediate_care"
+    REABLEMENT = "reablement"
+    HOME_CARE = "home_care"
+    CARE_HOME = "care_home"
+    OPERATING_COSTS = "operating_costs"
+
+
+HEALTH_PURPOSES = frozenset(
+    {Purpose.HOSPITAL, Purpose.CONTINUING_HEALTHCARE, Purpose.INTERMEDIATE_CARE}
+)
+SOCIAL_CARE_PURPOSES = frozenset({Purpose.REABLEMENT, Purpose.HOME_CARE, Purpose.CARE_HOME})

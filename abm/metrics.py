@@ -10,12 +10,14 @@ figures all read from one list.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from abm.agents.accounts import financial_year_start
 from abm.agents.worker import MonthFlows, Role
 from abm.domain import Body, Care, DelayReason, Funder, Location
 from abm.params import DAYS_PER_YEAR
@@ -108,6 +110,11 @@ DAILY_COLUMNS: tuple[str, ...] = (
     "nhs_spend_gbp",
     "council_budget_gbp",
     "council_budget_pressure",
+    "discharge_support_hours",
+    "reablement_hours",
+    "capital_drawn_gbp",
+    "spent_down_to_council",
+    "hospital_funded_share",
     "eligibility_threshold_hours",
     "care_posts",
     "care_staff",
@@ -264,12 +271,26 @@ def social_care_row(model: CareSystemModel) -> dict[str, object]:
         "intermediate_care_to_care_home_request": model.community.ic_care_home_requests_today,
         "council_home_care_fee_gbp": council.home_care_fee,
         "care_home_reserves_gbp": float(sum(home.reserves for home in open_homes)),
-        "council_spend_gbp": float(council.spent_today[0]),
-        "private_spend_gbp": float(council.spent_today[1]),
-        "nhs_spend_gbp": float(council.spent_today[2]),
-        "council_budget_gbp": council.budget,
-        "council_budget_pressure": council.pressure,
+        **money_row(model),
         "eligibility_threshold_hours": council.eligibility_threshold,
+    }
+
+
+def money_row(model: CareSystemModel) -> dict[str, object]:
+    """Today's spending by sector, the care budget, discharge support and capital drawn."""
+    accounts, council = model.accounts, model.council
+    spend = accounts.today_by_sector
+    return {
+        "council_spend_gbp": spend["care"],
+        "private_spend_gbp": spend["private"],
+        "nhs_spend_gbp": spend["health"],
+        "council_budget_gbp": accounts.budgets.get(accounts.arrangement.care_holder, 0.0),
+        "council_budget_pressure": council.pressure,
+        "discharge_support_hours": model.home_care.discharge_support_hours,
+        "reablement_hours": model.home_care.reablement_hours,
+        "capital_drawn_gbp": council.capital_drawn_today,
+        "spent_down_to_council": council.spent_down_today,
+        "hospital_funded_share": model.hospital.funded_share,
     }
 
 
@@ -280,6 +301,9 @@ class RunRecord:
     daily: pd.DataFrame
     delays: pd.DataFrame
     fit_to_discharge: np.ndarray
+    accounts: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    flows: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    unit_costs: dict[str, float] = dataclasses.field(default_factory=dict)
 
 
 def run_record(model: CareSystemModel) -> RunRecord:
@@ -301,7 +325,40 @@ def run_record(model: CareSystemModel) -> RunRecord:
     delays["reported"] = [s.start_day >= model.warmup_days for s in segments]
     pairs = np.asarray(model.hospital.fit_to_discharge, dtype=np.int64).reshape(-1, 2)
     fit = pairs[pairs[:, 0] >= model.warmup_days]
-    return RunRecord(daily=daily, delays=delays, fit_to_discharge=fit[:, 1] - fit[:, 0])
+    nhs = model.params.nhs
+    accounts, flows = annual_accounts(model)
+    return RunRecord(
+        daily=daily,
+        delays=delays,
+        fit_to_discharge=fit[:, 1] - fit[:, 0],
+        accounts=accounts,
+        flows=flows,
+        unit_costs={
+            "delayed_bed_day": nhs.delayed_bed_day_cost_gbp,
+            "corridor_day": nhs.corridor_day_cost_gbp,
+            "cancelled_elective": nhs.cancelled_elective_cost_gbp,
+        },
+    )
+
+
+def annual_accounts(model: CareSystemModel) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each financial year's accounts by body (opening, income, spending, closing) and its
+    money flows by payer, payee, pool and purpose, from the ledger (settled months only)."""
+    model.accounts.close_books()
+    ledger = model.accounts.ledger
+    ledger.check(full=True)
+    last = model.date + dt.timedelta(days=1)
+    start = financial_year_start(model.first_date)
+    accounts, flows = [], []
+    while start < last:
+        end = min(dt.date(start.year + 1, 4, 1), last)
+        label = f"{start.year}-{str(start.year + 1)[2:]}"
+        accounts.append(ledger.accounts_table(start, end).assign(financial_year=label))
+        flows.append(ledger.flows_table(start, end).assign(financial_year=label))
+        start = end
+    if not accounts:
+        return pd.DataFrame(), pd.DataFrame()
+    return pd.concat(accounts, ignore_index=True), pd.concat(flows, ignore_index=True)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -456,21 +513,81 @@ KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         "council_spend_gbp",
-        "Council spending on social care for residents 65+",
+        "Public spending on social care for residents 65+ (by the council, or the pool or "
+        "integrated budget in its place)",
         "GBP a year",
         lambda r: _per_year(r, "council_spend_gbp"),
     ),
     Kpi(
         "private_spend_gbp",
-        "Residents' own spending on care (fees and contributions)",
+        "Residents' own spending on care (self-funders' fees and means-tested contributions)",
         "GBP a year",
         lambda r: _per_year(r, "private_spend_gbp"),
     ),
     Kpi(
         "nhs_spend_gbp",
-        "NHS spending on continuing-healthcare placements",
-        "GBP a year (care placements only; hospital costs come with the money issue)",
+        "NHS spending: the hospital, intermediate care and continuing healthcare",
+        "GBP a year",
         lambda r: _per_year(r, "nhs_spend_gbp"),
+    ),
+    Kpi(
+        "public_spend_gbp",
+        "Public spending on health and social care (the two above)",
+        "GBP a year",
+        lambda r: _per_year(r, "council_spend_gbp") + _per_year(r, "nhs_spend_gbp"),
+    ),
+    Kpi(
+        "spend_per_resident_65plus_gbp",
+        "Public and private spending per resident 65+",
+        "GBP a year",
+        lambda r: (
+            sum(
+                _per_year(r, c) for c in ("council_spend_gbp", "nhs_spend_gbp", "private_spend_gbp")
+            )
+            / float(_reported(r)["residents"].mean())
+        ),
+    ),
+    Kpi(
+        "delayed_bed_day_cost_gbp",
+        "Cost of delayed bed days (at nhs.delayed_bed_day_cost_gbp a night)",
+        "GBP a year",
+        lambda r: _per_year(r, "delayed") * r.unit_costs["delayed_bed_day"],
+    ),
+    Kpi(
+        "corridor_cost_gbp",
+        "Cost of corridor care (at nhs.corridor_day_cost_gbp a day)",
+        "GBP a year",
+        lambda r: _per_year(r, "corridor") * r.unit_costs["corridor_day"],
+    ),
+    Kpi(
+        "cancelled_elective_cost_gbp",
+        "Cost of cancelled planned admissions (at nhs.cancelled_elective_cost_gbp each)",
+        "GBP a year",
+        lambda r: _per_year(r, "electives_cancelled") * r.unit_costs["cancelled_elective"],
+    ),
+    Kpi(
+        "capital_drawn_gbp",
+        "Residents' capital spent on care",
+        "GBP a year",
+        lambda r: _per_year(r, "capital_drawn_gbp"),
+    ),
+    Kpi(
+        "spent_down_to_council",
+        "Self-funders whose capital fell to the upper limit, so the council pays",
+        "residents a year",
+        lambda r: _per_year(r, "spent_down_to_council"),
+    ),
+    Kpi(
+        "discharge_support_hours",
+        "Home-care hours a week bought for hospital discharges with spare care money",
+        "hours a week (mean over days)",
+        _mean("discharge_support_hours"),
+    ),
+    Kpi(
+        "hospital_funded_share",
+        "Share of the hospital's beds its contract pays for",
+        "share (mean over days)",
+        _mean("hospital_funded_share"),
     ),
     Kpi(
         "provider_exits",

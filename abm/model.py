@@ -8,7 +8,9 @@ import datetime as dt
 import mesa
 import numpy as np
 
+from abm.agents.accounts import Accounts
 from abm.agents.capacity import FamilyChoice, HospitalProcess, IntermediateCare
+from abm.agents.commissioner import NhsCommissioner
 from abm.agents.community import CommunityRequests
 from abm.agents.council import AssessmentTeam, Council, FundingPanel
 from abm.agents.hospital import Hospital
@@ -68,10 +70,11 @@ class CareSystemModel(mesa.Model):
        those who cannot are delayed today, with the reason and responsible body.
     6. ``admissions``: emergencies take free beds (otherwise they wait in the corridor), then
        electives (otherwise cancelled).
-    7. ``finance``: today's spending by payer and providers' income and costs; on the first
-       of each month workers are paid, quit, move and are recruited, providers settle their
-       books (exits, private fees, entry) and the council reviews its budget (a new budget
-       and fees each April).
+    7. ``finance``: on the first of each month workers are paid, quit, move and are
+       recruited; last month's payments are settled into the ledger; providers pay their
+       costs (care homes may close); residents' capital is drawn down; budgets move (new
+       budgets each April) and the care budget holder reviews its position. Every day,
+       providers' costs and the commissioner's payments accrue.
     8. ``population_change``: on the first of each month, new 65-year-olds arrive, age bands
        are updated and the 85+ population is kept on its projected path.
     9. ``redraw_hazards``: residents whose hazards changed today get new event times.
@@ -115,8 +118,9 @@ class CareSystemModel(mesa.Model):
         self._build_services()
         self.workforce.fill_initial()
         self._update_wage_bills()
+        self.commissioner.start()
         self._populate()
-        self.council.start_before_first_april(self.date)
+        self.accounts.start()
         if timing == "calendar":
             self.events: CalendarEvents | DailyStepping = CalendarEvents(self)
         elif timing == "daily":
@@ -130,6 +134,7 @@ class CareSystemModel(mesa.Model):
 
     def _build_services(self) -> None:
         self.workforce = Workforce(self)
+        self.accounts = Accounts(self)
         self.council = Council(self)
         self.assessment = AssessmentTeam(self, self.council)
         self.funding_panel = FundingPanel(self)
@@ -175,6 +180,7 @@ class CareSystemModel(mesa.Model):
             ),
         }
         self.hospital = Hospital(self, routes)
+        self.commissioner = NhsCommissioner(self)
 
     def _set_need_tables(self) -> None:
         need = self.params.need
@@ -283,6 +289,7 @@ class CareSystemModel(mesa.Model):
         self.tally = DayTally()
         self.hospital.start_day()
         self.community.start_day()
+        self.accounts.start_day()
         self.council.start_day()
         self.care_homes.start_day()
         self.assessment.start_day()
@@ -325,16 +332,24 @@ class CareSystemModel(mesa.Model):
         self.hospital.admit(self.day)
 
     def finance(self) -> None:
-        """Spending by payer today; on the first of the month the labour market moves, then
-        providers settle their books and the council reviews its budget."""
-        self.council.accrue()
+        """On the first of the month: the labour market moves, last month's payments are
+        settled, providers pay their costs (care homes may close), residents' capital is drawn
+        down, then budgets move (new ones each April) and the care budget is reviewed. Every
+        day: providers' costs and the commissioner's payments accrue."""
+        date = self.date
+        if date.day == 1 and self.day > 0:
+            self.workforce.month(date)
+            self._update_wage_bills()
+            received = self.accounts.settle(date)
+            self.commissioner.settle_month()
+            self.home_care.settle_month()
+            self.care_homes.settle_month(received)
+            self.council.start_of_month(date)
+            self.accounts.start_of_month(date)
+        self.accounts.count_delays(self.hospital.today.delayed_by_body)
         self.home_care.accrue()
         self.care_homes.accrue()
-        if self.date.day == 1 and self.day > 0:
-            self.workforce.month(self.date)
-            self._update_wage_bills()
-            self.care_homes.settle_month()
-            self.council.start_of_month(self.date)
+        self.commissioner.accrue()
 
     def _update_wage_bills(self) -> None:
         wages = self.workforce.weekly_wages()

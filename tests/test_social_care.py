@@ -57,11 +57,14 @@ def test_budget_cut_rations_care_raises_unmet_need_and_emergencies():
 
 
 def test_higher_upper_capital_limit_raises_council_funded_share():
+    """Fewer residents are above a higher limit, so fewer self-fund. The gap is smaller than
+    the limits alone suggest because self-funders also spend down to the limit over time."""
     base = small(residents=8000)
     generous = base.with_changes([("council.upper_capital_limit_gbp", 100000.0)])
     before, after = outcomes(base), outcomes(generous)
-    assert after["self_funder_share_care_homes"] < before["self_funder_share_care_homes"] - 0.05
+    assert after["self_funder_share_care_homes"] < before["self_funder_share_care_homes"] - 0.015
     assert after["council_spend_gbp"] > before["council_spend_gbp"]
+    assert after["private_spend_gbp"] < before["private_spend_gbp"]
 
 
 def test_universal_free_care_moves_spending_from_residents_to_the_council():

@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from abm.agents.accounts import HOUSEHOLDS
 from abm.agents.capacity import ThroughputService
 from abm.discharge import Route
-from abm.domain import Body, DelayReason, Frailty, Funder, Location
+from abm.domain import Body, DelayReason, Frailty, Funder, Location, Purpose
 from abm.params import DAYS_PER_WEEK
 from abm.policy.means_test import MEANS_TESTS, MeansTest, MeansTestRules
 from abm.policy.rationing import RATIONING_RESPONSES, Measures, RationingResponse
@@ -28,21 +29,25 @@ from abm.policy.rationing import RATIONING_RESPONSES, Measures, RationingRespons
 if TYPE_CHECKING:
     from abm.model import CareSystemModel
 
-PAYERS = ("council", "private", "nhs")
-WEEKS_PER_YEAR = 365.25 / 7.0
-
 
 @dataclasses.dataclass(frozen=True)
 class Commitment:
-    """What one resident's care costs each payer a week."""
+    """What one resident's care costs each payer a week, paid to which provider and for what.
+
+    ``council`` is the public share of social care (paid by whichever account holds the care
+    budget under the funding arrangement), ``private`` the resident's own, ``nhs`` continuing
+    healthcare."""
 
     council: float = 0.0
     private: float = 0.0
     nhs: float = 0.0
+    payee: str = ""
+    purpose: Purpose = Purpose.HOME_CARE
 
-    def as_array(self) -> np.ndarray:
-        """(council, private, nhs)."""
-        return np.array([self.council, self.private, self.nhs])
+    @property
+    def total(self) -> float:
+        """What the provider receives a week."""
+        return self.council + self.private + self.nhs
 
 
 class Council(mesa.Agent):
@@ -58,19 +63,17 @@ class Council(mesa.Agent):
         self.measures = Measures()
         self.fee_index = 1.0
         self.commitments: dict[int, Commitment] = {}
-        self.weekly = np.zeros(len(PAYERS))
-        self.spent_today = np.zeros(len(PAYERS))
-        self.spent_this_year = np.zeros(len(PAYERS))
-        self.budget = 0.0
-        self._rebased = False
-        self._last_population_ratio = 1.0
         self.pressure = 0.0
+        self.capital_drawn_today = 0.0
+        self.spent_down_today = 0
         self.not_eligible_today = 0
         self.packages_ended_at_review_today = 0
 
     def start_day(self) -> None:
         """Reset today's counts."""
         self.not_eligible_today = self.packages_ended_at_review_today = 0
+        self.capital_drawn_today = 0.0
+        self.spent_down_today = 0
 
     def rules(self) -> MeansTestRules:
         """The means-test figures from the config."""
@@ -152,14 +155,16 @@ class Council(mesa.Agent):
         private_rate_cost: float,
         nhs_cost: float,
         care_home: bool,
+        payee: str,
     ) -> Commitment:
-        """Start paying for a resident's care; returns who pays what a week."""
+        """Start paying ``payee`` for a resident's care; returns who pays what a week."""
         residents = self.model.residents
         funder = residents.funder[pid]
+        purpose = Purpose.CARE_HOME if care_home else Purpose.HOME_CARE
         if funder == Funder.NHS:
-            commitment = Commitment(nhs=nhs_cost)
+            commitment = Commitment(nhs=nhs_cost, payee=payee, purpose=purpose)
         elif funder == Funder.SELF:
-            commitment = Commitment(private=private_rate_cost)
+            commitment = Commitment(private=private_rate_cost, payee=payee, purpose=purpose)
         else:
             contribution = self.means_test.contribution(
                 residents.capital(pid, care_home=care_home),
@@ -167,87 +172,86 @@ class Council(mesa.Agent):
                 care_home=care_home,
                 paid_so_far=float(residents.paid_towards_care[pid]),
             )
-            commitment = Commitment(council=council_rate_cost - contribution, private=contribution)
+            commitment = Commitment(
+                council=council_rate_cost - contribution,
+                private=contribution,
+                payee=payee,
+                purpose=purpose,
+            )
         self.release(pid)
         self.commitments[pid] = commitment
-        self.weekly += commitment.as_array()
-        return commitment
-
-    def commit_free(self, pid: int, weekly_cost: float) -> Commitment:
-        """Pay the whole cost of care that is free to residents (reablement)."""
-        self.release(pid)
-        commitment = Commitment(council=weekly_cost)
-        self.commitments[pid] = commitment
-        self.weekly += commitment.as_array()
+        self._pay(commitment, 1.0)
         return commitment
 
     def release(self, pid: int) -> None:
         """Stop paying for a resident's care."""
         old = self.commitments.pop(pid, None)
         if old is not None:
-            self.weekly -= old.as_array()
+            self._pay(old, -1.0)
 
-    def accrue(self) -> None:
-        """Today's spending by payer."""
-        self.spent_today = self.weekly / DAYS_PER_WEEK
-        self.spent_this_year += self.spent_today
+    def _pay(self, commitment: Commitment, sign: float) -> None:
+        accounts = self.model.accounts
+        payee, purpose = commitment.payee, commitment.purpose
+        if commitment.council:
+            accounts.pay_weekly(accounts.payer(purpose), payee, purpose, sign * commitment.council)
+        if commitment.private:
+            accounts.pay_weekly(HOUSEHOLDS, payee, purpose, sign * commitment.private)
+        if commitment.nhs:
+            chc = Purpose.CONTINUING_HEALTHCARE
+            accounts.pay_weekly(accounts.payer(chc), payee, chc, sign * commitment.nhs)
 
     # ---------------------------------------------------------------- calendar
 
     def start_of_month(self, date: dt.date) -> None:
-        """Residents' payments count towards the cap; the council checks its budget."""
+        """Residents' payments for last month count towards the cap and draw down their
+        capital (savings first, then a care-home resident's counted home); self-funders whose
+        capital has fallen to the upper limit turn to the council."""
+        if not self.commitments:
+            return
         residents = self.model.residents
-        if self.commitments:
-            ids = np.fromiter(self.commitments, dtype=np.int64)
-            private = np.array([self.commitments[int(pid)].private for pid in ids])
-            days = (date - (date.replace(day=1) - dt.timedelta(days=1)).replace(day=1)).days
-            residents.paid_towards_care[ids] += private * days / DAYS_PER_WEEK
-        if date.month == 4:
-            self.set_budget()
-        elif self.budget > 0:
-            self.review_budget(date)
+        ids = np.fromiter(self.commitments, dtype=np.int64)
+        private = np.array([self.commitments[int(pid)].private for pid in ids])
+        in_home = np.array(
+            [self.commitments[int(pid)].purpose == Purpose.CARE_HOME for pid in ids], dtype=bool
+        )
+        days = (date - (date.replace(day=1) - dt.timedelta(days=1)).replace(day=1)).days
+        paid = private * days / DAYS_PER_WEEK
+        residents.paid_towards_care[ids] += paid
+        from_savings = np.minimum(paid, residents.savings[ids])
+        residents.savings[ids] -= from_savings
+        home_counts = in_home & (residents.carer[ids] == 0)
+        from_home = np.where(
+            home_counts, np.minimum(paid - from_savings, residents.home_value[ids]), 0.0
+        )
+        residents.home_value[ids] -= from_home
+        self.capital_drawn_today = float(from_savings.sum() + from_home.sum())
+        for pid, care_home in zip(ids.tolist(), in_home.tolist(), strict=True):
+            if residents.funder[pid] == Funder.SELF and not self.is_self_funder(
+                pid, care_home=care_home
+            ):
+                self._spent_down(pid, care_home=care_home)
 
-    def set_budget(self) -> None:
-        """April: a new financial year's budget and fee rates.
+    def _spent_down(self, pid: int, *, care_home: bool) -> None:
+        """A self-funder has spent down to the upper capital limit: the council pays its
+        share from now on (for care at home, only if their need is eligible)."""
+        residents = self.model.residents
+        if care_home:
+            residents.funder[pid] = Funder.COUNCIL
+            self.model.care_homes.recharge(pid)
+        elif self.is_eligible(pid):
+            residents.funder[pid] = Funder.COUNCIL
+            self.model.home_care.recharge(pid)
+        self.spent_down_today += 1
 
-        The first April of a run rebases the budget on what the council actually spent over
-        the year before (plus ``council.budget_headroom``), so a run starts with a council
-        roughly in balance; after that the budget changes by ``council.budget_change`` a year
-        (and grows with the population when capacities do).
-        """
-        c = self.model.params.council
-        if self.budget == 0.0:
-            self.budget = self.weekly[0] * WEEKS_PER_YEAR * (1.0 + c.budget_headroom)
-        elif not self._rebased:
-            self.budget = self.spent_this_year[0] * (1.0 + c.budget_headroom)
-            self._rebased = True
-        else:
-            self.budget *= (1.0 + c.budget_change) * self._growth_since_last_april()
+    def new_financial_year(self) -> None:
+        """April: fee rates rise by ``council.fee_uplift`` unless frozen."""
         if not self.measures.fees_frozen:
-            self.fee_index *= 1.0 + c.fee_uplift
-        self.spent_this_year[:] = 0.0
+            self.fee_index *= 1.0 + self.model.params.council.fee_uplift
 
-    def _growth_since_last_april(self) -> float:
-        ratio = self.model.population_ratio
-        previous, self._last_population_ratio = self._last_population_ratio, ratio
-        if not self.model.params.capacity.grows_with_population:
-            return 1.0
-        return ratio / previous
-
-    def review_budget(self, date: dt.date) -> None:
-        """Project the year's spending and apply the rationing response."""
-        april = dt.date(date.year if date.month >= 4 else date.year - 1, 4, 1)
-        weeks_left = max((dt.date(april.year + 1, 4, 1) - date).days, 0) / DAYS_PER_WEEK
-        projected = self.spent_this_year[0] + self.weekly[0] * weeks_left
-        self.pressure = projected / self.budget - 1.0
-        self.measures = self.rationing.respond(self.pressure, self.measures)
-
-    def start_before_first_april(self, date: dt.date) -> None:
-        """Set a budget for the financial year the run starts in, as if spending had run at
-        today's rate since April."""
-        april = dt.date(date.year if date.month >= 4 else date.year - 1, 4, 1)
-        self.set_budget()
-        self.spent_this_year[:] = self.weekly * (date - april).days / DAYS_PER_WEEK
+    def review_budget(self, pressure: float) -> None:
+        """Apply the rationing response to the projected over- (+) or underspend."""
+        self.pressure = pressure
+        self.measures = self.rationing.respond(pressure, self.measures)
 
 
 class AssessmentTeam(ThroughputService):

@@ -95,6 +95,7 @@ class Hospital(mesa.Agent):
         self._beds_day, self._beds_today = -1, 0
         model.workforce.register(self)
         self.open_beds = model.params.hospital.beds
+        self.funded_share = 1.0
         self._fit_due: defaultdict[int, list[int]] = defaultdict(list)
         self._background_out: defaultdict[int, int] = defaultdict(int)
         self._pending_minimum: dict[int, int] = {}
@@ -107,8 +108,10 @@ class Hospital(mesa.Agent):
 
     @property
     def funded_beds(self) -> int:
-        """Beds the hospital is funded for today (``hospital.beds``)."""
-        return round(self.model.with_population(self.model.params.hospital.beds))
+        """Beds the hospital is funded for today: ``hospital.beds``, less the share its
+        contract does not cover (set each April by the commissioner)."""
+        beds = self.model.with_population(self.model.params.hospital.beds)
+        return round(beds * self.funded_share)
 
     def posts(self, role: Role) -> int:
         """Healthcare assistants and nurses for every funded bed."""

@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING
 
 import mesa
 
+from abm.agents.accounts import HOME_CARE, pool_of
 from abm.agents.capacity import QueuedService
 from abm.agents.worker import Role
-from abm.domain import Body, Care, DelayReason, Frailty, Funder, Location
+from abm.domain import Body, Care, DelayReason, Frailty, Funder, Location, Purpose
 from abm.params import DAYS_PER_WEEK
 
 if TYPE_CHECKING:
@@ -42,9 +43,7 @@ class HomeCareAgency(mesa.Agent):
         self.market = market
         self.packages: dict[int, float] = {}
         self.hours = 0.0
-        self.weekly_revenue = 0.0
         self.weekly_wages = 0.0
-        self.revenue_this_month = 0.0
         self.costs_this_month = 0.0
         self._staffed_day, self._staffed = -1, 0.0
 
@@ -85,9 +84,8 @@ class HomeCareAgency(mesa.Agent):
         return (wage_per_contact_hour + h.overhead_gbp_per_hour) * (1.0 + h.private_margin)
 
     def accrue(self) -> None:
-        """Today's income and costs."""
+        """Today's costs: wages and the overheads of the hours delivered."""
         overhead = self.delivered_hours * self.model.params.home_care.overhead_gbp_per_hour
-        self.revenue_this_month += self.weekly_revenue / DAYS_PER_WEEK
         self.costs_this_month += (self.weekly_wages + overhead) / DAYS_PER_WEEK
 
 
@@ -95,7 +93,10 @@ class HomeCareMarket(QueuedService):
     """The area's home-care agencies, as one service with a waiting list.
 
     A package started for a hospital discharge who had no care before is reablement: free,
-    and ending after ``capacity.reablement_weeks`` unless it turns into ongoing care.
+    and ending after ``capacity.reablement_weeks`` unless it turns into ongoing care. The
+    agencies share one account. Reablement is paid for in bulk by whoever pays for it under the
+    funding arrangement: the hours in use, or the block of discharge-support hours that body has
+    commissioned, whichever is more.
     """
 
     reason = DelayReason.AWAITING_HOME_CARE
@@ -117,11 +118,27 @@ class HomeCareMarket(QueuedService):
         self._reablement_end: dict[int, int] = {}
         self._ends: collections.defaultdict[int, list[int]] = collections.defaultdict(list)
         self._continues: dict[int, bool] = {}
+        self.reablement_hours = 0.0
+        self.discharge_support_hours = 0.0
 
     @property
     def commissioned_hours(self) -> float:
-        """Hours a week the area commissions from agencies (the posts they fund)."""
-        return self.model.with_population(self.model.params.capacity.home_care_hours_per_week)
+        """Hours a week the area commissions from agencies (the posts they fund): the
+        council's contracts and any discharge support."""
+        base = self.model.with_population(self.model.params.capacity.home_care_hours_per_week)
+        return base + self.discharge_support_hours
+
+    def commission_discharge_support(self, hours: float) -> None:
+        """Set the block of home-care hours a week bought for people leaving hospital."""
+        self.discharge_support_hours = hours
+        self._price_reablement()
+
+    def _price_reablement(self) -> None:
+        accounts = self.model.accounts
+        payer = accounts.payer(Purpose.REABLEMENT)
+        hours = max(self.reablement_hours, self.discharge_support_hours)
+        key = (payer, HOME_CARE, pool_of(payer), Purpose.REABLEMENT.value)
+        accounts.streams.set_rate(key, hours * self.council.home_care_fee, self.model.day)
 
     @property
     def capacity_hours(self) -> float:
@@ -153,33 +170,32 @@ class HomeCareMarket(QueuedService):
         c = self.model.params.capacity
         continues = self.model.streams["reablement"].random() < c.reablement_continue_probability
         if reablement:
-            self._uncharge(pid, agency)
-            agency.weekly_revenue += self.council.commit_free(
-                pid, hours * self.council.home_care_fee
-            ).council
+            self.council.release(pid)
             end = day + round(c.reablement_weeks * 7)
             self._reablement_end[pid] = end
             self._ends[end].append(pid)
             self._continues[pid] = continues
+            self._add_reablement(hours)
             return
         self._charge(pid, hours, agency)
 
+    def _add_reablement(self, hours: float) -> None:
+        self.reablement_hours = max(self.reablement_hours + hours, 0.0)
+        self._price_reablement()
+
     def _charge(self, pid: int, hours: float, agency: HomeCareAgency) -> None:
-        self._uncharge(pid, agency)
-        commitment = self.council.commit(
+        self.council.commit(
             pid,
             council_rate_cost=hours * self.council.home_care_fee,
             private_rate_cost=hours * agency.private_rate,
             nhs_cost=0.0,
             care_home=False,
+            payee=HOME_CARE,
         )
-        agency.weekly_revenue += commitment.council + commitment.private
 
-    def _uncharge(self, pid: int, agency: HomeCareAgency) -> None:
-        old = self.council.commitments.get(pid)
-        if old is not None:
-            agency.weekly_revenue -= old.council + old.private
-            self.council.release(pid)
+    def recharge(self, pid: int) -> None:
+        """Re-price a package after the resident's funder changed."""
+        self._charge(pid, self.packages[pid], self.agency_of[pid])
 
     def in_reablement(self, pid: int) -> bool:
         """Whether a resident's package is still reablement."""
@@ -194,7 +210,7 @@ class HomeCareMarket(QueuedService):
     def end_package(self, pid: int) -> None:
         """Release a resident's package (death, admission, a care home, a review)."""
         hours = self.packages.pop(pid, None)
-        self._reablement_end.pop(pid, None)
+        in_reablement = self._reablement_end.pop(pid, None) is not None
         self._continues.pop(pid, None)
         if hours is None:
             return
@@ -203,7 +219,9 @@ class HomeCareMarket(QueuedService):
         del agency.packages[pid]
         agency.hours -= hours
         self.model.residents.package_hours[pid] = 0.0
-        self._uncharge(pid, agency)
+        if in_reablement:
+            self._add_reablement(-hours)
+        self.council.release(pid)
 
     def forget(self, pid: int) -> None:
         """Drop everything known about a resident (death)."""
@@ -232,6 +250,7 @@ class HomeCareMarket(QueuedService):
             if self._reablement_end.get(pid) != day:
                 continue
             del self._reablement_end[pid]
+            self._add_reablement(-self.packages[pid])
             if self._continues.pop(pid, False) and self.package_hours(pid) > 0:
                 self._charge(pid, self.packages[pid], self.agency_of[pid])
             else:
@@ -261,9 +280,16 @@ class HomeCareMarket(QueuedService):
                 self._finish(pid, day)
 
     def accrue(self) -> None:
-        """Agencies' income and costs today."""
+        """Agencies' costs today."""
         for agency in self.agencies:
             agency.accrue()
+
+    def settle_month(self) -> None:
+        """The agencies pay last month's costs."""
+        costs = sum(agency.costs_this_month for agency in self.agencies)
+        self.model.accounts.pay_costs(HOME_CARE, costs)
+        for agency in self.agencies:
+            agency.costs_this_month = 0.0
 
 
 class CareHome(mesa.Agent):
@@ -283,10 +309,15 @@ class CareHome(mesa.Agent):
         self.residents: set[int] = set()
         self.open = True
         self.private_fee = model.council.care_home_fee(nursing=nursing) * 1.4
-        self.weekly_revenue = 0.0
-        self.revenue_this_month = 0.0
         self.costs_this_month = 0.0
-        self.reserves = self.monthly_costs(int(beds * 0.9)) * m.initial_reserves_months
+        self.account = f"care_home:{self.unique_id}"
+        reserves = self.monthly_costs(int(beds * 0.9)) * m.initial_reserves_months
+        model.accounts.open_provider(self.account, reserves)
+
+    @property
+    def reserves(self) -> float:
+        """The home's money (its ledger balance, GBP)."""
+        return self.model.accounts.balance(self.account)
 
     def posts(self, role: Role) -> int:
         """Care workers (and nurses, in a nursing home) for a full home."""
@@ -331,8 +362,7 @@ class CareHome(mesa.Agent):
         return self.staffed_places - len(self.residents)
 
     def accrue(self) -> None:
-        """Today's income and costs."""
-        self.revenue_this_month += self.weekly_revenue / DAYS_PER_WEEK
+        """Today's costs."""
         self.costs_this_month += self.weekly_costs(len(self.residents)) / DAYS_PER_WEEK
 
     def set_private_fee(self, council_fee: float, nhs_fee: float, funders: list[int]) -> None:
@@ -420,17 +450,18 @@ class CareHomeMarket(QueuedService):
         return bool(self.model.residents.frailty[pid] == Frailty.SEVERE)
 
     def _charge(self, pid: int, home: CareHome) -> None:
-        old = self.council.commitments.get(pid)
-        if old is not None:
-            home.weekly_revenue -= old.council + old.private + old.nhs
-        new = self.council.commit(
+        self.council.commit(
             pid,
             council_rate_cost=self.council.care_home_fee(nursing=home.nursing),
             private_rate_cost=home.private_fee,
             nhs_cost=self.model.params.care_homes.nhs_fee_gbp_per_week,
             care_home=True,
+            payee=home.account,
         )
-        home.weekly_revenue += new.council + new.private + new.nhs
+
+    def recharge(self, pid: int) -> None:
+        """Re-price a placement after the resident's funder changed."""
+        self._charge(pid, self.home_of[pid])
 
     def vacate(self, pid: int) -> None:
         """Free a resident's bed (death)."""
@@ -439,9 +470,6 @@ class CareHomeMarket(QueuedService):
             return
         home.residents.discard(pid)
         self.residents_placed.discard(pid)
-        old = self.council.commitments.get(pid)
-        if old is not None:
-            home.weekly_revenue -= old.council + old.private + old.nhs
         self.council.release(pid)
 
     def tick(self, day: int) -> None:
@@ -457,16 +485,17 @@ class CareHomeMarket(QueuedService):
         for home in self.open_homes:
             home.accrue()
 
-    def settle_month(self) -> None:
-        """Homes close their books: reserves, exits, private fees, and entry decisions."""
+    def settle_month(self, received: dict[str, float]) -> None:
+        """Homes close their books: they pay last month's costs from what they were paid;
+        then exits, private fees, and entry decisions."""
         revenue = costs = 0.0
         funders = self.model.residents.funder
+        accounts = self.model.accounts
         for home in self.open_homes:
-            profit = home.revenue_this_month - home.costs_this_month
-            home.reserves += profit
-            revenue += home.revenue_this_month
+            revenue += received.get(home.account, 0.0)
             costs += home.costs_this_month
-            home.revenue_this_month = home.costs_this_month = 0.0
+            accounts.pay_costs(home.account, home.costs_this_month)
+            home.costs_this_month = 0.0
             if home.reserves < 0.0:
                 self.close(home)
                 continue
@@ -512,12 +541,9 @@ class CareHomeMarket(QueuedService):
         self.exits_today += 1
         residents = self.model.residents
         for pid in sorted(home.residents):
-            old = self.council.commitments.get(pid)
             self.home_of.pop(pid, None)
             self.residents_placed.discard(pid)
             self.council.release(pid)
-            if old is not None:
-                home.weekly_revenue -= old.council + old.private + old.nhs
             if self.place(pid):
                 self.moved_today += 1
                 continue

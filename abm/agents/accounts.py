@@ -1,0 +1,337 @@
+"""The area's money: budgets each April, payments by payer and purpose, monthly settlement.
+
+:class:`Accounts` keeps the ledger (:mod:`abm.ledger`) and the funding arrangement
+(:mod:`abm.policy.funding`). Government's allocations to the council and the NHS are the same
+under every arrangement: the first April of a run rebases each on what its sector actually
+spent over the year before (plus a headroom), and after that they change by
+``council.budget_change`` and ``nhs.budget_growth`` a year (and with the population when
+capacities grow with it). The arrangement turns allocations into budgets held by accounts, and
+says who pays for what.
+
+On the first of each month the weekly payment streams are settled into the ledger, providers
+pay their staff and running costs, the allocations for the month move, and the books are
+checked to the penny. Then the social care budget holder reviews its position: it projects the
+year's spending on what it has committed, the council rations against that projection, and
+money left beyond its commitments and reserve commissions discharge support (home-care hours for
+people leaving hospital, used as reablement).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from abm.domain import HEALTH_PURPOSES, SOCIAL_CARE_PURPOSES, Body, Purpose
+from abm.ledger import EXTERNAL_ACCOUNTS, Ledger, PaymentStreams, to_pence
+from abm.params import DAYS_PER_WEEK
+from abm.policy.funding import FUNDING_POOLS, Allocations, FundingArrangement, LastYear
+
+if TYPE_CHECKING:
+    from abm.model import CareSystemModel
+
+HOUSEHOLDS = "households"
+ECONOMY = "economy"
+HOSPITAL = "hospital"
+HOME_CARE = "home_care_agencies"
+INTERMEDIATE_CARE = "intermediate_care"
+WEEKS_PER_YEAR = 365.25 / DAYS_PER_WEEK
+
+
+def financial_year_start(date: dt.date) -> dt.date:
+    """The 1 April on or before ``date``."""
+    return dt.date(date.year if date.month >= 4 else date.year - 1, 4, 1)
+
+
+def pool_of(account: str) -> str:
+    """The budget a payment from ``account`` counts against."""
+    if account == HOUSEHOLDS:
+        return "private"
+    if account.startswith("integrated"):
+        return "integrated"
+    if account in {"council", "nhs", "pool"}:
+        return account
+    if account == "government":
+        return "public"
+    return "provider"
+
+
+class Accounts(mesa.Agent):
+    """Budgets, payments and the ledger of one area."""
+
+    model: CareSystemModel
+
+    def __init__(self, model: CareSystemModel) -> None:
+        super().__init__(model)
+        self.arrangement: FundingArrangement = FUNDING_POOLS.create(  # type: ignore[assignment]
+            model.params.funding.pool, model.params.funding
+        )
+        self.ledger = Ledger(EXTERNAL_ACCOUNTS)
+        self.streams = PaymentStreams(self.ledger)
+        start = model.first_date
+        for account in (*self.arrangement.accounts, HOSPITAL, HOME_CARE, INTERMEDIATE_CARE):
+            self.ledger.open_account(account, start)
+        self.allocations = Allocations(0.0, 0.0)
+        self.budgets: dict[str, float] = {}
+        self.pressure = 0.0
+        self._rebased = False
+        self._year_start = financial_year_start(start)
+        self._paid: defaultdict[tuple[str, str], float] = defaultdict(float)
+        self._booked = 0
+        self._delay_days = np.zeros(len(Body), dtype=np.int64)
+        self._last_population_ratio = 1.0
+        self.today_by_sector = {"care": 0.0, "health": 0.0, "private": 0.0}
+
+    # ---------------------------------------------------------------- payments
+
+    def open_provider(self, account: str, opening_gbp: float) -> None:
+        """A provider's account, with its starting reserves."""
+        self.ledger.open_account(account, self.model.date, opening_gbp)
+
+    def pay_weekly(self, payer: str, payee: str, purpose: Purpose, weekly_gbp: float) -> None:
+        """Change what ``payer`` pays ``payee`` a week for ``purpose`` (negative to reduce)."""
+        key = (payer, payee, pool_of(payer), purpose.value)
+        self.streams.add_rate(key, weekly_gbp, self.model.day)
+
+    def owe(self, payer: str, payee: str, purpose: Purpose, gbp: float) -> None:
+        """A one-off amount owed today, settled at the start of next month."""
+        key = (payer, payee, pool_of(payer), purpose.value)
+        self.streams.add_amount(key, gbp, self.model.day)
+        self.count_today(payer, purpose, gbp)
+
+    def pay_costs(self, provider: str, gbp: float) -> None:
+        """A provider pays its staff and running costs for last month."""
+        yesterday = self.model.date - dt.timedelta(days=1)
+        self.transfer(yesterday, provider, ECONOMY, Purpose.OPERATING_COSTS, gbp)
+
+    def payer(self, purpose: Purpose) -> str:
+        """Who pays for ``purpose`` under the funding arrangement."""
+        return self.arrangement.payer(purpose)
+
+    def count_today(self, payer: str, purpose: Purpose, gbp: float) -> None:
+        """Add to today's spending by sector (what the daily outputs show)."""
+        if payer == HOUSEHOLDS:
+            self.today_by_sector["private"] += gbp
+        elif purpose in SOCIAL_CARE_PURPOSES:
+            self.today_by_sector["care"] += gbp
+        elif purpose in HEALTH_PURPOSES:
+            self.today_by_sector["health"] += gbp
+
+    def start_day(self) -> None:
+        """Today's spending starts with what the weekly streams cost a day."""
+        holders = {self.payer(p) for p in SOCIAL_CARE_PURPOSES | HEALTH_PURPOSES}
+        weekly = self.streams.weekly
+        self.today_by_sector = {
+            "care": sum(weekly(h, p.value) for h in holders for p in SOCIAL_CARE_PURPOSES)
+            / DAYS_PER_WEEK,
+            "health": sum(weekly(h, p.value) for h in holders for p in HEALTH_PURPOSES)
+            / DAYS_PER_WEEK,
+            "private": weekly(HOUSEHOLDS) / DAYS_PER_WEEK,
+        }
+
+    def count_delays(self, delayed_by_body: np.ndarray) -> None:
+        """Add today's delayed patients by responsible body (the shortage allocation rule
+        prices them)."""
+        self._delay_days += delayed_by_body
+
+    # ---------------------------------------------------------------- the calendar
+
+    def start(self) -> None:
+        """Budgets for the financial year the run starts in, from today's commitments, as if
+        spending had run at today's rates since April; then the first month's money."""
+        date = self.model.date
+        self._set_year(self._rebase_from_rates())
+        weeks_since_april = (date - self._year_start).days / DAYS_PER_WEEK
+        for purpose in SOCIAL_CARE_PURPOSES | HEALTH_PURPOSES:
+            payer = self.payer(purpose)
+            weekly = self.streams.weekly(payer, purpose.value)
+            if purpose == Purpose.HOSPITAL:
+                weekly += self.model.commissioner.contract / WEEKS_PER_YEAR
+            self._paid[payer, purpose.value] += weekly * weeks_since_april
+        self._month_transfers(date)
+
+    def settle(self, date: dt.date) -> dict[str, float]:
+        """The first of the month: book last month's payments; returns what each account
+        received (GBP)."""
+        first_new = len(self.ledger.transactions)
+        self.streams.settle(date - dt.timedelta(days=1), self.model.day)
+        received: defaultdict[str, float] = defaultdict(float)
+        for t in self.ledger.transactions[first_new:]:
+            received[t.payee] += t.pence / 100
+        return received
+
+    def start_of_month(self, date: dt.date) -> None:
+        """After providers have settled: the year end each April, this month's money, a check
+        of the books to the penny, and the social care budget holder's review."""
+        self._book_new_transactions()
+        if date.month == 4:
+            self._close_year(date)
+        self._month_transfers(date)
+        self.ledger.check()
+        self.review(date)
+
+    def _month_transfers(self, date: dt.date) -> None:
+        for payer, payee, purpose, gbp in self.arrangement.monthly_transfers(
+            self.allocations, self.budgets
+        ):
+            self.transfer(date, payer, payee, purpose, gbp)
+        self.model.commissioner.pay_contract(date)
+        self._book_new_transactions()
+
+    def transfer(self, date: dt.date, payer: str, payee: str, purpose: Purpose, gbp: float) -> None:
+        """Move money now (rounded to the penny)."""
+        self.ledger.transfer(
+            date, payer, payee, pool=pool_of(payer), purpose=purpose.value, pence=to_pence(gbp)
+        )
+
+    def _book_new_transactions(self) -> None:
+        for t in self.ledger.transactions[self._booked :]:
+            if t.date >= self._year_start:
+                self._paid[t.payer, t.purpose] += t.pence / 100
+        self._booked = len(self.ledger.transactions)
+
+    def paid_this_year(self, payer: str, purposes: frozenset[Purpose]) -> float:
+        """What ``payer`` has paid since 1 April for ``purposes`` (settled, GBP)."""
+        return sum(self._paid[payer, p.value] for p in purposes)
+
+    def sector_spend_this_year(self, purposes: frozenset[Purpose]) -> float:
+        """Public spending since 1 April on ``purposes``, whoever held the budget (GBP)."""
+        return sum(
+            gbp
+            for (payer, purpose), gbp in self._paid.items()
+            if purpose in purposes and pool_of(payer) not in {"private", "provider", "public"}
+        )
+
+    def _close_year(self, date: dt.date) -> None:
+        """1 April: deficits are covered as the arrangement says, then new budgets."""
+        balances = {a: self.ledger.balance_gbp(a) for a in self.arrangement.accounts}
+        for payer, payee, purpose, gbp in self.arrangement.year_end_transfers(balances):
+            self.transfer(date - dt.timedelta(days=1), payer, payee, purpose, gbp)
+        elapsed = (date - self._year_start).days
+        annualise = 365.25 / max(elapsed, 1)
+        cost = self.model.params.nhs.delayed_bed_day_cost_gbp
+        both = self._delay_days[Body.BOTH] / 2
+        care_delay_days = self._delay_days[Body.SOCIAL_CARE] + both
+        health_delay_days = self._delay_days[Body.NHS] + both
+        last_year = LastYear(
+            care_spend=self.sector_spend_this_year(SOCIAL_CARE_PURPOSES) * annualise,
+            health_spend=self.sector_spend_this_year(HEALTH_PURPOSES) * annualise,
+            care_delay_cost=care_delay_days * cost * annualise,
+            health_delay_cost=health_delay_days * cost * annualise,
+        )
+        self._year_start = date
+        self._paid.clear()
+        self._delay_days[:] = 0
+        if not self._rebased:
+            self._rebased = True
+            allocations = self._rebase(last_year)
+        else:
+            allocations = self._grow(self.allocations)
+        self._set_year(allocations, last_year)
+        self.model.council.new_financial_year()
+
+    def _rebase(self, last_year: LastYear) -> Allocations:
+        """Allocations for the first full year: last year's spending plus headroom."""
+        p = self.model.params
+        return Allocations(
+            council=last_year.care_spend * (1.0 + p.council.budget_headroom),
+            nhs=last_year.health_spend * (1.0 + p.nhs.budget_headroom),
+        )
+
+    def _rebase_from_rates(self) -> Allocations:
+        """Allocations before the first April: today's commitments for a year, plus
+        headroom (the hospital at the cost of its funded beds)."""
+        p = self.model.params
+        care = sum(
+            self.streams.weekly(self.payer(purpose), purpose.value)
+            for purpose in SOCIAL_CARE_PURPOSES
+        )
+        health = sum(
+            self.streams.weekly(self.payer(purpose), purpose.value) for purpose in HEALTH_PURPOSES
+        )
+        health += self.model.commissioner.expected_weekly_cost()
+        return Allocations(
+            council=care * WEEKS_PER_YEAR * (1.0 + p.council.budget_headroom),
+            nhs=health * WEEKS_PER_YEAR * (1.0 + p.nhs.budget_headroom),
+        )
+
+    def _grow(self, allocations: Allocations) -> Allocations:
+        p = self.model.params
+        ratio = self.model.population_ratio
+        growth = 1.0
+        if p.capacity.grows_with_population:
+            growth = ratio / self._last_population_ratio
+        self._last_population_ratio = ratio
+        return Allocations(
+            council=allocations.council * (1.0 + p.council.budget_change) * growth,
+            nhs=allocations.nhs * (1.0 + p.nhs.budget_growth) * growth,
+        )
+
+    def _set_year(self, allocations: Allocations, last_year: LastYear | None = None) -> None:
+        self.allocations = allocations
+        if last_year is None:
+            last_year = LastYear(allocations.council, allocations.nhs)
+        self.budgets = self.arrangement.budgets(allocations, last_year)
+        self.model.commissioner.new_financial_year(self.budgets[self.arrangement.health_holder])
+
+    # ---------------------------------------------------------------- the care budget
+
+    def weeks_left(self, date: dt.date) -> float:
+        """Weeks from ``date`` to the end of the financial year."""
+        end = dt.date(financial_year_start(date).year + 1, 4, 1)
+        return max((end - date).days, 0) / DAYS_PER_WEEK
+
+    def review(self, date: dt.date) -> None:
+        """The care budget holder projects its year, rations, and buys discharge support."""
+        holder = self.arrangement.care_holder
+        budget = self.budgets.get(holder, 0.0)
+        weeks_left = self.weeks_left(date)
+        purposes = frozenset(p for p in SOCIAL_CARE_PURPOSES if self.payer(p) == holder)
+        projected = self.paid_this_year(holder, purposes) + weeks_left * sum(
+            self.streams.weekly(holder, p.value) for p in purposes
+        )
+        if budget > 0:
+            self.pressure = projected / budget - 1.0
+            self.model.council.review_budget(self.pressure)
+        self._buy_discharge_support(weeks_left)
+
+    def _buy_discharge_support(self, weeks_left: float) -> None:
+        """Money beyond commitments and reserve buys a block of home-care hours for people
+        leaving hospital (less when commitments already exceed the budget)."""
+        holder = self.arrangement.discharge_holder
+        budget = self.budgets.get(holder, 0.0)
+        fee = self.model.council.home_care_fee
+        if weeks_left <= 0 or fee <= 0 or budget <= 0:
+            return
+        purposes = frozenset(p for p in SOCIAL_CARE_PURPOSES if self.payer(p) == holder)
+        committed = self.paid_this_year(holder, purposes) + weeks_left * sum(
+            self.streams.weekly(holder, p.value) for p in purposes
+        )
+        spare = budget * (1.0 - self.model.params.funding.reserve_share) - committed
+        home_care = self.model.home_care
+        hours = home_care.discharge_support_hours + spare / weeks_left / fee
+        home_care.commission_discharge_support(max(hours, 0.0))
+
+    def close_books(self) -> None:
+        """Settle what is owed so far and let providers pay their costs so far (at the end of
+        a run, so that the accounts cover every day simulated)."""
+        model = self.model
+        self.settle(model.date)
+        model.commissioner.settle_month()
+        model.home_care.settle_month()
+        for home in model.care_homes.open_homes:
+            self.pay_costs(home.account, home.costs_this_month)
+            home.costs_this_month = 0.0
+        self._book_new_transactions()
+
+    # ---------------------------------------------------------------- outputs
+
+    def balance(self, account: str) -> float:
+        """An account's balance (GBP)."""
+        return self.ledger.balance_gbp(account)
+
+
+__all__ = ["ECONOMY", "HOME_CARE", "HOSPITAL", "HOUSEHOLDS", "INTERMEDIATE_CARE", "Accounts"]
