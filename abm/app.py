@@ -519,7 +519,11 @@ def _draw_spend(ax: Axes, days: pd.DataFrame) -> None:
         weekly["council_spend_gbp"],
         weekly["private_spend_gbp"],
         weekly["nhs_spend_gbp"],
-        labels=["Council", "Residents (fees and contributions)", "NHS (continuing healthcare)"],
+        labels=[
+            "Public social care",
+            "Residents (fees and contributions)",
+            "NHS (hospital, intermediate care, continuing healthcare)",
+        ],
         colors=["#1f77b4", "#ff7f0e", "#2ca02c"],
         step="post",
         linewidth=0,

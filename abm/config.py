@@ -1333,6 +1333,8 @@ class FundingConfig:
     )
 
 
+FIXED_FOR_A_RUN = frozenset({"funding.pool", "funding.allocation"})
+
 SECTIONS: dict[str, type] = {
     "run": RunConfig,
     "population": PopulationConfig,
@@ -1703,6 +1705,12 @@ def _build_change(entry: Mapping[str, Any], source: str, scenario: Scenario) -> 
     for key, value in _flatten(sets).items():
         if key.startswith("run."):
             raise ConfigError(source, f"schedule.set.{key}", "run settings cannot change mid-run")
+        if key in FIXED_FOR_A_RUN:
+            raise ConfigError(
+                source,
+                f"schedule.set.{key}",
+                "the funding arrangement is set for the whole run; compare two runs instead",
+            )
         _split_key(key, source)
         changes.append((key, coerce_value(key, value, source)))
     first = scenario.run.start_date - dt.timedelta(days=scenario.run.warmup_days)

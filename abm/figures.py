@@ -142,6 +142,7 @@ def write_figures(folder: Path, results: list[ReplicationResult], scenario: Scen
     _finish(ax, "Care after hospital and in the community", "people", folder / "care.png", subtitle)
     write_social_care_figures(folder, results, scenario)
     write_workforce_figures(folder, results, scenario)
+    write_money_figure(folder, results, scenario)
 
 
 def write_social_care_figures(
@@ -200,7 +201,11 @@ def write_social_care_figures(
         spend["council_spend_gbp"],
         spend["private_spend_gbp"],
         spend["nhs_spend_gbp"],
-        labels=["council", "residents (fees and contributions)", "NHS (continuing healthcare)"],
+        labels=[
+            "public spending on social care",
+            "residents (fees and contributions)",
+            "NHS (hospital, intermediate care, continuing healthcare)",
+        ],
         colors=["#1f77b4", "#ff7f0e", "#2ca02c"],
     )
     budget = daily["council_budget_gbp"].resample("MS").mean() / 12 / 1e6
@@ -210,12 +215,12 @@ def write_social_care_figures(
         color="black",
         lw=1.5,
         ls="--",
-        label="council budget (a twelfth of the year's)",
+        label="social care budget (a twelfth of the year's)",
     )
     ax.legend(fontsize=8, loc="lower left")
     _finish(
         ax,
-        "Spending on social care for residents 65+, by payer",
+        "Spending on health and social care, by sector and payer",
         "GBP million a month",
         folder / "spending.png",
         subtitle,
@@ -260,3 +265,34 @@ def write_workforce_figures(
     ax.plot(monthly.index, monthly["hca_pay_gbp"], label="NHS healthcare assistants")
     ax.legend(fontsize=8)
     _finish(ax, "Hourly pay (real terms)", "GBP an hour (mean)", folder / "pay.png", subtitle)
+
+
+def write_money_figure(folder: Path, results: list[ReplicationResult], scenario: Scenario) -> None:
+    """Where the money went in the last full financial year: each payer's spending, stacked
+    by purpose (mean over replications)."""
+    flows = pd.concat([r.flows.assign(replication=r.replication) for r in results])
+    if flows.empty:
+        return
+    years = sorted(flows["financial_year"].unique())
+    year = years[-2] if len(years) > 1 else years[-1]
+    spending = flows[
+        (flows["financial_year"] == year)
+        & ~flows["purpose"].isin(["allocation", "opening_balance"])
+    ]
+    table = (
+        spending.groupby(["payer", "purpose"])["gbp"].sum().unstack(fill_value=0.0)
+        / len(results)
+        / 1e6
+    )
+    table = table.loc[table.sum(axis=1).sort_values().index]
+    _, ax = plt.subplots(figsize=(10, 5.5))
+    table.plot.barh(stacked=True, ax=ax, colormap="tab20", width=0.75)
+    ax.legend(fontsize=8, title="purpose", loc="lower right")
+    ax.set_xlabel("GBP million in the year")
+    ax.set_ylabel("payer")
+    subtitle = f"{scenario.name}: {scenario.funding.pool} budgets; mean of {len(results)} run(s)"
+    ax.set_title(f"Money flows in financial year {year}, by payer and purpose\n{subtitle}")
+    ax.grid(alpha=0.3, axis="x")
+    ax.figure.tight_layout()
+    ax.figure.savefig(folder / "money_flows.png", dpi=110)
+    plt.close(ax.figure)

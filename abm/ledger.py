@@ -248,6 +248,10 @@ class PaymentStreams:
         stream = self._streams.get(key)
         return stream.weekly_gbp if stream is not None else 0.0
 
+    def rates(self) -> dict[StreamKey, float]:
+        """Every stream's weekly rate now."""
+        return {key: stream.weekly_gbp for key, stream in self._streams.items()}
+
     def settle(self, date: dt.date, day: int) -> None:
         """Book everything owed up to (not including) ``day`` as transactions dated ``date``;
         fractions of a penny wait for the next settlement."""

@@ -107,6 +107,7 @@ DAILY_COLUMNS: tuple[str, ...] = (
     "care_home_reserves_gbp",
     "council_spend_gbp",
     "private_spend_gbp",
+    "self_funder_fees_gbp",
     "nhs_spend_gbp",
     "council_budget_gbp",
     "council_budget_pressure",
@@ -283,6 +284,7 @@ def money_row(model: CareSystemModel) -> dict[str, object]:
     return {
         "council_spend_gbp": spend["care"],
         "private_spend_gbp": spend["private"],
+        "self_funder_fees_gbp": max(council.self_funder_weekly, 0.0) / 7.0,
         "nhs_spend_gbp": spend["health"],
         "council_budget_gbp": accounts.budgets.get(accounts.arrangement.care_holder, 0.0),
         "council_budget_pressure": council.pressure,
@@ -523,6 +525,12 @@ KPIS: tuple[Kpi, ...] = (
         "Residents' own spending on care (self-funders' fees and means-tested contributions)",
         "GBP a year",
         lambda r: _per_year(r, "private_spend_gbp"),
+    ),
+    Kpi(
+        "self_funder_fees_gbp",
+        "Self-funders' fees (part of residents' own spending)",
+        "GBP a year",
+        lambda r: _per_year(r, "self_funder_fees_gbp"),
     ),
     Kpi(
         "nhs_spend_gbp",

@@ -307,6 +307,7 @@ class CareSystemModel(mesa.Model):
             self.hazards = HazardTable(self.params)
             self._set_need_tables()
             self.council.policies_changed()
+            self.accounts.arrangement.update(self.params.funding)
             for pid in self.residents.alive():
                 self.residents.mark_changed(int(pid))
 

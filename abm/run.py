@@ -47,6 +47,8 @@ class ReplicationResult:
     daily: pd.DataFrame
     delays: pd.DataFrame
     seconds: float
+    accounts: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    flows: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
 
 
 def run_replication(scenario: Scenario, replication: int) -> ReplicationResult:
@@ -64,6 +66,8 @@ def run_replication(scenario: Scenario, replication: int) -> ReplicationResult:
         daily=daily.reset_index(drop=True),
         delays=delays.reset_index(drop=True),
         seconds=time.perf_counter() - start,
+        accounts=record.accounts,
+        flows=record.flows,
     )
 
 
@@ -237,6 +241,11 @@ def write_results(
         [r.delays.assign(replication=r.replication) for r in results], ignore_index=True
     )
     delays.to_parquet(folder / "delays.parquet", index=False)
+    for name, attribute in (("accounts.csv", "accounts"), ("money_flows.csv", "flows")):
+        pd.concat(
+            [getattr(r, attribute).assign(replication=r.replication) for r in results],
+            ignore_index=True,
+        ).to_csv(folder / name, index=False)
     figures = folder / "figures"
     figures.mkdir()
     write_figures(figures, results, scenario)

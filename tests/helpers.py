@@ -54,6 +54,10 @@ def assert_invariants(model: CareSystemModel) -> None:
     ic = model.intermediate_care
     assert counts[Location.INTERMEDIATE_CARE] == len(ic.stays)
     assert len(ic.stays) <= max(ic.beds, 0) or model.params != model.base_params
+    model.accounts.ledger.check()
+    assert all(rate >= 0.0 for rate in model.accounts.streams.rates().values()), (
+        "no negative payment"
+    )
     homes = model.care_homes
     for pid in homes.residents_placed:
         assert location[pid] in (Location.CARE_HOME, Location.HOSPITAL, Location.CORRIDOR)
@@ -87,3 +91,23 @@ def baseline_kpis() -> dict[str, float]:
 
     record = run_record(run_model(small(residents=5000, years=2, warmup_days=365)))
     return {name: round(value, 10) for name, value in compute_kpis(record).items()}
+
+
+def outcomes(scenario: Scenario, replications: int = 2) -> dict[str, float]:
+    """KPIs averaged over replications (common random numbers), plus a few daily totals:
+    all emergencies (admitted or not), mean unmet hours, and days awaiting home care."""
+    from abm.metrics import compute_kpis, run_record
+
+    totals: dict[str, float] = {}
+    for k in range(replications):
+        record = run_record(run_model(scenario, k))
+        values = compute_kpis(record)
+        reported = record.daily[record.daily["reported"]]
+        values["emergencies"] = float(
+            reported[["resident_emergencies", "resident_emergencies_not_admitted"]].sum().sum()
+        )
+        values["unmet_hours"] = float(reported["unmet_need_hours"].mean())
+        values["awaiting_home_care_days"] = float(reported["delayed.awaiting_home_care"].sum())
+        for name, value in values.items():
+            totals[name] = totals.get(name, 0.0) + value / replications
+    return totals

@@ -7,26 +7,9 @@ and states the direction expected and why.
 from __future__ import annotations
 
 import numpy as np
-from helpers import assert_invariants, run_model, small
+from helpers import assert_invariants, outcomes, run_model, small
 
 from abm.domain import Funder, Location
-from abm.metrics import compute_kpis, run_record
-
-
-def outcomes(scenario, replications: int = 2) -> dict[str, float]:
-    """KPIs averaged over replications, plus all emergencies (admitted or not)."""
-    totals: dict[str, float] = {}
-    for k in range(replications):
-        record = run_record(run_model(scenario, k))
-        values = compute_kpis(record)
-        reported = record.daily[record.daily["reported"]]
-        values["emergencies"] = float(
-            reported[["resident_emergencies", "resident_emergencies_not_admitted"]].sum().sum()
-        )
-        values["unmet_hours"] = float(reported["unmet_need_hours"].mean())
-        for name, value in values.items():
-            totals[name] = totals.get(name, 0.0) + value / replications
-    return totals
 
 
 def test_budget_cut_rations_care_raises_unmet_need_and_emergencies():

@@ -83,8 +83,8 @@ class NhsCommissioner(mesa.Agent):
             hospital.funded_share = min(1.0, self.contract / last_year)
 
     def pay_contract(self, date: dt.date) -> None:
-        """A twelfth of the block contract."""
-        if self.contract > 0:
+        """A twelfth of the block contract (none once payment is by activity)."""
+        if self.contract > 0 and self.model.params.nhs.hospital_payment == "block":
             accounts = self.model.accounts
             payer = accounts.payer(Purpose.HOSPITAL)
             accounts.transfer(date, payer, HOSPITAL, Purpose.HOSPITAL, self.contract / 12)

@@ -43,6 +43,7 @@ class Commitment:
     nhs: float = 0.0
     payee: str = ""
     purpose: Purpose = Purpose.HOME_CARE
+    self_funded: bool = False
 
     @property
     def total(self) -> float:
@@ -64,6 +65,7 @@ class Council(mesa.Agent):
         self.fee_index = 1.0
         self.commitments: dict[int, Commitment] = {}
         self.pressure = 0.0
+        self.self_funder_weekly = 0.0
         self.capital_drawn_today = 0.0
         self.spent_down_today = 0
         self.not_eligible_today = 0
@@ -164,7 +166,9 @@ class Council(mesa.Agent):
         if funder == Funder.NHS:
             commitment = Commitment(nhs=nhs_cost, payee=payee, purpose=purpose)
         elif funder == Funder.SELF:
-            commitment = Commitment(private=private_rate_cost, payee=payee, purpose=purpose)
+            commitment = Commitment(
+                private=private_rate_cost, payee=payee, purpose=purpose, self_funded=True
+            )
         else:
             contribution = self.means_test.contribution(
                 residents.capital(pid, care_home=care_home),
@@ -196,6 +200,8 @@ class Council(mesa.Agent):
             accounts.pay_weekly(accounts.payer(purpose), payee, purpose, sign * commitment.council)
         if commitment.private:
             accounts.pay_weekly(HOUSEHOLDS, payee, purpose, sign * commitment.private)
+            if commitment.self_funded:
+                self.self_funder_weekly += sign * commitment.private
         if commitment.nhs:
             chc = Purpose.CONTINUING_HEALTHCARE
             accounts.pay_weekly(accounts.payer(chc), payee, chc, sign * commitment.nhs)

@@ -83,6 +83,10 @@ class FundingArrangement:
     def __init__(self, params: FundingConfig) -> None:
         self.params = params
 
+    def update(self, params: FundingConfig) -> None:
+        """New parameter values after a scheduled change (the arrangement itself is fixed)."""
+        self.params = params
+
     def payer(self, purpose: Purpose) -> str:
         """The account that pays for ``purpose``."""
         if purpose in SOCIAL_CARE_PURPOSES:
@@ -201,6 +205,11 @@ class Integrated(FundingArrangement):
         super().__init__(params)
         self.rule: AllocationRule = ALLOCATION_RULES.create(params.allocation, params)  # type: ignore[assignment]
         self.care_share = 0.5
+
+    def update(self, params: FundingConfig) -> None:
+        """New parameter values for the arrangement and its allocation rule."""
+        super().update(params)
+        self.rule.params = params
 
     def budgets(self, allocations: Allocations, last_year: LastYear) -> dict[str, float]:
         """The one budget, split by the allocation rule."""

@@ -1,0 +1,251 @@
+"""Funding arrangements: each class on its own, money conserved in the model, and behaviour.
+
+Behaviour tests compare runs with the same seeds (common random numbers) that differ in one
+lever, and say why the direction is expected.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from helpers import outcomes, run_model, small
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from abm.config import FundingConfig
+from abm.domain import HEALTH_PURPOSES, SOCIAL_CARE_PURPOSES, Purpose
+from abm.metrics import run_record
+from abm.model import CareSystemModel
+from abm.policy.funding import (
+    ALLOCATION_RULES,
+    FUNDING_POOLS,
+    Allocations,
+    LastYear,
+)
+from abm.rng import replication_seed
+from abm.run import Experiment
+
+ALLOCATIONS = Allocations(council=30e6, nhs=70e6)
+LAST_YEAR = LastYear(care_spend=30e6, health_spend=70e6)
+
+
+def arrangement(name: str, **changes: object):
+    return FUNDING_POOLS.create(name, dataclasses.replace(FundingConfig(), **changes))
+
+
+# --------------------------------------------------------------------------- the classes
+
+
+@pytest.mark.parametrize("name", ["separate", "pooled", "integrated"])
+def test_every_arrangement_holds_the_same_total_money(name):
+    funding = arrangement(name)
+    budgets = funding.budgets(ALLOCATIONS, LAST_YEAR)
+    holders = [a for a in budgets if a != "integrated"]
+    assert sum(budgets[a] for a in holders) == pytest.approx(ALLOCATIONS.total)
+    into_system = sum(
+        gbp
+        for payer, _, _, gbp in funding.monthly_transfers(ALLOCATIONS, budgets)
+        if payer == "government"
+    )
+    assert into_system == pytest.approx(ALLOCATIONS.total / 12)
+
+
+@pytest.mark.parametrize("name", ["separate", "pooled", "integrated"])
+def test_every_purpose_has_a_payer_that_holds_a_budget(name):
+    funding = arrangement(name)
+    budgets = funding.budgets(ALLOCATIONS, LAST_YEAR)
+    for purpose in SOCIAL_CARE_PURPOSES | HEALTH_PURPOSES:
+        assert funding.payer(purpose) in budgets
+    with pytest.raises(ValueError, match="not paid for"):
+        funding.payer(Purpose.OPERATING_COSTS)
+
+
+def test_separate_budgets_are_the_allocations():
+    funding = arrangement("separate")
+    assert funding.budgets(ALLOCATIONS, LAST_YEAR) == {"council": 30e6, "nhs": 70e6}
+    assert funding.payer(Purpose.REABLEMENT) == "council"
+    assert funding.payer(Purpose.HOSPITAL) == "nhs"
+
+
+def test_pooled_takes_the_configured_shares_and_pays_for_reablement():
+    funding = arrangement("pooled", pool_council_share=0.1, pool_nhs_share=0.05)
+    budgets = funding.budgets(ALLOCATIONS, LAST_YEAR)
+    assert budgets["pool"] == pytest.approx(0.1 * 30e6 + 0.05 * 70e6)
+    assert budgets["council"] == pytest.approx(27e6)
+    assert funding.payer(Purpose.REABLEMENT) == "pool"
+    assert funding.payer(Purpose.HOME_CARE) == "council"
+    assert funding.discharge_holder == "pool"
+
+
+@pytest.mark.parametrize(
+    ("rule", "council_part"), [("shared", 0.1 / 0.15), ("council", 1.0), ("nhs", 0.0)]
+)
+def test_a_pool_deficit_is_covered_by_the_overspend_rule(rule, council_part):
+    funding = arrangement(
+        "pooled", pool_council_share=0.1, pool_nhs_share=0.05, pool_overspend=rule
+    )
+    transfers = funding.year_end_transfers({"pool": -1000.0})
+    paid = {payer: gbp for payer, _, _, gbp in transfers}
+    assert paid["council"] == pytest.approx(1000.0 * council_part)
+    assert paid["council"] + paid["nhs"] == pytest.approx(1000.0)
+    assert funding.year_end_transfers({"pool": 50.0}) == []
+
+
+def test_integrated_splits_one_budget_by_last_years_shares():
+    funding = arrangement("integrated")
+    budgets = funding.budgets(ALLOCATIONS, LastYear(care_spend=40.0, health_spend=60.0))
+    assert budgets["integrated.care"] == pytest.approx(0.4 * ALLOCATIONS.total)
+    assert funding.payer(Purpose.CARE_HOME) == "integrated.care"
+    assert funding.payer(Purpose.CONTINUING_HEALTHCARE) == "integrated.health"
+
+
+def test_the_shortage_rule_moves_money_toward_the_costlier_shortage():
+    rule = ALLOCATION_RULES.create("shortage", FundingConfig(shortage_shift=0.5))
+    care_short = LastYear(30e6, 70e6, care_delay_cost=10e6, health_delay_cost=2e6)
+    health_short = LastYear(30e6, 70e6, care_delay_cost=2e6, health_delay_cost=10e6)
+    assert rule.care_share(care_short, 100e6) == pytest.approx(0.3 + 0.5 * 8e6 / 100e6)
+    assert rule.care_share(health_short, 100e6) < 0.3
+    extreme = LastYear(30e6, 70e6, care_delay_cost=1e12)
+    assert rule.care_share(extreme, 100e6) == pytest.approx(0.95)
+    last = ALLOCATION_RULES.create("last_year_shares", FundingConfig())
+    assert last.care_share(care_short, 100e6) == pytest.approx(0.3)
+
+
+def test_unknown_arrangement_names_list_the_valid_ones():
+    with pytest.raises(KeyError, match="valid: integrated, pooled, separate"):
+        FUNDING_POOLS.create("merged", FundingConfig())
+
+
+# --------------------------------------------------------------------------- conservation
+
+
+@st.composite
+def money_configs(draw):
+    return small(
+        residents=2500,
+        years=1,
+        warmup_days=draw(st.sampled_from([0, 45, 200])),
+        funding__pool=draw(st.sampled_from(["separate", "pooled", "integrated"])),
+        funding__allocation=draw(st.sampled_from(["last_year_shares", "shortage"])),
+        funding__pool_overspend=draw(st.sampled_from(["shared", "council", "nhs"])),
+        funding__pool_council_share=draw(st.floats(0.0, 0.3)),
+        funding__reserve_share=draw(st.floats(0.0, 0.2)),
+        council__means_test=draw(
+            st.sampled_from(["care_act", "cap", "free_personal_care", "universal"])
+        ),
+        council__budget_change=draw(st.floats(-0.3, 0.1)),
+        nhs__budget_growth=draw(st.floats(-0.3, 0.1)),
+        nhs__hospital_payment=draw(st.sampled_from(["block", "activity"])),
+        workforce__pay_rule=draw(st.sampled_from(["market", "nhs_parity"])),
+        workforce__pay_rise_paid_by=draw(st.sampled_from(["fees", "providers"])),
+        run__start_date=draw(st.dates(dt.date(2025, 1, 1), dt.date(2025, 12, 31))),
+    )
+
+
+@given(money_configs(), st.integers(0, 3))
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_money_is_conserved_every_month_for_every_body(scenario, replication):
+    model = CareSystemModel(scenario, replication_seed(scenario.run.seed, replication))
+    ledger = model.accounts.ledger
+    while not model.finished:
+        model.step()
+        if model.date.day == 2:
+            ledger.check(full=True)
+            assert sum(ledger.balance(a) for a in ledger.accounts) == 0
+    record = run_record(model)
+    assert record.accounts["balanced"].all()
+    by_year = record.accounts.groupby("financial_year")
+    assert (by_year["closing_gbp"].sum().abs() < 0.005).all(), "every year sums to zero"
+
+
+def test_ledger_spending_matches_the_spend_outputs():
+    """The daily spend outputs and the ledger count the same money (to within the part of a
+    month not yet settled at the edges of the reported period)."""
+    scenario = small(residents=3000, years=2, warmup_days=0)
+    record = run_record(run_model(scenario))
+    flows = record.flows
+    public = ~flows["payer"].isin(["households", "government", "economy", "opening balances"])
+    care = flows[public & flows["purpose"].isin([p.value for p in SOCIAL_CARE_PURPOSES])]
+    health = flows[public & flows["purpose"].isin([p.value for p in HEALTH_PURPOSES])]
+    private = flows[(flows["payer"] == "households")]
+    daily = record.daily
+    assert care["gbp"].sum() == pytest.approx(daily["council_spend_gbp"].sum(), rel=0.01)
+    assert health["gbp"].sum() == pytest.approx(daily["nhs_spend_gbp"].sum(), rel=0.01)
+    assert private["gbp"].sum() == pytest.approx(daily["private_spend_gbp"].sum(), rel=0.01)
+
+
+# --------------------------------------------------------------------------- behaviour
+
+
+def test_a_pool_ring_fenced_for_discharge_shortens_waits_for_home_care():
+    """Same allocations; the pool's NHS money can only buy discharge support, which it does."""
+    base = small(residents=8000, years=2)
+    pooled = base.with_changes([("funding.pool", "pooled")])
+    before, after = outcomes(base), outcomes(pooled)
+    assert after["discharge_support_hours"] > before["discharge_support_hours"] + 100
+    assert after["awaiting_home_care_days"] < 0.8 * before["awaiting_home_care_days"]
+
+
+def test_shortage_allocation_moves_money_to_social_care_when_its_delays_cost_most():
+    """With too few care-home beds, social care delays dominate, so the shortage rule gives
+    care a bigger share of the one budget than last year's shares do."""
+    base = small(residents=6000, years=2, funding__pool="integrated", capacity__care_home_beds=150)
+    shortage = base.with_changes([("funding.allocation", "shortage")])
+    shares = []
+    for scenario in (base, shortage):
+        model = run_model(scenario)
+        budgets = model.accounts.budgets
+        shares.append(budgets["integrated.care"] / budgets["integrated"])
+    assert shares[1] > shares[0] + 0.02
+
+
+def test_universal_care_moves_at_least_self_funders_fees_to_the_public_purse():
+    base = small(residents=6000, years=2)
+    universal = base.with_changes([("council.means_test", "universal")])
+    before, after = outcomes(base), outcomes(universal)
+    assert before["self_funder_fees_gbp"] > 0
+    assert (
+        after["private_spend_gbp"] <= before["private_spend_gbp"] - before["self_funder_fees_gbp"]
+    )
+    assert after["council_spend_gbp"] > before["council_spend_gbp"]
+    assert after["capital_drawn_gbp"] < 0.05 * before["capital_drawn_gbp"]
+
+
+def test_a_council_budget_cut_brings_rationing():
+    base = small(residents=6000, years=3)
+    cut = base.with_changes([("council.budget_change", -0.15)])
+    before, after = outcomes(base), outcomes(cut)
+    assert after["council_budget_pressure"] > before["council_budget_pressure"]
+    assert after["discharge_support_hours"] <= before["discharge_support_hours"]
+    model = run_model(cut)
+    assert model.council.measures.extra_threshold_hours > 0, "eligibility was tightened"
+
+
+def test_a_block_contract_short_of_costs_funds_fewer_hospital_beds():
+    """An NHS budget cut leaves the hospital's contract short of last year's costs."""
+    base = small(residents=6000, years=2)
+    cut = base.with_changes([("nhs.budget_growth", -0.2)])
+    model = run_model(cut)
+    assert model.hospital.funded_share < 0.95
+    assert run_model(base).hospital.funded_share == 1.0
+    activity = cut.with_changes([("nhs.hospital_payment", "activity")])
+    assert run_model(activity).hospital.funded_share == 1.0
+
+
+def test_results_folder_holds_annual_accounts(tmp_path):
+    scenario = small(residents=2000, years=1, warmup_days=30)
+    scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, replications=2))
+    folder = Experiment(scenario, tmp_path / "out", jobs=1, progress=False).run()
+
+    accounts = pd.read_csv(folder / "accounts.csv")
+    flows = pd.read_csv(folder / "money_flows.csv")
+    assert set(accounts["replication"]) == {0, 1}
+    assert accounts["balanced"].all()
+    assert {"council", "nhs", "hospital", "households"} <= set(accounts["account"])
+    assert {"payer", "payee", "pool", "purpose", "gbp", "financial_year"} <= set(flows.columns)
+    assert (folder / "figures" / "money_flows.png").exists()
+    assert np.isfinite(flows["gbp"]).all()
