@@ -18,7 +18,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -72,23 +73,32 @@ def run_replications(
     replications: int,
     jobs: int = 1,
     on_done: Callable[[ReplicationResult], None] | None = None,
+    pool: Executor | None = None,
 ) -> list[ReplicationResult]:
-    """Run replications 0..n-1, in ``jobs`` worker processes; results in replication order."""
+    """Run replications 0..n-1, in ``jobs`` worker processes; results in replication order.
+
+    ``pool``, when given, is an open executor to run them in (and is left open), so that a
+    caller running several scenarios starts its worker processes once.
+    """
     results: list[ReplicationResult] = []
-    if jobs <= 1 or replications == 1:
+    if pool is None and (jobs <= 1 or replications == 1):
         for k in range(replications):
             results.append(run_replication(scenario, k))
             if on_done:
                 on_done(results[-1])
     else:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(jobs, replications), mp_context=context) as pool:
-            futures = [pool.submit(run_replication, scenario, k) for k in range(replications)]
+        with nullcontext(pool) if pool else worker_pool(min(jobs, replications)) as executor:
+            futures = [executor.submit(run_replication, scenario, k) for k in range(replications)]
             for future in as_completed(futures):
                 results.append(future.result())
                 if on_done:
                     on_done(results[-1])
     return sorted(results, key=lambda r: r.replication)
+
+
+def worker_pool(jobs: int) -> ProcessPoolExecutor:
+    """Worker processes started afresh (spawn), so a run never inherits the parent's state."""
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
 
 
 def summarise(results: list[ReplicationResult]) -> pd.DataFrame:
