@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -177,13 +177,7 @@ class Experiment:
 
     def run(self) -> Path:
         """Run every replication and write the results folder; returns its path."""
-        if self.out.exists() and any(self.out.iterdir()):
-            raise RunError(
-                f"results folder {self.out} already exists and is not empty; choose another --out"
-            )
-        partial = self.out.with_name(self.out.name + ".partial")
-        if partial.exists():
-            shutil.rmtree(partial)
+        refuse_existing(self.out)
         started = time.perf_counter()
         bar = tqdm(
             total=self.replications,
@@ -196,8 +190,7 @@ class Experiment:
             results = run_replications(
                 self.scenario, self.replications, self.jobs, lambda _: bar.update(1)
             )
-        partial.mkdir(parents=True)
-        try:
+        with partial_folder(self.out) as partial:
             write_results(
                 partial,
                 self.scenario,
@@ -208,13 +201,35 @@ class Experiment:
                     "replication_seconds": [round(r.seconds, 3) for r in results],
                 },
             )
-        except BaseException:
-            shutil.rmtree(partial, ignore_errors=True)
-            raise
-        if self.out.exists():
-            self.out.rmdir()
-        partial.rename(self.out)
         return self.out
+
+
+def refuse_existing(out: Path) -> None:
+    """Stop before any work when ``out`` already holds results."""
+    if out.exists() and any(out.iterdir()):
+        raise RunError(
+            f"results folder {out} already exists and is not empty; choose another --out"
+        )
+
+
+@contextmanager
+def partial_folder(out: Path) -> Iterator[Path]:
+    """Build a folder under ``<out>.partial`` and rename it to ``out`` only when the block
+    ends without error (an error or Ctrl-C removes it), so a folder with the final name is
+    always complete."""
+    refuse_existing(out)
+    partial = out.with_name(out.name + ".partial")
+    if partial.exists():
+        shutil.rmtree(partial)
+    partial.mkdir(parents=True)
+    try:
+        yield partial
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    if out.exists():
+        out.rmdir()
+    partial.rename(out)
 
 
 def write_results(

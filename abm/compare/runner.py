@@ -28,7 +28,15 @@ from abm.compare.figures import write_comparison_figures
 from abm.compare.folder import CompareResults
 from abm.compare.pairing import Entry, check_pairable
 from abm.compare.stats import paired_differences
-from abm.run import RunError, _git_commit, run_replications, worker_pool, write_results
+from abm.run import (
+    RunError,
+    _git_commit,
+    partial_folder,
+    refuse_existing,
+    run_replications,
+    worker_pool,
+    write_results,
+)
 
 
 def default_compare_dir(base: str, root: Path = Path("results")) -> Path:
@@ -59,16 +67,10 @@ class Comparison:
 
     def run(self) -> Path:
         """Run every config, write the comparison folder and return its path."""
-        if self.out.exists() and any(self.out.iterdir()):
-            raise RunError(
-                f"results folder {self.out} already exists and is not empty; choose another --out"
-            )
-        partial = self.out.with_name(self.out.name + ".partial")
-        if partial.exists():
-            shutil.rmtree(partial)
-        (partial / "runs").mkdir(parents=True)
+        refuse_existing(self.out)
         started = time.perf_counter()
-        try:
+        with partial_folder(self.out) as partial:
+            (partial / "runs").mkdir()
             tables = self._run_all(partial)
             self._write_tables(partial, tables)
             self._write_sources(partial)
@@ -78,12 +80,6 @@ class Comparison:
                 write_comparison_figures(results, [results.base, other])
             if len(results.others) > 1:
                 write_comparison_figures(results, results.names)
-        except BaseException:
-            shutil.rmtree(partial, ignore_errors=True)
-            raise
-        if self.out.exists():
-            self.out.rmdir()
-        partial.rename(self.out)
         return self.out
 
     def _run_all(self, folder: Path) -> dict[str, pd.DataFrame]:

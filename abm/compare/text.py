@@ -159,39 +159,40 @@ def _number(value: float) -> str:
     return f"{value:.3g}"
 
 
-def fmt_value(metric: str, value: float) -> str:
-    """A KPI value as a reader expects it: 4.1%, £12.3m, £11.20, 28.1."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
+def _missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _size(metric: str, size: float, *, difference: bool) -> str:
+    """A non-negative amount in the KPI's unit; a share's difference is in percentage points."""
     kind = _kind(metric)
     if kind == "share":
-        return f"{100 * value:.1f}%"
+        return f"{100 * size:.2f} pp" if difference else f"{100 * size:.1f}%"
     if kind == "money_year":
-        return f"£{value / 1e6:,.2f}m"
+        return f"£{size / 1e6:,.2f}m"
     if kind == "money":
-        return f"£{value:,.2f}"
-    return _number(value)
+        return f"£{size:,.2f}"
+    return _number(size)
+
+
+def fmt_value(metric: str, value: float) -> str:
+    """A KPI value as a reader expects it: 4.1%, £12.3m, £11.20, 28.1."""
+    if _missing(value):
+        return "n/a"
+    return ("-" if value < 0 else "") + _size(metric, abs(value), difference=False)
 
 
 def fmt_difference(metric: str, value: float) -> str:
     """A difference with its sign: +1.2 pp for shares (percentage points), -£0.40m, +3.1."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "n/a"
     sign = "+" if value > 0 else ("-" if value < 0 else "±")
-    kind = _kind(metric)
-    size = abs(value)
-    if kind == "share":
-        return f"{sign}{100 * size:.2f} pp"
-    if kind == "money_year":
-        return f"{sign}£{size / 1e6:,.2f}m"
-    if kind == "money":
-        return f"{sign}£{size:,.2f}"
-    return f"{sign}{_number(size)}"
+    return sign + _size(metric, abs(value), difference=True)
 
 
 def fmt_relative(value: float) -> str:
     """A relative difference as a signed percentage."""
-    if value is None or math.isnan(value):
+    if _missing(value):
         return "n/a"
     return f"{100 * value:+.1f}%"
 
