@@ -187,32 +187,53 @@ def _spending_figure(results: CompareResults, names: list[str], path: Path) -> P
     return _save(fig, path)
 
 
+RELATIVE_LIMIT = 150.0  # per cent: larger relative changes are drawn at the edge and labelled
+
+
 def _differences_figure(results: CompareResults, names: list[str], path: Path) -> Path:
-    fig, ax = plt.subplots(figsize=(10, 0.42 * len(HEADLINE_KPIS) + 1.8))
+    fig, ax = plt.subplots(figsize=(10, 0.42 * len(HEADLINE_KPIS) + 2.4))
     y = np.arange(len(HEADLINE_KPIS))[::-1]
     step = 0.7 / max(len(names) - 1, 1)
+    limit = RELATIVE_LIMIT
     for k, name in enumerate(names[1:]):
         rows = results.differences_for(name).set_index("metric").reindex(list(HEADLINE_KPIS))
         base = rows["base_mean"].abs().replace(0.0, np.nan)
-        centre = 100.0 * rows["difference"] / base
-        low = 100.0 * rows["ci_low"] / base
-        high = 100.0 * rows["ci_high"] / base
+        centre = (100.0 * rows["difference"] / base).to_numpy()
+        low = np.clip(100.0 * rows["ci_low"] / base, -limit, limit).to_numpy()
+        high = np.clip(100.0 * rows["ci_high"] / base, -limit, limit).to_numpy()
+        shown = np.clip(centre, -limit, limit)
         offset = y + (k - (len(names) - 2) / 2) * step
+        colour = COLOURS[(k + 1) % len(COLOURS)]
         ax.errorbar(
-            centre,
+            shown,
             offset,
-            xerr=np.vstack([centre - low, high - centre]),
+            xerr=np.vstack([np.maximum(shown - low, 0), np.maximum(high - shown, 0)]),
             fmt="o",
-            color=COLOURS[(k + 1) % len(COLOURS)],
+            color=colour,
             capsize=3,
             label=f"{name} minus {names[0]}",
         )
+        for x, yy, value in zip(shown, offset, centre, strict=True):
+            if np.isfinite(value) and abs(value) > limit:
+                ax.annotate(
+                    f"{value:+,.0f}%",
+                    (x, yy),
+                    xytext=(-4 if x > 0 else 4, 4),
+                    textcoords="offset points",
+                    ha="right" if x > 0 else "left",
+                    fontsize=7,
+                    color=colour,
+                )
     ax.axvline(0.0, color="black", lw=0.8)
+    ax.set_xlim(-limit * 1.08, limit * 1.08)
     ax.set_yticks(y, [short_label(m) for m in HEADLINE_KPIS], fontsize=8)
-    ax.set_xlabel(f"difference as % of the {names[0]} value (95% interval)")
+    ax.set_xlabel(
+        f"difference as % of the {names[0]} value, with its 95% interval\n"
+        f"(beyond ±{limit:.0f}%: drawn at the edge, value labelled)"
+    )
     ax.set_title("Headline differences, relative to the base", fontsize=11)
     ax.grid(alpha=0.3, axis="x")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
     return _save(fig, path)
 
 
