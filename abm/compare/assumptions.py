@@ -65,7 +65,33 @@ LEVERS = {
         "The council's budget changes by {council.budget_change} a year in real terms each "
         "April after the first reported one (compounded over the later Aprils of the run); "
         "when it heads for an overspend the council responds by {council.rationing_response} "
-        "(tighten_eligibility raises the threshold an hour a week each month under pressure)."
+        "(tighten_eligibility raises the threshold an hour a week each month under pressure). "
+        "Need comes in a few sizes ({need.hours_by_frailty} hours a week by frailty, less what "
+        "an unpaid carer gives), so raising the threshold an hour at a time turns people away "
+        "only when it crosses one of them."
+    ),
+    "council.budget_headroom": (
+        "The council's budget is set on the first simulated day from the cost of the care it "
+        "commissions, and rebased at the first April of the reported period on what it spent in "
+        "the warm-up year, each time plus {council.budget_headroom} headroom (3% in the "
+        "baseline; -2.459% is 5.3% less). A smaller budget changes outcomes only through the "
+        "rationing response, when the council heads for an overspend: it responds by "
+        "{council.rationing_response}. "
+        "Need comes in a few sizes ({need.hours_by_frailty} hours a week by frailty, less what "
+        "an unpaid carer gives), so raising the threshold an hour at a time turns people away "
+        "only when it crosses one of them."
+    ),
+    "council.care_home_fee_gbp_per_week": (
+        "The council pays residential homes £{council.care_home_fee_gbp_per_week} a week and "
+        "nursing homes £{council.nursing_home_fee_gbp_per_week}. Homes set self-funders' fees so "
+        "that, with what the council and the NHS pay, they cover their costs plus a margin; a "
+        "home whose reserves run out closes. A higher council fee keeps homes open with fewer "
+        "self-funders."
+    ),
+    "capacity.assessments_per_week": (
+        "The council's social workers complete up to {capacity.assessments_per_week} needs "
+        "assessments a week, first come first served (hospital discharges first); self-funders "
+        "(by the means test) arrange their own care without waiting."
     ),
     "council.eligibility_threshold": (
         "The council meets need of at least {council.eligibility_threshold} hours a week beyond "
@@ -122,6 +148,8 @@ def show_key(key: str, value: Any) -> str:
     unit = field_of(key).metadata["unit"]
     if unit.startswith("share") and isinstance(value, float):
         return f"{100 * value:g}%"
+    if unit.startswith("GBP") and isinstance(value, float) and not value.is_integer():
+        return f"{value:,.2f}"
     return show(value)
 
 

@@ -23,7 +23,6 @@ from abm.compare.text import (
     fmt_interval,
     fmt_value,
     label,
-    sentence,
 )
 
 MARK = "<!-- results:start"
@@ -32,6 +31,7 @@ END = "<!-- results:end -->"
 INDEX_KPIS = (
     "delayed_patients",
     "emergency_admissions_per_1000",
+    "emergencies_not_admitted_per_year",
     "unmet_need_share_65plus",
     "care_vacancy_rate",
     "council_spend_gbp",
@@ -84,10 +84,9 @@ def results_block(results: CompareResults, other: str) -> str:
         f".venv/bin/{results.pair_command(other)} --jobs 2 --report",
         "```",
         "",
-        "In brief (a difference is "
-        f"*{other} minus {base}*; “clear” means its 95% interval excludes zero):",
-        "",
-        *(f"- {sentence(rows.loc[m], base, other)}" for m in headline),
+        f"The headline outputs (a difference is *{other} minus {base}*; **clear** means its 95% "
+        "interval excludes zero; “same sign” counts the replications in which the policy moved "
+        "the output the way it did on average):",
         "",
         header,
         *(_row(m, rows.loc[m]) for m in headline),
@@ -102,8 +101,8 @@ def results_block(results: CompareResults, other: str) -> str:
         ]
     lines += [
         "",
-        "Every output, the figures and the assumptions are in the HTML report "
-        "(`report-" + other + ".html` in the comparison folder).",
+        "Every output, plain-language sentences, the figures and the assumptions are in the "
+        f"HTML report (`report-{other}.html` in the comparison folder).",
     ]
     return "\n".join(lines)
 
