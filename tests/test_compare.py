@@ -14,7 +14,7 @@ from abm.compare.pages import END, START, replace_block
 from abm.compare.pairing import Entry, check_pairable, unique_names
 from abm.compare.report import changed_keys, comment_block
 from abm.compare.stats import PairingError, paired_differences, t_interval
-from abm.compare.text import fmt_difference, fmt_value, sections, sentence
+from abm.compare.text import cautions, fmt_difference, fmt_value, sections, sentence
 from abm.config import ConfigError
 from abm.metrics import KPIS
 
@@ -202,3 +202,27 @@ def test_generated_block_is_replaced_and_hand_written_text_kept():
     assert twice.count(START) == 1
     middle = page.replace("## How to read it", f"{START}\nold\n{END}\n\n## How to read it")
     assert replace_block(middle, "new").endswith("## How to read it\n\nMore prose.\n")
+
+
+def test_cautions_explain_admissions_that_fall_because_the_hospital_is_full():
+    def row(metric, difference):
+        return {
+            "metric": metric,
+            "difference": difference,
+            "ci_low": difference - 0.1,
+            "ci_high": difference + 0.1,
+        }
+
+    full = pd.DataFrame(
+        [
+            row("emergency_admissions_per_1000", -50.0),
+            row("emergencies_not_admitted_per_year", 9000.0),
+            row("deaths_per_1000", -3.0),
+            row("delayed_patients", 200.0),
+        ]
+    )
+    notes = cautions(full)
+    assert len(notes) == 2
+    assert "turned away" in notes[0]
+    assert "artefact" in notes[1]
+    assert cautions(full.assign(ci_low=-1e9, ci_high=1e9)) == [], "no caution without clear moves"

@@ -26,6 +26,7 @@ from abm.compare.folder import CompareResults
 from abm.compare.stats import is_clear
 from abm.compare.text import (
     HEADLINE_KPIS,
+    cautions,
     fmt_difference,
     fmt_interval,
     fmt_relative,
@@ -215,6 +216,8 @@ def _brief(rows: pd.DataFrame, base: str, other: str, scenario: Scenario, meta: 
         if m in indexed.index
     )
     clear = sum(is_clear(r) for _, r in rows.iterrows())
+    notes = "".join(f"<li>{_e(note)}</li>" for note in cautions(rows))
+    warnings = f"<p><strong>Read with care:</strong></p><ul>{notes}</ul>" if notes else ""
     description = scenario.description or "(no description in the config)"
     return (
         "<section id='brief'><h2>In brief</h2>"
@@ -223,7 +226,7 @@ def _brief(rows: pd.DataFrame, base: str, other: str, scenario: Scenario, meta: 
         f"{meta['years']} year(s) from {_e(meta['start_date'])} in an area of "
         f"{meta['residents_65plus']:,} residents aged 65+. Of {len(rows)} outputs, "
         f"{clear} differ clearly (their 95% interval excludes zero). The headline outputs:</p>"
-        f"<ul>{sentences}</ul>"
+        f"<ul>{sentences}</ul>{warnings}"
         "<p class='note'>A difference is <em>other minus base</em>. The interval is a 95% "
         "interval of the mean paired difference; “in k of n paired replications” counts the "
         "replications in which the policy moved the output the same way as on average.</p>"

@@ -231,3 +231,42 @@ def sentence(row: pd.Series | dict, base: str, other: str) -> str:
         f"({fmt_relative(row['relative_difference'])}; 95% interval {interval}), "
         f"{direction} in {agreeing} of {n} paired replications."
     )
+
+
+def cautions(rows: pd.DataFrame) -> list[str]:
+    """Warnings for readers where a headline difference means something other than it seems.
+
+    Each rule names a pattern of clear differences that the model's known behaviour explains
+    (docs/model.md), so that a fall in admissions or deaths is not read as a benefit when it
+    comes from a hospital too full to admit or from a gap in the model.
+    """
+    by_metric = rows.set_index("metric")
+
+    def moved(metric: str, sign: int) -> bool:
+        if metric not in by_metric.index:
+            return False
+        row = by_metric.loc[metric]
+        return is_clear(row) and (row["difference"] > 0) == (sign > 0)
+
+    notes = []
+    if moved("emergency_admissions_per_1000", -1) and moved(
+        "emergencies_not_admitted_per_year", +1
+    ):
+        notes.append(
+            "Emergency admissions fall here while more emergencies are turned away because the "
+            "hospital is full (emergencies_not_admitted_per_year): fewer admissions are not "
+            "fewer people falling ill."
+        )
+    if moved("emergency_admissions_per_1000", +1) and moved(
+        "emergencies_not_admitted_per_year", -1
+    ):
+        notes.append(
+            "Emergency admissions rise here while fewer emergencies are turned away: a less "
+            "congested hospital admits more of the people who come, not more people falling ill."
+        )
+    if moved("deaths_per_1000", -1) and moved("delayed_patients", +1):
+        notes.append(
+            "Deaths fall while delays rise: in this model patients do not die while delayed in "
+            "hospital, so part of the fall is an artefact of longer stays, not a benefit."
+        )
+    return notes
