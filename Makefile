@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 RUN_ARGS ?= --jobs 2
 
-.PHONY: help run test lint format benchmark docs clean chromium serve
+.PHONY: help run test lint format benchmark docs clean chromium serve experiments
 
 help:
 	@echo "make run        set up .venv, install, run experiments/baseline.toml and print where the results are"
@@ -16,6 +16,7 @@ help:
 	@echo "make lint       ruff check and format check"
 	@echo "make benchmark  run the benchmarks in benchmarks/ (minutes; never part of the tests)"
 	@echo "make docs       regenerate docs/config.md from the config classes"
+	@echo "make experiments  compare every experiment with the baseline and refresh docs/experiments/"
 
 $(PY):
 	@python=$$(scripts/find-python.sh) || exit 1; \
@@ -58,3 +59,8 @@ docs: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
+
+# Regenerate the results on docs/experiments/ pages (a full-size comparison: 10 to 25 minutes
+# on two cores). Run deliberately when the model's outputs change.
+experiments: $(STAMP)
+	$(PY) scripts/update_experiment_pages.py --replications 10 --jobs 2

@@ -18,7 +18,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -76,23 +77,32 @@ def run_replications(
     replications: int,
     jobs: int = 1,
     on_done: Callable[[ReplicationResult], None] | None = None,
+    pool: Executor | None = None,
 ) -> list[ReplicationResult]:
-    """Run replications 0..n-1, in ``jobs`` worker processes; results in replication order."""
+    """Run replications 0..n-1, in ``jobs`` worker processes; results in replication order.
+
+    ``pool``, when given, is an open executor to run them in (and is left open), so that a
+    caller running several scenarios starts its worker processes once.
+    """
     results: list[ReplicationResult] = []
-    if jobs <= 1 or replications == 1:
+    if pool is None and (jobs <= 1 or replications == 1):
         for k in range(replications):
             results.append(run_replication(scenario, k))
             if on_done:
                 on_done(results[-1])
     else:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(jobs, replications), mp_context=context) as pool:
-            futures = [pool.submit(run_replication, scenario, k) for k in range(replications)]
+        with nullcontext(pool) if pool else worker_pool(min(jobs, replications)) as executor:
+            futures = [executor.submit(run_replication, scenario, k) for k in range(replications)]
             for future in as_completed(futures):
                 results.append(future.result())
                 if on_done:
                     on_done(results[-1])
     return sorted(results, key=lambda r: r.replication)
+
+
+def worker_pool(jobs: int) -> ProcessPoolExecutor:
+    """Worker processes started afresh (spawn), so a run never inherits the parent's state."""
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
 
 
 def summarise(results: list[ReplicationResult]) -> pd.DataFrame:
@@ -171,13 +181,7 @@ class Experiment:
 
     def run(self) -> Path:
         """Run every replication and write the results folder; returns its path."""
-        if self.out.exists() and any(self.out.iterdir()):
-            raise RunError(
-                f"results folder {self.out} already exists and is not empty; choose another --out"
-            )
-        partial = self.out.with_name(self.out.name + ".partial")
-        if partial.exists():
-            shutil.rmtree(partial)
+        refuse_existing(self.out)
         started = time.perf_counter()
         bar = tqdm(
             total=self.replications,
@@ -190,8 +194,7 @@ class Experiment:
             results = run_replications(
                 self.scenario, self.replications, self.jobs, lambda _: bar.update(1)
             )
-        partial.mkdir(parents=True)
-        try:
+        with partial_folder(self.out) as partial:
             write_results(
                 partial,
                 self.scenario,
@@ -202,13 +205,35 @@ class Experiment:
                     "replication_seconds": [round(r.seconds, 3) for r in results],
                 },
             )
-        except BaseException:
-            shutil.rmtree(partial, ignore_errors=True)
-            raise
-        if self.out.exists():
-            self.out.rmdir()
-        partial.rename(self.out)
         return self.out
+
+
+def refuse_existing(out: Path) -> None:
+    """Stop before any work when ``out`` already holds results."""
+    if out.exists() and any(out.iterdir()):
+        raise RunError(
+            f"results folder {out} already exists and is not empty; choose another --out"
+        )
+
+
+@contextmanager
+def partial_folder(out: Path) -> Iterator[Path]:
+    """Build a folder under ``<out>.partial`` and rename it to ``out`` only when the block
+    ends without error (an error or Ctrl-C removes it), so a folder with the final name is
+    always complete."""
+    refuse_existing(out)
+    partial = out.with_name(out.name + ".partial")
+    if partial.exists():
+        shutil.rmtree(partial)
+    partial.mkdir(parents=True)
+    try:
+        yield partial
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    if out.exists():
+        out.rmdir()
+    partial.rename(out)
 
 
 def write_results(

@@ -1,0 +1,180 @@
+"""The assumptions that drive a comparison's results, in words, with the config's values.
+
+A report must say what its numbers rest on. Some assumptions shape every comparison (how
+prevention works, how the council's budget is set, how pay moves staff); others matter only
+when a lever they belong to differs between the configs compared. Each is a short text with
+``{section.key}`` placeholders filled from the scenario, so the report shows the values that
+were actually run. A lever without its own note is still described from its declaration.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from abm.config import SECTIONS, Scenario, field_of
+
+GENERAL = (
+    "Outcomes emerge from the agents' rules: delayed discharges, admissions, unmet need, "
+    "vacancies and spending are outputs, never inputs, and no policy effect is typed in. How "
+    "large an effect is therefore depends on the rules and parameters below.",
+    "Care at home prevents admissions through one link only: a resident at home whose need "
+    "nobody meets has an emergency admission hazard {admissions.unmet_need_hazard_ratio} times "
+    "that of a resident whose need is met (an assumption; effects on admissions scale with it).",
+    "Hospital discharges are served before requests from the community in every queue "
+    "(capacity.hospital_priority = {capacity.hospital_priority}), so a shortage of care shows "
+    "mostly as residents waiting at home (unmet need) rather than as delayed discharges.",
+    "The council's budget is rebased at the first April of the reported period on what it "
+    "spent in the warm-up year, plus {council.budget_headroom} headroom, and then changes by "
+    "council.budget_change each April (and grows with the population when capacities do). A "
+    "policy in force from the first day therefore starts with a budget that pays for it; when "
+    "the council heads for an overspend it responds by {council.rationing_response}.",
+    "Care workers quit with a hazard that rises with the gap between their pay and their best "
+    "outside option (sensitivity {workforce.pay_gap_sensitivity}) and with their employer's "
+    "vacancies; vacancies and turnover emerge from that, and services can use only the "
+    "capacity their staff can deliver.",
+    "Beds and service capacities are as configured and grow with the number of residents 65+ "
+    "(capacity.grows_with_population = {capacity.grows_with_population}); care homes close "
+    "when their reserves run out and open when margins allow; home-care agencies never close.",
+    "The area is one typical English local authority with {population.residents_65plus} "
+    "residents aged 65+: results are for that area, not for England.",
+    "Base hazards, pathway shares, request rates and capacities are assumptions chosen to give "
+    "plausible levels (see the calibration status below). Differences between configs run with "
+    "common random numbers are more robust than levels, but both inherit these assumptions.",
+)
+
+WITHOUT_FUNDING = (
+    "Money is counted by payer, but there is no NHS commissioner, no pooled or integrated "
+    "budget and no ledger yet, and NHS spending counts only continuing-healthcare placements "
+    "(hospital costs are not included): integration levers cannot be compared yet."
+)
+
+LEVERS = {
+    "council.means_test": (
+        "Means test {council.means_test}: care_act charges residents the full cost above "
+        "£{council.upper_capital_limit_gbp} of capital; cap stops charges once a resident has "
+        "paid £{council.lifetime_cap_gbp}; free_personal_care makes care at home free and leaves "
+        "care-home residents paying the accommodation part (all but the "
+        "{council.personal_care_share} of the fee that is personal care), means-tested; "
+        "universal charges nothing. A resident who would pay the whole cost is a self-funder "
+        "who arranges care at once at private rates; fewer "
+        "self-funders means more residents in the council's assessment queue and more council "
+        "spending in place of residents' own."
+    ),
+    "council.budget_change": (
+        "The council's budget changes by {council.budget_change} a year in real terms each "
+        "April after the first reported one (compounded over the later Aprils of the run); "
+        "when it heads for an overspend the council responds by {council.rationing_response} "
+        "(tighten_eligibility raises the threshold an hour a week each month under pressure). "
+        "Need comes in a few sizes ({need.hours_by_frailty} hours a week by frailty, less what "
+        "an unpaid carer gives), so raising the threshold an hour at a time turns people away "
+        "only when it crosses one of them."
+    ),
+    "council.budget_headroom": (
+        "The council's budget is set on the first simulated day from the cost of the care it "
+        "commissions, and rebased at the first April of the reported period on what it spent in "
+        "the warm-up year, each time plus {council.budget_headroom} headroom (3% in the "
+        "baseline; -2.459% is 5.3% less). A smaller budget changes outcomes only through the "
+        "rationing response, when the council heads for an overspend: it responds by "
+        "{council.rationing_response}. "
+        "Need comes in a few sizes ({need.hours_by_frailty} hours a week by frailty, less what "
+        "an unpaid carer gives), so raising the threshold an hour at a time turns people away "
+        "only when it crosses one of them."
+    ),
+    "council.care_home_fee_gbp_per_week": (
+        "The council pays residential homes £{council.care_home_fee_gbp_per_week} a week and "
+        "nursing homes £{council.nursing_home_fee_gbp_per_week}. Homes set self-funders' fees so "
+        "that, with what the council and the NHS pay, they cover their costs plus a margin; a "
+        "home whose reserves run out closes. A higher council fee keeps homes open with fewer "
+        "self-funders."
+    ),
+    "capacity.assessments_per_week": (
+        "The council's social workers complete up to {capacity.assessments_per_week} needs "
+        "assessments a week, first come first served (hospital discharges first); self-funders "
+        "(by the means test) arrange their own care without waiting."
+    ),
+    "council.eligibility_threshold": (
+        "The council meets need of at least {council.eligibility_threshold} hours a week beyond "
+        "what an unpaid carer gives (a stand-in for the Care Act criteria); need below it stays "
+        "unmet. Rationing may raise the threshold during the run."
+    ),
+    "population.growth_85plus": (
+        "The 85+ population is kept on a path rising by {population.growth_85plus} from its "
+        "start to the last day: residents aged 85-90 are added when deaths would take the count "
+        "below the path. Compressing a long-run projection into the run makes the pressure "
+        "arrive faster than it would."
+    ),
+    "workforce.pay_rule": (
+        "Care workers are paid under the {workforce.pay_rule} rule: market pays "
+        "{workforce.market_premium} above the National Living Wage; living_wage pays at least "
+        "£{workforce.real_living_wage_gbp} an hour; nhs_parity pays the NHS healthcare-assistant "
+        "scale (band 2, band 3 after a year, top of band 3 after two, with allowances); uplift "
+        "pays {workforce.uplift} over market; national_scale puts everyone on the NHS scale. "
+        "Higher pay lowers quitting and helps recruitment, and so raises staffed capacity."
+    ),
+    "workforce.pay_rise_paid_by": (
+        "Pay above the market is paid for by {workforce.pay_rise_paid_by}: fees (council and NHS "
+        "fees rise by {workforce.labour_cost_share} of the rise in pay and providers pass it to "
+        "self-funders) or providers (out of their margins, with losses and exits)."
+    ),
+}
+
+_PLACEHOLDER = re.compile(r"\{([a-z_0-9]+\.[a-z_0-9]+)\}")
+
+
+RATIONING = {
+    "tighten_eligibility": "tightening eligibility",
+    "freeze_fees": "freezing fees",
+    "slow_assessments": "slowing assessments",
+    "none": "doing nothing (no rationing)",
+}
+
+
+def show(value: Any) -> str:
+    """A config value as text: 0.03, 86,000, true, care_act."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value >= 1000 and value.is_integer() else f"{value:g}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(show(v) for v in value) + "]"
+    return RATIONING.get(str(value), str(value))
+
+
+def show_key(key: str, value: Any) -> str:
+    """A config value as text, shares as percentages (0.03 of a share is 3%)."""
+    unit = field_of(key).metadata["unit"]
+    if unit.startswith("share") and isinstance(value, float):
+        return f"{100 * value:g}%"
+    if unit.startswith("GBP") and isinstance(value, float) and not value.is_integer():
+        return f"{value:,.2f}"
+    return show(value)
+
+
+def fill(template: str, scenario: Scenario) -> str:
+    """``template`` with every ``{section.key}`` replaced by the scenario's value."""
+    return _PLACEHOLDER.sub(lambda m: show_key(m.group(1), scenario.get(m.group(1))), template)
+
+
+def describe(key: str) -> str:
+    """The declared description and unit of a config key."""
+    try:
+        meta = field_of(key).metadata
+    except (KeyError, ValueError):
+        return ""
+    return f"{meta['description']} ({meta['unit']})"
+
+
+def general_assumptions(scenario: Scenario) -> list[str]:
+    """The assumptions behind every comparison, with the values of ``scenario``."""
+    notes = [fill(text, scenario) for text in GENERAL]
+    if "funding" not in SECTIONS:
+        notes.append(WITHOUT_FUNDING)
+    return notes
+
+
+def lever_assumptions(changed: list[str], scenario: Scenario) -> list[str]:
+    """Notes on the levers in ``changed`` (dotted keys), with the values of ``scenario``."""
+    return [fill(LEVERS[key], scenario) for key in changed if key in LEVERS]
