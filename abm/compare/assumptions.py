@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from abm.config import SECTIONS, Scenario, field_of
+from abm.config import Scenario, field_of
 
 GENERAL = (
     "Outcomes emerge from the agents' rules: delayed discharges, admissions, unmet need, "
@@ -43,13 +43,28 @@ GENERAL = (
     "common random numbers are more robust than levels, but both inherit these assumptions.",
 )
 
-WITHOUT_FUNDING = (
-    "Money is counted by payer, but there is no NHS commissioner, no pooled or integrated "
-    "budget and no ledger yet, and NHS spending counts only continuing-healthcare placements "
-    "(hospital costs are not included): integration levers cannot be compared yet."
-)
-
 LEVERS = {
+    "funding.pool": (
+        "Funding arrangement {funding.pool}. Government's allocations to the council and the NHS "
+        "are the same under every arrangement (the same total money); separate budgets are "
+        "spent by each body; pooled puts {funding.pool_nhs_share} of the NHS's and "
+        "{funding.pool_council_share} of the council's allocation into a pool ring-fenced for "
+        "reablement, whose spare money buys home-care hours for hospital discharges; integrated "
+        "gives both allocations to one body that splits them each April by "
+        "{funding.allocation}. Money buys discharge home-care hours (which need care workers) "
+        "and sets the hospital's block contract; it does not buy care-home places."
+    ),
+    "funding.allocation": (
+        "Allocation rule {funding.allocation}: last_year_shares splits the one budget as it was "
+        "spent last year; shortage then moves {funding.shortage_shift} of the gap in the cost of "
+        "delayed bed-days (social care's minus the NHS's, at £{nhs.delayed_bed_day_cost_gbp} a "
+        "night) toward the costlier shortage each April."
+    ),
+    "nhs.hospital_payment": (
+        "The hospital is paid by {nhs.hospital_payment}: a block contract funds only the share "
+        "of beds it covers against last year's costs; activity payment pays "
+        "£{nhs.bed_day_cost_gbp} per occupied bed-day and leaves the risk with the commissioner."
+    ),
     "council.means_test": (
         "Means test {council.means_test}: care_act charges residents the full cost above "
         "£{council.upper_capital_limit_gbp} of capital; cap stops charges once a resident has "
@@ -169,10 +184,7 @@ def describe(key: str) -> str:
 
 def general_assumptions(scenario: Scenario) -> list[str]:
     """The assumptions behind every comparison, with the values of ``scenario``."""
-    notes = [fill(text, scenario) for text in GENERAL]
-    if "funding" not in SECTIONS:
-        notes.append(WITHOUT_FUNDING)
-    return notes
+    return [fill(text, scenario) for text in GENERAL]
 
 
 def lever_assumptions(changed: list[str], scenario: Scenario) -> list[str]:
