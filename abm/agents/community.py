@@ -93,7 +93,7 @@ class CommunityRequests(mesa.Agent):
         residents = self.model.residents
         if residents.care[pid] == Care.WAITING:
             residents.set_care(pid, Care.NONE)
-            residents.funder[pid] = Funder.NONE
+            residents.set_funder(pid, Funder.NONE)
 
     def _all_routes(self) -> tuple[Route, ...]:
         return (*self.routes.values(), self.replacement)
@@ -107,5 +107,5 @@ class CommunityRequests(mesa.Agent):
             route.withdraw(pid)
         self.model.residents.set_care(pid, Care.NONE)
         if self.model.residents.funder[pid] != Funder.NHS:
-            self.model.residents.funder[pid] = Funder.NONE
+            self.model.residents.set_funder(pid, Funder.NONE)
         return int(need)

@@ -283,11 +283,11 @@ class AssessmentTeam(ThroughputService):
         residents = self.model.residents
         care_home = route.destination == Location.CARE_HOME
         if self.council.is_self_funder(pid, care_home=care_home):
-            residents.funder[pid] = Funder.SELF
+            residents.set_funder(pid, Funder.SELF)
             self.self_funders_today += 1
             route.step_done(pid, day)
             return
-        residents.funder[pid] = Funder.COUNCIL
+        residents.set_funder(pid, Funder.COUNCIL)
         self._joined[pid] = day
         super().enrol(pid, day, from_hospital, route)
 
@@ -307,7 +307,7 @@ class AssessmentTeam(ThroughputService):
         self._routes.pop(pid)
         self.served_today += 1
         self.council.not_eligible_today += 1
-        self.model.residents.funder[pid] = Funder.NONE
+        self.model.residents.set_funder(pid, Funder.NONE)
         route.stop(pid, day)
 
 
@@ -334,5 +334,5 @@ class FundingPanel(ThroughputService):
         chance = self.model.params.council.chc_probability_severe
         draw = self.model.streams["funding"].random()
         if residents.frailty[pid] == Frailty.SEVERE and draw < chance:
-            residents.funder[pid] = Funder.NHS
+            residents.set_funder(pid, Funder.NHS)
         super()._finish(pid, day)

@@ -128,8 +128,7 @@ class Patient(mesa.Agent):
     def lose_carer(self, day: int) -> None:
         """The unpaid carer stops caring; a package is reviewed, or the resident asks for help."""
         residents, pid = self.model.residents, self.pid
-        residents.carer[pid] = 0
-        residents.mark_changed(pid)
+        residents.set_carer(pid, 0)
         self.model.community.carer_breakdowns_today += 1
         if residents.care[pid] == Care.HOME_CARE:
             self.model.council_reviews(pid)
@@ -140,10 +139,9 @@ class Patient(mesa.Agent):
         """Family or a friend starts caring; a package is reviewed against the new need."""
         model, pid = self.model, self.pid
         shares = model.params.need.carer_intensity_shares
-        model.residents.carer[pid] = 1 + int(
-            model.streams["carer_gain"].choice(len(shares), p=shares)
+        model.residents.set_carer(
+            pid, 1 + int(model.streams["carer_gain"].choice(len(shares), p=shares))
         )
-        model.residents.mark_changed(pid)
         if model.residents.care[pid] == Care.HOME_CARE:
             model.council_reviews(pid)
 

@@ -23,6 +23,9 @@ N_FRAILTY = len(Frailty)
 N_SEXES = 2
 N_CARER = 4
 FEMALE, MALE = 0, 1
+# Columns that the daily tallies (abm.agents.tallies) count over: read-only to everyone else,
+# changed only through Residents' methods, which note who changed.
+TRACKED = ("frailty", "location", "care", "band", "carer", "funder", "package_hours")
 
 
 class HazardTable:
@@ -104,28 +107,45 @@ class HazardTable:
 
 
 class Residents:
-    """The state of every resident who has lived in the area during the run."""
+    """The state of every resident who has lived in the area during the run.
+
+    The :data:`TRACKED` columns (``frailty``, ``location``, ``care``, ``band``, ``carer``,
+    ``funder``, ``package_hours``) are read-only arrays: they change only through the methods
+    below (``move``, ``set_care``, ``set_funder``...), which note the resident as touched, so
+    that the daily counts over every resident (:class:`~abm.agents.tallies.Tallies`) are
+    brought up to date from the few residents who changed instead of recounted each day.
+    """
 
     def __init__(self, capacity: int) -> None:
         self.n = 0
         self.age0 = np.zeros(capacity)
         self.sex = np.zeros(capacity, dtype=np.int8)
-        self.frailty = np.zeros(capacity, dtype=np.int8)
-        self.location = np.full(capacity, Location.DEAD, dtype=np.int8)
-        self.care = np.zeros(capacity, dtype=np.int8)
-        self.band = np.zeros(capacity, dtype=np.int8)
         self.next_time = np.full(capacity, np.inf)
         self.next_kind = np.zeros(capacity, dtype=np.int8)
         self.last_discharge_day = np.full(capacity, -(10**9), dtype=np.int64)
-        self.carer = np.zeros(capacity, dtype=np.int8)
         self.savings = np.zeros(capacity)
         self.home_value = np.zeros(capacity)
-        self.funder = np.zeros(capacity, dtype=np.int8)
-        self.package_hours = np.zeros(capacity)
         self.paid_towards_care = np.zeros(capacity)
+        for name in TRACKED:
+            fill = Location.DEAD if name == "location" else 0
+            dtype = float if name == "package_hours" else np.int8
+            self._store(name, np.full(capacity, fill, dtype=dtype))
         self.need_hours = np.zeros(4)
         self.carer_hours = np.zeros(4)
         self._dirty: list[int] = []
+        self._touched: list[int] = []
+        self._touched_many: list[np.ndarray] = []
+
+    def _store(self, name: str, column: np.ndarray) -> None:
+        """Keep a column; a tracked one as a private writable array and a public read-only
+        view of it (a direct write then fails instead of slipping past the tallies)."""
+        if name not in TRACKED:
+            setattr(self, name, column)
+            return
+        setattr(self, f"_{name}", column)
+        view = column.view()
+        view.flags.writeable = False
+        setattr(self, name, view)
 
     # ------------------------------------------------------------------ growth
 
@@ -137,16 +157,19 @@ class Residents:
         self._reserve(self.n + count)
         ids = np.arange(self.n, self.n + count)
         self.age0[ids] = ages - day / DAYS_PER_YEAR
-        for name in ("sex", "frailty", "carer", "savings", "home_value"):
+        for name in ("sex", "savings", "home_value"):
             getattr(self, name)[ids] = columns[name]
-        self.location[ids] = Location.COMMUNITY
-        self.care[ids] = Care.NONE
-        self.funder[ids] = Funder.NONE
-        self.package_hours[ids] = 0.0
+        self._frailty[ids] = columns["frailty"]
+        self._carer[ids] = columns["carer"]
+        self._location[ids] = Location.COMMUNITY
+        self._care[ids] = Care.NONE
+        self._funder[ids] = Funder.NONE
+        self._package_hours[ids] = 0.0
         self.paid_towards_care[ids] = 0.0
-        self.band[ids] = age_band(ages)
+        self._band[ids] = age_band(ages)
         self.next_time[ids] = np.inf
         self.n += count
+        self._touched_many.append(ids)
         return ids
 
     def _reserve(self, size: int) -> None:
@@ -179,7 +202,7 @@ class Residents:
             }.get(name, 0)
             grown = np.full(new, fill, dtype=old.dtype)
             grown[:capacity] = old
-            setattr(self, name, grown)
+            self._store(name, grown)
 
     # ------------------------------------------------------------------ queries
 
@@ -244,10 +267,6 @@ class Residents:
         location = self.location[ids]
         return (location == Location.COMMUNITY) | (location == Location.CARE_HOME)
 
-    def counts_by_location(self) -> np.ndarray:
-        """Number of residents in each :class:`Location`."""
-        return np.bincount(self.location[: self.n], minlength=len(Location))
-
     # ------------------------------------------------------------------ changes
 
     def mark_changed(self, pid: int) -> None:
@@ -262,26 +281,66 @@ class Residents:
         self._dirty.clear()
         return ids
 
+    def set_need_tables(self, need_hours: np.ndarray, carer_hours: np.ndarray) -> None:
+        """Set weekly hours of need by frailty and of unpaid care by carer band (index 0: no
+        carer); everyone's unmet need may change."""
+        self.need_hours, self.carer_hours = need_hours, carer_hours
+        self._touched_many.append(np.arange(self.n))
+
+    def take_touched(self) -> np.ndarray:
+        """Ids whose tracked columns may have changed since the last call (each once)."""
+        chunks = [np.asarray(self._touched, dtype=np.int64), *self._touched_many]
+        self._touched.clear()
+        self._touched_many.clear()
+        return np.unique(np.concatenate(chunks))
+
     def move(self, pid: int, location: Location) -> None:
         """Move a resident to ``location``."""
-        self.location[pid] = location
+        self._location[pid] = location
+        self._touched.append(pid)
         self.mark_changed(pid)
 
     def set_care(self, pid: int, care: Care) -> None:
         """Change how a resident is cared for."""
-        self.care[pid] = care
+        self._care[pid] = care
+        self._touched.append(pid)
         self.mark_changed(pid)
+
+    def set_funder(self, pid: int, funder: Funder) -> None:
+        """Change who pays for a resident's care (hazards do not depend on it)."""
+        self._funder[pid] = funder
+        self._touched.append(pid)
+
+    def set_package_hours(self, pid: int, hours: float) -> None:
+        """Record the weekly hours of a resident's home-care package (0 for none)."""
+        self._package_hours[pid] = hours
+        self._touched.append(pid)
+
+    def set_carer(self, pid: int, carer: int) -> None:
+        """Change the intensity band of a resident's unpaid carer (0 for none)."""
+        self._carer[pid] = carer
+        self._touched.append(pid)
+        self.mark_changed(pid)
+
+    def set_bands(self, ids: np.ndarray, bands: np.ndarray) -> np.ndarray:
+        """Set residents' age bands; returns the ids whose band changed (their hazards did)."""
+        changed = ids[bands != self.band[ids]]
+        self._band[ids] = bands
+        self._touched_many.append(changed)
+        return changed
 
     def recover(self, pid: int) -> None:
         """Move a resident down one frailty category (no further than fit)."""
         if self.frailty[pid] > Frailty.FIT:
-            self.frailty[pid] -= 1
+            self._frailty[pid] -= 1
+            self._touched.append(pid)
             self.mark_changed(pid)
 
     def worsen(self, pid: int) -> None:
         """Move a resident up one frailty category (no further than severe)."""
         if self.frailty[pid] < Frailty.SEVERE:
-            self.frailty[pid] += 1
+            self._frailty[pid] += 1
+            self._touched.append(pid)
             self.mark_changed(pid)
 
 

@@ -148,7 +148,7 @@ class HomeCareMarket(QueuedService):
         self.packages[pid] = hours
         self.hours_used += hours
         residents = self.model.residents
-        residents.package_hours[pid] = hours
+        residents.set_package_hours(pid, hours)
         residents.set_care(pid, Care.HOME_CARE)
         c = self.model.params.capacity
         continues = self.model.streams["reablement"].random() < c.reablement_continue_probability
@@ -202,7 +202,7 @@ class HomeCareMarket(QueuedService):
         agency = self.agency_of.pop(pid)
         del agency.packages[pid]
         agency.hours -= hours
-        self.model.residents.package_hours[pid] = 0.0
+        self.model.residents.set_package_hours(pid, 0.0)
         self._uncharge(pid, agency)
 
     def forget(self, pid: int) -> None:
@@ -221,7 +221,7 @@ class HomeCareMarket(QueuedService):
         agency.packages[pid] = new
         self.hours_used += new - old
         agency.hours += new - old
-        self.model.residents.package_hours[pid] = new
+        self.model.residents.set_package_hours(pid, new)
         self._charge(pid, new, agency)
 
     def tick(self, day: int) -> None:
@@ -237,7 +237,7 @@ class HomeCareMarket(QueuedService):
             else:
                 self.end_package(pid)
                 residents.set_care(pid, Care.NONE)
-                residents.funder[pid] = Funder.NONE
+                residents.set_funder(pid, Funder.NONE)
         self.served_today = 0
         free = self.capacity_hours - self.hours_used
         if free < MIN_PACKAGE_HOURS:
