@@ -254,6 +254,11 @@ class Residents:
         need = self.need_hours[self.frailty[pid]] - self.carer_hours[self.carer[pid]]
         return max(float(need), 0.0)
 
+    def assessed_needs(self, ids: np.ndarray) -> np.ndarray:
+        """:meth:`assessed_need` of many residents at once."""
+        need = self.need_hours[self.frailty[ids]] - self.carer_hours[self.carer[ids]]
+        return np.maximum(need, 0.0)
+
     def capital(self, pid: int, *, care_home: bool) -> float:
         """Capital counted by the means test: the home counts for a care home, unless a
         carer (a spouse or relative) still lives in it."""

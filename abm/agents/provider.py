@@ -18,6 +18,7 @@ import math
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
 from abm.agents.capacity import QueuedService
 from abm.agents.worker import Role
@@ -239,12 +240,29 @@ class HomeCareMarket(QueuedService):
                 residents.set_care(pid, Care.NONE)
                 residents.set_funder(pid, Funder.NONE)
         self.served_today = 0
+        self._start_packages(day)
+
+    def _start_packages(self, day: int) -> None:
+        """Start packages for those waiting, in order, where the hours fit.
+
+        Free hours only fall as packages start, so whoever needs more than is free now cannot
+        start one later today: the next resident whose need fits is found with numpy (the
+        vector form of :meth:`package_hours`) instead of asking everyone down a queue that can
+        be a thousand long while less than a package is free.
+        """
+        residents = self.model.residents
         free = self.capacity_hours - self.hours_used
         if free < MIN_PACKAGE_HOURS:
             return
-        for pid in self.waiting.in_order(self.hospital_first):
-            if free < MIN_PACKAGE_HOURS:
+        order = list(self.waiting.in_order(self.hospital_first))
+        needs = residents.assessed_needs(np.array(order, dtype=np.int64))
+        i = -1
+        while free >= MIN_PACKAGE_HOURS:
+            fits = np.flatnonzero(needs[i + 1 :] <= free)
+            if len(fits) == 0:
                 break
+            i += 1 + int(fits[0])
+            pid = order[i]
             hours = self.package_hours(pid)
             if hours <= 0.0:
                 route = self._routes.pop(pid)
