@@ -15,6 +15,7 @@ the hospital, because they only have to honour :class:`Step`.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 from collections.abc import Callable, Iterator
@@ -29,6 +30,16 @@ class Answer(NamedTuple):
     ready: bool
     reason: DelayReason | None = None
     responsible: Body | None = None
+
+
+READY = Answer(True)
+
+
+@functools.cache
+def waiting(reason: DelayReason, responsible: Body) -> Answer:
+    """The answer "not yet" with its reason and body (answers are immutable, so each is made
+    once: the hospital asks about every delayed patient every day)."""
+    return Answer(False, reason, responsible)
 
 
 class Step(Protocol):
@@ -97,9 +108,8 @@ class Route:
     def ask(self, pid: int) -> Answer:
         """Can the patient leave today? If not, the reason and the responsible body."""
         if pid in self._complete:
-            return Answer(True)
-        reason, body = self.steps[self._position[pid]].status(pid)
-        return Answer(False, reason, body)
+            return READY
+        return waiting(*self.steps[self._position[pid]].status(pid))
 
     def finish(self, pid: int) -> None:
         """Forget a patient who has left by this route."""
