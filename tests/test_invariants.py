@@ -113,12 +113,3 @@ def test_tracked_columns_change_only_through_residents_methods(column):
     model = CareSystemModel(small(residents=300), 1)
     with pytest.raises(ValueError, match="read-only"):
         getattr(model.residents, column)[0] = 1
-
-
-def test_vector_assessed_needs_agree_with_the_scalar_form():
-    """Home care picks who can start a package with the vector form: it must not disagree."""
-    model = run_model(small(residents=800, warmup_days=0))
-    r = model.residents
-    ids = r.alive()
-    expected = [r.assessed_need(int(pid)) for pid in ids]
-    assert r.assessed_needs(ids).tolist() == expected

@@ -118,6 +118,7 @@ class HomeCareMarket(QueuedService):
         self._reablement_end: dict[int, int] = {}
         self._ends: collections.defaultdict[int, list[int]] = collections.defaultdict(list)
         self._continues: dict[int, bool] = {}
+        self._capacity_day, self._capacity_hours = -1, 0.0
 
     @property
     def commissioned_hours(self) -> float:
@@ -126,8 +127,12 @@ class HomeCareMarket(QueuedService):
 
     @property
     def capacity_hours(self) -> float:
-        """Hours a week the agencies' care workers can deliver today."""
-        return sum(agency.staffed_hours for agency in self.agencies)
+        """Hours a week the agencies' care workers can deliver today (each agency's figure is
+        fixed for the day, so their sum is worked out once a day)."""
+        if self._capacity_day != self.model.day:
+            hours = sum(agency.staffed_hours for agency in self.agencies)
+            self._capacity_day, self._capacity_hours = self.model.day, hours
+        return self._capacity_hours
 
     @property
     def delivered_hours(self) -> float:
@@ -415,13 +420,9 @@ class CareHomeMarket(QueuedService):
         reserve = 0
         if self.model.residents.funder[pid] != Funder.SELF:
             reserve = self.model.params.care_homes.self_funder_reserve_beds
-        nursing = self.needs_nursing(pid)
-        homes = [
-            home for home in self.open_homes if home.nursing == nursing and home.free_beds > reserve
-        ]
-        if not homes:
+        home = self._roomiest(self.needs_nursing(pid), reserve)
+        if home is None:
             return False
-        home = max(homes, key=lambda h: h.free_beds)
         home.residents.add(pid)
         self.home_of[pid] = home
         self.residents_placed.add(pid)
@@ -432,6 +433,17 @@ class CareHomeMarket(QueuedService):
             residents.move(pid, Location.CARE_HOME)
         self._charge(pid, home)
         return True
+
+    def _roomiest(self, nursing: bool, reserve: int) -> CareHome | None:
+        """The first open home of the kind with the most free beds, if more than ``reserve``
+        (one pass: staffed places are worked out from staff on every call)."""
+        best, most = None, reserve
+        for home in self.homes:
+            if home.open and home.nursing == nursing:
+                free = home.free_beds
+                if free > most:
+                    best, most = home, free
+        return best
 
     def needs_nursing(self, pid: int) -> bool:
         """The severely frail need a nursing home; others a residential home."""

@@ -90,18 +90,22 @@ class Tallies:
         self._rows = np.zeros((0, len(COUNTS)), dtype=bool)
         self._unmet = np.zeros(0)
         self._counts = np.zeros(len(COUNTS), dtype=np.int64)
+        self._latest: dict[str, int | float] | None = None
 
     def counts(self) -> dict[str, int | float]:
         """Today's counts by name, and ``unmet_need_hours`` (weekly hours nobody meets)."""
         self._update()
-        counts: dict[str, int | float] = dict(zip(COUNTS, self._counts.tolist(), strict=True))
-        counts["unmet_need_hours"] = float(self._unmet[: self.residents.n].sum())
-        return counts
+        if self._latest is None:
+            counts: dict[str, int | float] = dict(zip(COUNTS, self._counts.tolist(), strict=True))
+            counts["unmet_need_hours"] = float(self._unmet[: self.residents.n].sum())
+            self._latest = counts
+        return dict(self._latest)
 
     def _update(self) -> None:
         ids = self.residents.take_touched()
         if len(ids) == 0:
             return
+        self._latest = None
         self._reserve(len(self.residents.age0))
         rows, unmet = indicators(self.residents, ids)
         self._counts += rows.sum(axis=0) - self._rows[ids].sum(axis=0)
