@@ -15,31 +15,12 @@ the hospital, because they only have to honour :class:`Step`.
 
 from __future__ import annotations
 
-import functools
 import heapq
 import itertools
 from collections.abc import Callable, Iterator
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
 from abm.domain import Body, DelayReason, Location
-
-
-class Answer(NamedTuple):
-    """A route's answer to "can this patient leave today?"."""
-
-    ready: bool
-    reason: DelayReason | None = None
-    responsible: Body | None = None
-
-
-READY = Answer(True)
-
-
-@functools.cache
-def waiting(reason: DelayReason, responsible: Body) -> Answer:
-    """The answer "not yet" with its reason and body (answers are immutable, so each is made
-    once: the hospital asks about every delayed patient every day)."""
-    return Answer(False, reason, responsible)
 
 
 class Step(Protocol):
@@ -105,11 +86,12 @@ class Route:
         self.stopped.add(pid)
         self._enter(pid, day)
 
-    def ask(self, pid: int) -> Answer:
-        """Can the patient leave today? If not, the reason and the responsible body."""
+    def ask(self, pid: int) -> tuple[DelayReason, Body] | None:
+        """Can the patient leave today? ``None`` if so, else the reason and the responsible
+        body (a plain tuple: the hospital asks about every delayed patient every day)."""
         if pid in self._complete:
-            return READY
-        return waiting(*self.steps[self._position[pid]].status(pid))
+            return None
+        return self.steps[self._position[pid]].status(pid)
 
     def finish(self, pid: int) -> None:
         """Forget a patient who has left by this route."""

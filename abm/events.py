@@ -96,8 +96,9 @@ class CalendarEvents:
         ids = ids[due]
         ids = ids[np.argsort(times[due], kind="stable")]
         patients = self.model.patients
-        for pid, kind in zip(ids.tolist(), residents.next_kind[ids].tolist(), strict=True):
-            residents.mark_changed(pid)
+        due_ids = ids.tolist()
+        residents.mark_all_changed(due_ids)
+        for pid, kind in zip(due_ids, residents.next_kind[ids].tolist(), strict=True):
             patients[pid].handle(kind, day)
 
 

@@ -37,3 +37,12 @@ def test_vector_assessed_needs_agree_with_the_scalar_form():
     ids = r.alive()
     expected = [r.assessed_need(int(pid)) for pid in ids]
     assert r.assessed_needs(ids).tolist() == expected
+
+
+def test_scalar_unmet_need_agrees_with_unmet_hours():
+    model = run_model(small(residents=800, warmup_days=0))
+    r = model.residents
+    ids = np.arange(r.n)
+    expected = (r.unmet_hours(ids) > 0.0).tolist()
+    assert [r.has_unmet_need(int(pid)) for pid in ids] == expected
+    assert any(expected), "some residents at home have unmet need"

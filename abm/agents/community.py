@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
-import numpy as np
 
 from abm.discharge import Route
 from abm.domain import Care, Funder, Location, Pathway
@@ -69,7 +68,7 @@ class CommunityRequests(mesa.Agent):
         residents.set_care(pid, Care.NONE)
         residents.last_discharge_day[pid] = day
         self.ic_leavers_today += 1
-        if residents.unmet_hours(np.array([pid]))[0] <= 0.0:
+        if not residents.has_unmet_need(pid):
             return
         frailty = int(residents.frailty[pid])
         share = self.model.params.community.care_home_request_share[frailty]

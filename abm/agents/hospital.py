@@ -231,10 +231,11 @@ class Hospital(mesa.Agent):
         by_reason, by_body = [0] * len(DelayReason), [0] * len(Body)
         routes = self.routes
         for pid, stay in list(self.fit.items()):
-            ready, reason, body = routes[stay.pathway].ask(pid)
-            if ready:
+            delay = routes[stay.pathway].ask(pid)
+            if delay is None:
                 self._leave(pid, stay, day)
                 continue
+            reason, body = delay
             if reason != stay.delay_reason:
                 self._close_segment(stay, day)
                 stay.delay_reason, stay.delay_body, stay.delay_start = int(reason), int(body), day

@@ -13,7 +13,6 @@ import math
 from typing import TYPE_CHECKING
 
 import mesa
-import numpy as np
 
 from abm.domain import Care, EventKind, Location
 
@@ -132,7 +131,7 @@ class Patient(mesa.Agent):
         self.model.community.carer_breakdowns_today += 1
         if residents.care[pid] == Care.HOME_CARE:
             self.model.council_reviews(pid)
-        elif residents.unmet_hours(np.array([pid]))[0] > 0.0:
+        elif residents.has_unmet_need(pid):
             self.ask_for_care(day)
 
     def gain_carer(self) -> None:

@@ -227,6 +227,13 @@ class Residents:
         unmet[self.location[ids] != Location.COMMUNITY] = 0.0
         return np.maximum(unmet, 0.0)
 
+    def has_unmet_need(self, pid: int) -> bool:
+        """Whether :meth:`unmet_hours` of one resident is above 0 (without building arrays)."""
+        if self.location[pid] != Location.COMMUNITY:
+            return False
+        need = self.need_hours[self.frailty[pid]] - self.carer_hours[self.carer[pid]]
+        return bool(need - self.package_hours[pid] > 0.0)
+
     def settings(self, ids: np.ndarray) -> np.ndarray:
         """The hazard setting of each resident."""
         care = self.care[ids]
@@ -277,6 +284,10 @@ class Residents:
     def mark_changed(self, pid: int) -> None:
         """Note that a resident's hazards changed, so their next event is re-drawn tonight."""
         self._dirty.append(pid)
+
+    def mark_all_changed(self, ids: list[int]) -> None:
+        """:meth:`mark_changed` for each of ``ids``."""
+        self._dirty.extend(ids)
 
     def take_changed(self) -> np.ndarray:
         """Ids whose hazards changed since the last call (each once)."""
