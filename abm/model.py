@@ -205,7 +205,7 @@ class CareSystemModel(mesa.Model):
         chosen = rng.choice(ids, size=n_care_home, replace=False, p=weight / weight.sum())
         chc = rng.random(len(chosen)) < self.params.council.chc_probability_severe
         for pid, nhs in zip(np.sort(chosen).tolist(), chc.tolist(), strict=True):
-            if nhs and residents.frailty[pid] == Frailty.SEVERE:
+            if nhs and int(residents.frailty[pid]) == Frailty.SEVERE:
                 residents.set_funder(pid, Funder.NHS)
             elif self.council.is_self_funder(pid, care_home=True):
                 residents.set_funder(pid, Funder.SELF)
@@ -244,7 +244,7 @@ class CareSystemModel(mesa.Model):
         if pid not in home_care.packages or home_care.in_reablement(pid):
             return
         need = residents.assessed_need(pid)
-        council_funded = residents.funder[pid] == Funder.COUNCIL
+        council_funded = int(residents.funder[pid]) == Funder.COUNCIL
         if need <= 0.0 or (council_funded and need < self.council.eligibility_threshold):
             home_care.end_package(pid)
             residents.set_care(pid, Care.NONE)

@@ -90,7 +90,7 @@ class CommunityRequests(mesa.Agent):
         for route in self._all_routes():
             route.finish(pid)
         residents = self.model.residents
-        if residents.care[pid] == Care.WAITING:
+        if int(residents.care[pid]) == Care.WAITING:
             residents.set_care(pid, Care.NONE)
             residents.set_funder(pid, Funder.NONE)
 
@@ -105,6 +105,6 @@ class CommunityRequests(mesa.Agent):
         for route in self._all_routes():
             route.withdraw(pid)
         self.model.residents.set_care(pid, Care.NONE)
-        if self.model.residents.funder[pid] != Funder.NHS:
+        if int(self.model.residents.funder[pid]) != Funder.NHS:
             self.model.residents.set_funder(pid, Funder.NONE)
         return int(need)

@@ -123,11 +123,11 @@ class Council(mesa.Agent):
 
     def is_self_funder(self, pid: int, *, care_home: bool) -> bool:
         """Whether the means test makes a resident pay the whole cost of the care they ask for."""
-        if self.model.residents.funder[pid] == Funder.NHS:
+        if int(self.model.residents.funder[pid]) == Funder.NHS:
             return False
         residents = self.model.residents
         if care_home:
-            cost = self.care_home_fee(nursing=residents.frailty[pid] == Frailty.SEVERE)
+            cost = self.care_home_fee(nursing=int(residents.frailty[pid]) == Frailty.SEVERE)
         else:
             cost = max(residents.assessed_need(pid), 1.0) * self.home_care_fee
         contribution = self.means_test.contribution(
@@ -155,7 +155,7 @@ class Council(mesa.Agent):
     ) -> Commitment:
         """Start paying for a resident's care; returns who pays what a week."""
         residents = self.model.residents
-        funder = residents.funder[pid]
+        funder = int(residents.funder[pid])
         if funder == Funder.NHS:
             commitment = Commitment(nhs=nhs_cost)
         elif funder == Funder.SELF:
@@ -323,7 +323,7 @@ class FundingPanel(ThroughputService):
 
     def enrol(self, pid: int, day: int, from_hospital: bool, route: Route) -> None:
         """Self-funders need no decision."""
-        if self.model.residents.funder[pid] == Funder.SELF:
+        if int(self.model.residents.funder[pid]) == Funder.SELF:
             route.step_done(pid, day)
             return
         super().enrol(pid, day, from_hospital, route)
@@ -333,6 +333,6 @@ class FundingPanel(ThroughputService):
         residents = self.model.residents
         chance = self.model.params.council.chc_probability_severe
         draw = self.model.streams["funding"].random()
-        if residents.frailty[pid] == Frailty.SEVERE and draw < chance:
+        if int(residents.frailty[pid]) == Frailty.SEVERE and draw < chance:
             residents.set_funder(pid, Funder.NHS)
         super()._finish(pid, day)

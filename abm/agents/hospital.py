@@ -212,7 +212,7 @@ class Hospital(mesa.Agent):
         drawn from the shares for the patient's frailty, and is never lower than what they
         needed before admission (a package they had, or care they were waiting for).
         """
-        if self.model.residents.care[pid] == Care.CARE_HOME:
+        if int(self.model.residents.care[pid]) == Care.CARE_HOME:
             return Pathway.HOME
         d = self.model.params.discharge
         frailty = int(self.model.residents.frailty[pid])
@@ -276,7 +276,7 @@ class Hospital(mesa.Agent):
         residents = self.model.residents
         if stay.pathway == Pathway.BEDDED_REHAB:
             destination = Location.INTERMEDIATE_CARE
-        elif residents.care[pid] == Care.CARE_HOME:
+        elif int(residents.care[pid]) == Care.CARE_HOME:
             destination = Location.CARE_HOME
         else:
             destination = Location.COMMUNITY

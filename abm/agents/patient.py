@@ -89,7 +89,7 @@ class Patient(mesa.Agent):
             return
         residents, pid = self.model.residents, self.pid
         need = self.model.community.leave(pid)
-        if residents.care[pid] == Care.HOME_CARE:
+        if int(residents.care[pid]) == Care.HOME_CARE:
             self.model.home_care.suspend(pid)
             residents.set_care(pid, Care.NONE)
             need = max(need, 1)
@@ -112,7 +112,10 @@ class Patient(mesa.Agent):
     def ask_for_care(self, day: int) -> None:
         """A resident at home whose need nobody meets asks the council for support."""
         residents, pid = self.model.residents, self.pid
-        if residents.location[pid] != Location.COMMUNITY or residents.care[pid] != Care.NONE:
+        if (
+            int(residents.location[pid]) != Location.COMMUNITY
+            or int(residents.care[pid]) != Care.NONE
+        ):
             return
         frailty = int(residents.frailty[pid])
         share = self.model.params.community.care_home_request_share[frailty]
@@ -129,7 +132,7 @@ class Patient(mesa.Agent):
         residents, pid = self.model.residents, self.pid
         residents.set_carer(pid, 0)
         self.model.community.carer_breakdowns_today += 1
-        if residents.care[pid] == Care.HOME_CARE:
+        if int(residents.care[pid]) == Care.HOME_CARE:
             self.model.council_reviews(pid)
         elif residents.has_unmet_need(pid):
             self.ask_for_care(day)
@@ -141,7 +144,7 @@ class Patient(mesa.Agent):
         model.residents.set_carer(
             pid, 1 + int(model.streams["carer_gain"].choice(len(shares), p=shares))
         )
-        if model.residents.care[pid] == Care.HOME_CARE:
+        if int(model.residents.care[pid]) == Care.HOME_CARE:
             model.council_reviews(pid)
 
     # ---------------------------------------------------------------- reference stepping

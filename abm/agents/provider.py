@@ -276,7 +276,7 @@ class HomeCareMarket(QueuedService):
                 continue
             if hours <= free:
                 free -= hours
-                in_hospital = residents.location[pid] == Location.HOSPITAL
+                in_hospital = int(residents.location[pid]) == Location.HOSPITAL
                 reablement = in_hospital and pid not in self._restart
                 self._restart.discard(pid)
                 self.start_package(pid, day, reablement=reablement)
@@ -418,7 +418,7 @@ class CareHomeMarket(QueuedService):
         self-funders, who pay more: publicly funded residents wait for a home with more room.
         """
         reserve = 0
-        if self.model.residents.funder[pid] != Funder.SELF:
+        if int(self.model.residents.funder[pid]) != Funder.SELF:
             reserve = self.model.params.care_homes.self_funder_reserve_beds
         home = self._roomiest(self.needs_nursing(pid), reserve)
         if home is None:
@@ -428,7 +428,7 @@ class CareHomeMarket(QueuedService):
         self.residents_placed.add(pid)
         residents = self.model.residents
         residents.set_care(pid, Care.CARE_HOME)
-        if residents.location[pid] == Location.COMMUNITY:
+        if int(residents.location[pid]) == Location.COMMUNITY:
             self.model.home_care.end_package(pid)
             residents.move(pid, Location.CARE_HOME)
         self._charge(pid, home)
@@ -447,7 +447,7 @@ class CareHomeMarket(QueuedService):
 
     def needs_nursing(self, pid: int) -> bool:
         """The severely frail need a nursing home; others a residential home."""
-        return bool(self.model.residents.frailty[pid] == Frailty.SEVERE)
+        return int(self.model.residents.frailty[pid]) == Frailty.SEVERE
 
     def _charge(self, pid: int, home: CareHome) -> None:
         old = self.council.commitments.get(pid)
@@ -506,7 +506,7 @@ class CareHomeMarket(QueuedService):
                 [int(funders[pid]) for pid in home.residents],
             )
             for pid in home.residents:
-                if funders[pid] == Funder.SELF:
+                if int(funders[pid]) == Funder.SELF:
                     self._charge(pid, home)
         self._margins.append((revenue, costs))
         self._consider_entry()
@@ -553,7 +553,7 @@ class CareHomeMarket(QueuedService):
                 continue
             self.unplaced_today += 1
             residents.set_care(pid, Care.NONE)
-            if residents.location[pid] == Location.CARE_HOME:
+            if int(residents.location[pid]) == Location.CARE_HOME:
                 residents.move(pid, Location.COMMUNITY)
                 self.model.community.request_place(pid, self.model.day)
         home.residents.clear()
