@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from abm.agents.worker import Role
 from abm.config import Scenario, scale_area
 from abm.domain import Care, Funder, Location
 from abm.model import CareSystemModel
@@ -63,6 +64,7 @@ def assert_invariants(model: CareSystemModel) -> None:
     hc = model.home_care
     assert hc.delivered_hours <= hc.capacity_hours + 1e-6, "delivered never above staffed hours"
     assert (model.workforce.staff >= 0).all(), "headcounts are never negative"
+    assert_staff_figures_current(model)
     employed = model.workforce.employer[: model.workforce.n]
     assert (employed >= -1).all(), "a worker has one employer or none"
     assert (employed < len(model.workforce.employers)).all()
@@ -77,6 +79,20 @@ def assert_invariants(model: CareSystemModel) -> None:
     for key, values in row.items():
         if key not in SIGNED_COLUMNS and values:
             assert values[-1] >= 0, f"{key} is negative"
+
+
+def assert_staff_figures_current(model: CareSystemModel) -> None:
+    """Figures kept until staff change (``Workforce.version``) equal their fresh values."""
+    workforce = model.workforce
+    for home in model.care_homes.open_homes:
+        assert home.staffed_places == home._places_for_staff(), "staffed places are current"
+    rows = min(len(workforce.posts_cache), len(workforce.staff))
+    for role in Role:
+        fresh = (
+            int(workforce.posts_cache[:rows, role].sum()),
+            int(workforce.staff[:, role].sum()),
+        )
+        assert workforce.posts_and_staff((role,)) == fresh, "posts and staff are current"
 
 
 def recount(model: CareSystemModel) -> dict[str, int | float]:

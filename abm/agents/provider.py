@@ -303,6 +303,8 @@ class CareHome(mesa.Agent):
         self.nursing = nursing
         self.weekly_wages = 0.0
         model.workforce.register(self)
+        self._staffed_key: tuple[int, object] | None = None
+        self._staffed_places = 0
         self.residents: set[int] = set()
         self.open = True
         self.private_fee = model.council.care_home_fee(nursing=nursing) * 1.4
@@ -324,7 +326,14 @@ class CareHome(mesa.Agent):
 
     @property
     def staffed_places(self) -> int:
-        """Residents the home's staff can look after (it admits only below this)."""
+        """Residents the home's staff can look after (it admits only below this); worked out
+        again only when staff or levers have changed, as placing residents asks often."""
+        key = (self.model.workforce.version, self.model.params)
+        if key != self._staffed_key:
+            self._staffed_key, self._staffed_places = key, self._places_for_staff()
+        return self._staffed_places
+
+    def _places_for_staff(self) -> int:
         w = self.model.params.workforce
         workforce = self.model.workforce
         places = workforce.staff_of(self, Role.CARE_HOME_WORKER) / w.care_home_staff_per_bed
