@@ -3,11 +3,12 @@
 Each day the model reports how many residents are alive, where they are, who waits for care,
 whose need nobody meets and who pays for care. Counting every resident (dead ones included:
 ids are never reused) each day cost about a third of a full-size run. Instead each resident's
-contribution is kept as a row of 0/1 indicators, one per count, and the counts are their
-column sums. A resident's row only changes when one of their tracked columns does, and every
-such change goes through a :class:`~abm.agents.population.Residents` method that notes the
-resident as touched; so each day only the touched residents' rows are recomputed and the
-counts moved by the difference. Integer counts are exact whatever the order of updates.
+state, as far as the counts go, is kept as a small code (:data:`FACETS`), and the counts are
+kept as sums over residents of their code's row of 0/1 contributions (:data:`TABLE`). A
+resident's code only changes when one of their tracked columns does, and every such change
+goes through a :class:`~abm.agents.population.Residents` method that notes the resident as
+touched; so each day only the touched residents' codes are recomputed and the counts moved by
+the difference. Integer counts are exact whatever the order of updates.
 
 Unmet hours are a float sum: to stay bit for bit what a full recount gives, each resident's
 unmet hours are kept in a column and that column is summed (numpy's pairwise sum over the same
@@ -43,23 +44,29 @@ COUNTS: tuple[str, ...] = (
 )
 
 
-def indicators(residents: Residents, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each resident's contribution to :data:`COUNTS` (a bool row each, in that order) and
-    their unmet weekly hours at home (0 when not at home or none unmet)."""
-    r = residents
-    location, care, funder, carer = r.location[ids], r.care[ids], r.funder[ids], r.carer[ids]
+# What a resident's contribution to the counts depends on, each a small integer: location,
+# care, funder, aged 85+, needs care (by frailty), unmet need, has a carer. A resident's
+# state is kept as one code over these (1,536 possible), and each code's contribution is a
+# row of a table made once.
+FACETS = (len(Location), len(Care), len(Funder), 2, 2, 2, 2)
+
+
+def contributions(facets: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Whether residents in these states count in each of :data:`COUNTS` (a row each).
+
+    ``facets``: arrays of location, care, funder, aged 85+, needs (their frailty brings a
+    need for care), unmet (that need beyond their carer and any package is above 0) and
+    carer (they have an unpaid carer), in the order of :data:`FACETS`."""
+    location, care, funder, aged_85, needs, unmet, carer = facets
     alive = location != Location.DEAD
     at_home = location == Location.COMMUNITY
-    need = r.need_hours[r.frailty[ids]]
-    unmet = need - r.carer_hours[carer] - r.package_hours[ids]
-    needs_care = at_home & (need > 0.0)
-    unmet_at_home = at_home & (unmet > 0.0)
+    needs_care = at_home & needs
     in_homes = care == Care.CARE_HOME
     has_care = (care == Care.HOME_CARE) | in_homes
-    rows = np.stack(
+    return np.stack(
         [
             alive,
-            alive & (r.band[ids] == 2),
+            alive & aged_85,
             at_home,
             location == Location.CORRIDOR,
             location == Location.HOSPITAL,
@@ -67,19 +74,38 @@ def indicators(residents: Residents, ids: np.ndarray) -> tuple[np.ndarray, np.nd
             location == Location.CARE_HOME,
             care == Care.WAITING,
             at_home & ~needs_care,
-            needs_care & (unmet <= 0.0) & (care != Care.HOME_CARE),
+            needs_care & ~unmet & (care != Care.HOME_CARE),
             has_care & (funder == Funder.COUNCIL),
             has_care & (funder == Funder.SELF),
             has_care & (funder == Funder.NHS),
-            unmet_at_home,
-            at_home & (carer > 0),
+            at_home & unmet,
+            at_home & carer,
             in_homes & (funder == Funder.SELF),
             in_homes & (funder == Funder.COUNCIL),
             in_homes & (funder == Funder.NHS),
         ],
         axis=1,
     )
-    return rows, np.where(unmet_at_home, unmet, 0.0)
+
+
+_ALL_STATES = np.unravel_index(np.arange(np.prod(FACETS)), FACETS)
+TABLE = contributions(
+    tuple(f.astype(bool) if n == 2 else f for f, n in zip(_ALL_STATES, FACETS, strict=True))
+).astype(np.int64)
+NOBODY = int(np.ravel_multi_index((Location.DEAD, 0, 0, 0, 0, 0, 0), FACETS))
+
+
+def state_codes(residents: Residents, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Residents' state codes (see :data:`FACETS`) and their unmet weekly hours at home (0
+    when not at home or none unmet)."""
+    r = residents
+    location, carer = r.location[ids], r.carer[ids]
+    need = r.need_hours[r.frailty[ids]]
+    unmet = need - r.carer_hours[carer] - r.package_hours[ids]
+    facets = (location, r.care[ids], r.funder[ids], r.band[ids] == 2, need > 0.0, unmet > 0.0)
+    codes = np.ravel_multi_index((*facets, carer > 0), FACETS)
+    unmet_at_home = (location == Location.COMMUNITY) & (unmet > 0.0)
+    return codes, np.where(unmet_at_home, unmet, 0.0)
 
 
 class Tallies:
@@ -87,7 +113,7 @@ class Tallies:
 
     def __init__(self, residents: Residents) -> None:
         self.residents = residents
-        self._rows = np.zeros((0, len(COUNTS)), dtype=bool)
+        self._codes = np.zeros(0, dtype=np.int16)
         self._unmet = np.zeros(0)
         self._counts = np.zeros(len(COUNTS), dtype=np.int64)
         self._latest: dict[str, int | float] | None = None
@@ -107,16 +133,18 @@ class Tallies:
             return
         self._latest = None
         self._reserve(len(self.residents.age0))
-        rows, unmet = indicators(self.residents, ids)
-        self._counts += rows.sum(axis=0) - self._rows[ids].sum(axis=0)
-        self._rows[ids] = rows
+        codes, unmet = state_codes(self.residents, ids)
+        old = self._codes[ids]
+        moved = codes != old
+        self._counts += TABLE[codes[moved]].sum(axis=0) - TABLE[old[moved]].sum(axis=0)
+        self._codes[ids] = codes
         self._unmet[ids] = unmet
 
     def _reserve(self, capacity: int) -> None:
         if len(self._unmet) >= capacity:
             return
-        rows = np.zeros((capacity, len(COUNTS)), dtype=bool)
-        rows[: len(self._rows)] = self._rows
+        codes = np.full(capacity, NOBODY, dtype=np.int16)
+        codes[: len(self._codes)] = self._codes
         unmet = np.zeros(capacity)
         unmet[: len(self._unmet)] = self._unmet
-        self._rows, self._unmet = rows, unmet
+        self._codes, self._unmet = codes, unmet
