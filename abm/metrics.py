@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from abm.agents import tallies
 from abm.agents.worker import MonthFlows, Role
 from abm.domain import Body, DelayReason
 from abm.params import DAYS_PER_YEAR
@@ -31,14 +32,7 @@ DAILY_COLUMNS: tuple[str, ...] = (
     "day",
     "date",
     "reported",
-    "residents",
-    "residents_85plus",
-    "in_community",
-    "in_corridor",
-    "in_hospital",
-    "in_intermediate_care",
-    "in_care_home",
-    "waiting_for_care_at_home",
+    *tallies.PEOPLE,
     "beds_open",
     "beds_occupied",
     "beds_occupied_by_residents",
@@ -70,14 +64,7 @@ DAILY_COLUMNS: tuple[str, ...] = (
     "assessment_queue",
     "home_care_queue",
     "care_home_queue",
-    "need_none",
-    "need_met_unpaid",
-    "council_funded",
-    "self_funded",
-    "nhs_funded",
-    "unmet_need",
-    "unmet_need_hours",
-    "residents_with_carer",
+    *tallies.CARE,
     "carer_breakdowns",
     "stopped_waiting_for_care",
     "not_eligible",
@@ -85,9 +72,7 @@ DAILY_COLUMNS: tuple[str, ...] = (
     "self_funders_arranging_care",
     "packages_started",
     "packages_ended_at_review",
-    "care_home_self_funders",
-    "care_home_council_funded",
-    "care_home_nhs_funded",
+    *tallies.CARE_HOME_FUNDERS,
     "care_homes_open",
     "care_home_exits",
     "care_home_entries",
@@ -128,19 +113,11 @@ DAILY_COLUMNS: tuple[str, ...] = (
 def daily_row(model: CareSystemModel) -> dict[str, object]:
     """Today's row of the daily table."""
     hospital, today = model.hospital, model.hospital.today
-    counts = model.tallies.counts()
     row: dict[str, object] = {
         "day": model.day,
         "date": model.date,
         "reported": model.reporting,
-        "residents": counts["residents"],
-        "residents_85plus": counts["residents_85plus"],
-        "in_community": counts["in_community"],
-        "in_corridor": counts["in_corridor"],
-        "in_hospital": counts["in_hospital"],
-        "in_intermediate_care": counts["in_intermediate_care"],
-        "in_care_home": counts["in_care_home"],
-        "waiting_for_care_at_home": counts["waiting_for_care_at_home"],
+        **model.tallies.counts(),
         "beds_open": hospital.open_beds,
         "beds_occupied": hospital.occupied,
         "beds_occupied_by_residents": len(hospital.stays),
@@ -209,20 +186,12 @@ def workforce_row(model: CareSystemModel) -> dict[str, object]:
 
 
 def social_care_row(model: CareSystemModel) -> dict[str, object]:
-    """Care arrangements, unmet need, the care-home market and spending, today."""
+    """Care arrangements, the care-home market and spending, today (counts of residents by
+    need, care and funder come from ``model.tallies``, with the other counts of residents)."""
     council, homes = model.council, model.care_homes
-    counts = model.tallies.counts()
     open_homes = homes.open_homes
     fees = [home.private_fee for home in open_homes]
     return {
-        "need_none": counts["need_none"],
-        "need_met_unpaid": counts["need_met_unpaid"],
-        "council_funded": counts["council_funded"],
-        "self_funded": counts["self_funded"],
-        "nhs_funded": counts["nhs_funded"],
-        "unmet_need": counts["unmet_need"],
-        "unmet_need_hours": counts["unmet_need_hours"],
-        "residents_with_carer": counts["residents_with_carer"],
         "carer_breakdowns": model.community.carer_breakdowns_today,
         "stopped_waiting_for_care": model.community.stopped_waiting_today,
         "not_eligible": council.not_eligible_today,
@@ -230,9 +199,6 @@ def social_care_row(model: CareSystemModel) -> dict[str, object]:
         "self_funders_arranging_care": model.assessment.self_funders_today,
         "packages_started": model.home_care.started_today,
         "packages_ended_at_review": council.packages_ended_at_review_today,
-        "care_home_self_funders": counts["care_home_self_funders"],
-        "care_home_council_funded": counts["care_home_council_funded"],
-        "care_home_nhs_funded": counts["care_home_nhs_funded"],
         "care_homes_open": len(open_homes),
         "care_home_exits": homes.exits_today,
         "care_home_entries": homes.entries_today,

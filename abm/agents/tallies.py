@@ -22,7 +22,8 @@ import numpy as np
 from abm.agents.population import Residents
 from abm.domain import Care, Funder, Location
 
-COUNTS: tuple[str, ...] = (
+# The daily table's columns that these counts fill, in three runs as the table lists them.
+PEOPLE: tuple[str, ...] = (
     "residents",
     "residents_85plus",
     "in_community",
@@ -31,16 +32,25 @@ COUNTS: tuple[str, ...] = (
     "in_intermediate_care",
     "in_care_home",
     "waiting_for_care_at_home",
+)
+CARE: tuple[str, ...] = (
     "need_none",
     "need_met_unpaid",
     "council_funded",
     "self_funded",
     "nhs_funded",
     "unmet_need",
+    "unmet_need_hours",
     "residents_with_carer",
+)
+CARE_HOME_FUNDERS: tuple[str, ...] = (
     "care_home_self_funders",
     "care_home_council_funded",
     "care_home_nhs_funded",
+)
+UNMET_HOURS = "unmet_need_hours"
+COUNTS: tuple[str, ...] = tuple(
+    name for name in (*PEOPLE, *CARE, *CARE_HOME_FUNDERS) if name != UNMET_HOURS
 )
 
 
@@ -116,22 +126,19 @@ class Tallies:
         self._codes = np.zeros(0, dtype=np.int16)
         self._unmet = np.zeros(0)
         self._counts = np.zeros(len(COUNTS), dtype=np.int64)
-        self._latest: dict[str, int | float] | None = None
 
     def counts(self) -> dict[str, int | float]:
-        """Today's counts by name, and ``unmet_need_hours`` (weekly hours nobody meets)."""
+        """Today's :data:`COUNTS` by name, and ``unmet_need_hours`` (weekly hours nobody
+        meets)."""
         self._update()
-        if self._latest is None:
-            counts: dict[str, int | float] = dict(zip(COUNTS, self._counts.tolist(), strict=True))
-            counts["unmet_need_hours"] = float(self._unmet[: self.residents.n].sum())
-            self._latest = counts
-        return dict(self._latest)
+        counts: dict[str, int | float] = dict(zip(COUNTS, self._counts.tolist(), strict=True))
+        counts[UNMET_HOURS] = float(self._unmet[: self.residents.n].sum())
+        return counts
 
     def _update(self) -> None:
         ids = self.residents.take_touched()
         if len(ids) == 0:
             return
-        self._latest = None
         self._reserve(len(self.residents.age0))
         codes, unmet = state_codes(self.residents, ids)
         old = self._codes[ids]
