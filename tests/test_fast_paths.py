@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 from helpers import run_model, small
 
 from abm.agents.population import unique_ids
+from abm.domain import Location
 from abm.events import DayCalendar
 
 
@@ -46,3 +49,13 @@ def test_scalar_unmet_need_agrees_with_unmet_hours():
     expected = (r.unmet_hours(ids) > 0.0).tolist()
     assert [r.has_unmet_need(int(pid)) for pid in ids] == expected
     assert any(expected), "some residents at home have unmet need"
+
+
+def test_read_only_columns_follow_the_residents_methods_after_a_copy():
+    """A pickled or deep-copied Residents keeps its read-only columns tied to what its methods
+    write (a pickled view would otherwise become a separate array)."""
+    model = run_model(small(residents=300, warmup_days=0))
+    copy = pickle.loads(pickle.dumps(model.residents))
+    copy.move(0, Location.CARE_HOME)
+    assert copy.location[0] == Location.CARE_HOME
+    assert not copy.location.flags.writeable

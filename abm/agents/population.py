@@ -141,6 +141,13 @@ class Residents:
         self._touched: list[int] = []
         self._touched_many: list[np.ndarray] = []
 
+    def __setstate__(self, state: dict[str, object]) -> None:
+        """After unpickling (or a deep copy) make the read-only columns views again: pickling
+        copies a view, which would cut it loose from the array the methods write to."""
+        self.__dict__.update(state)
+        for name in TRACKED:
+            self._store(name, getattr(self, f"_{name}"))
+
     def _store(self, name: str, column: np.ndarray) -> None:
         """Keep a column; a tracked one as a private writable array and a public read-only
         view of it (a direct write then fails instead of slipping past the tallies)."""
