@@ -18,17 +18,9 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Callable, Iterator
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
 from abm.domain import Body, DelayReason, Location
-
-
-class Answer(NamedTuple):
-    """A route's answer to "can this patient leave today?"."""
-
-    ready: bool
-    reason: DelayReason | None = None
-    responsible: Body | None = None
 
 
 class Step(Protocol):
@@ -94,12 +86,12 @@ class Route:
         self.stopped.add(pid)
         self._enter(pid, day)
 
-    def ask(self, pid: int) -> Answer:
-        """Can the patient leave today? If not, the reason and the responsible body."""
+    def ask(self, pid: int) -> tuple[DelayReason, Body] | None:
+        """Can the patient leave today? ``None`` if so, else the reason and the responsible
+        body (a plain tuple: the hospital asks about every delayed patient every day)."""
         if pid in self._complete:
-            return Answer(True)
-        reason, body = self.steps[self._position[pid]].status(pid)
-        return Answer(False, reason, body)
+            return None
+        return self.steps[self._position[pid]].status(pid)
 
     def finish(self, pid: int) -> None:
         """Forget a patient who has left by this route."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from abm.agents.patient import EVENT_STREAMS, Patient
+from abm.agents.population import unique_ids
 from abm.domain import EventKind
 
 if TYPE_CHECKING:
@@ -22,34 +23,33 @@ if TYPE_CHECKING:
 
 
 class DayCalendar:
-    """Residents' ids bucketed by the day of their next event."""
+    """Residents' ids bucketed by the day of their next event.
+
+    A bucket is a plain list of ids: most redrawn residents land on a day of their own, so
+    appending Python ints beats slicing arrays per day.
+    """
 
     def __init__(self) -> None:
-        self._buckets: defaultdict[int, list[np.ndarray]] = defaultdict(list)
+        self._buckets: defaultdict[int, list[int]] = defaultdict(list)
 
     def add(self, ids: np.ndarray, times: np.ndarray, horizon: int) -> None:
         """File residents ``ids`` under the days of ``times`` (those before ``horizon`` only)."""
         days = np.floor(times)
         keep = days < horizon
-        if not keep.any():
-            return
-        ids, days = ids[keep], days[keep].astype(np.int64)
-        order = np.argsort(days, kind="stable")
-        ids, days = ids[order], days[order]
-        starts = np.flatnonzero(np.r_[True, days[1:] != days[:-1]])
-        ends = np.r_[starts[1:], len(days)]
-        for start, end in zip(starts, ends, strict=True):
-            self._buckets[int(days[start])].append(ids[start:end])
+        buckets = self._buckets
+        for pid, day in zip(ids[keep].tolist(), days[keep].astype(np.int64).tolist(), strict=True):
+            buckets[day].append(pid)
 
     def pop(self, day: int) -> np.ndarray:
-        """The ids filed under ``day`` (possibly stale or repeated), removed from the calendar."""
-        chunks = self._buckets.pop(day, None)
-        if not chunks:
+        """The ids filed under ``day`` (possibly stale or repeated), removed from the calendar;
+        sorted, each once."""
+        bucket = self._buckets.pop(day, None)
+        if not bucket:
             return np.empty(0, dtype=np.int64)
-        return np.unique(np.concatenate(chunks))
+        return unique_ids(np.array(bucket, dtype=np.int64))
 
     def __len__(self) -> int:
-        return sum(len(chunk) for chunks in self._buckets.values() for chunk in chunks)
+        return sum(len(bucket) for bucket in self._buckets.values())
 
 
 class CalendarEvents:
@@ -96,8 +96,9 @@ class CalendarEvents:
         ids = ids[due]
         ids = ids[np.argsort(times[due], kind="stable")]
         patients = self.model.patients
-        for pid, kind in zip(ids.tolist(), residents.next_kind[ids].tolist(), strict=True):
-            residents.mark_changed(pid)
+        due_ids = ids.tolist()
+        residents.mark_all_changed(due_ids)
+        for pid, kind in zip(due_ids, residents.next_kind[ids].tolist(), strict=True):
             patients[pid].handle(kind, day)
 
 

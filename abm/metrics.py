@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from abm.agents import tallies
 from abm.agents.accounts import financial_year_start
 from abm.agents.worker import MonthFlows, Role
-from abm.domain import Body, Care, DelayReason, Funder, Location
+from abm.domain import Body, DelayReason
 from abm.params import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
@@ -33,14 +34,7 @@ DAILY_COLUMNS: tuple[str, ...] = (
     "day",
     "date",
     "reported",
-    "residents",
-    "residents_85plus",
-    "in_community",
-    "in_corridor",
-    "in_hospital",
-    "in_intermediate_care",
-    "in_care_home",
-    "waiting_for_care_at_home",
+    *tallies.PEOPLE,
     "beds_open",
     "beds_occupied",
     "beds_occupied_by_residents",
@@ -72,14 +66,7 @@ DAILY_COLUMNS: tuple[str, ...] = (
     "assessment_queue",
     "home_care_queue",
     "care_home_queue",
-    "need_none",
-    "need_met_unpaid",
-    "council_funded",
-    "self_funded",
-    "nhs_funded",
-    "unmet_need",
-    "unmet_need_hours",
-    "residents_with_carer",
+    *tallies.CARE,
     "carer_breakdowns",
     "stopped_waiting_for_care",
     "not_eligible",
@@ -87,9 +74,7 @@ DAILY_COLUMNS: tuple[str, ...] = (
     "self_funders_arranging_care",
     "packages_started",
     "packages_ended_at_review",
-    "care_home_self_funders",
-    "care_home_council_funded",
-    "care_home_nhs_funded",
+    *tallies.CARE_HOME_FUNDERS,
     "care_homes_open",
     "care_home_exits",
     "care_home_entries",
@@ -135,23 +120,12 @@ DAILY_COLUMNS: tuple[str, ...] = (
 
 def daily_row(model: CareSystemModel) -> dict[str, object]:
     """Today's row of the daily table."""
-    residents, hospital, today = model.residents, model.hospital, model.hospital.today
-    where = residents.counts_by_location()
-    alive = residents.location[: residents.n] != Location.DEAD
+    hospital, today = model.hospital, model.hospital.today
     row: dict[str, object] = {
         "day": model.day,
         "date": model.date,
         "reported": model.reporting,
-        "residents": int(alive.sum()),
-        "residents_85plus": int(np.count_nonzero(residents.band[: residents.n][alive] == 2)),
-        "in_community": int(where[Location.COMMUNITY]),
-        "in_corridor": int(where[Location.CORRIDOR]),
-        "in_hospital": int(where[Location.HOSPITAL]),
-        "in_intermediate_care": int(where[Location.INTERMEDIATE_CARE]),
-        "in_care_home": int(where[Location.CARE_HOME]),
-        "waiting_for_care_at_home": int(
-            np.count_nonzero(residents.care[: residents.n] == Care.WAITING)
-        ),
+        **model.tallies.counts(),
         "beds_open": hospital.open_beds,
         "beds_occupied": hospital.occupied,
         "beds_occupied_by_residents": len(hospital.stays),
@@ -220,33 +194,12 @@ def workforce_row(model: CareSystemModel) -> dict[str, object]:
 
 
 def social_care_row(model: CareSystemModel) -> dict[str, object]:
-    """Care arrangements, unmet need, the care-home market and spending, today."""
-    residents, council, homes = model.residents, model.council, model.care_homes
-    n = residents.n
-    location, care, funded = residents.location[:n], residents.care[:n], residents.funder[:n]
-    at_home = location == Location.COMMUNITY
-    need = np.take(residents.need_hours, residents.frailty[:n])
-    carer = residents.carer[:n]
-    unmet = need - np.take(residents.carer_hours, carer) - residents.package_hours[:n]
-    unmet_at_home = np.where(at_home & (unmet > 0.0), unmet, 0.0)
-    in_homes = care == Care.CARE_HOME
-    has_care = (care == Care.HOME_CARE) | in_homes
-    care_counts = np.bincount(funded[has_care], minlength=len(Funder))
-    home_funders = funded[in_homes]
+    """Care arrangements, the care-home market and spending, today (counts of residents by
+    need, care and funder come from ``model.tallies``, with the other counts of residents)."""
+    council, homes = model.council, model.care_homes
     open_homes = homes.open_homes
     fees = [home.private_fee for home in open_homes]
-    needs_care = at_home & (need > 0.0)
     return {
-        "need_none": int(np.count_nonzero(at_home) - np.count_nonzero(needs_care)),
-        "need_met_unpaid": int(
-            np.count_nonzero(needs_care & (unmet <= 0.0) & (care != Care.HOME_CARE))
-        ),
-        "council_funded": int(care_counts[Funder.COUNCIL]),
-        "self_funded": int(care_counts[Funder.SELF]),
-        "nhs_funded": int(care_counts[Funder.NHS]),
-        "unmet_need": int(np.count_nonzero(unmet_at_home)),
-        "unmet_need_hours": float(unmet_at_home.sum()),
-        "residents_with_carer": int(np.count_nonzero(at_home & (carer > 0))),
         "carer_breakdowns": model.community.carer_breakdowns_today,
         "stopped_waiting_for_care": model.community.stopped_waiting_today,
         "not_eligible": council.not_eligible_today,
@@ -254,9 +207,6 @@ def social_care_row(model: CareSystemModel) -> dict[str, object]:
         "self_funders_arranging_care": model.assessment.self_funders_today,
         "packages_started": model.home_care.started_today,
         "packages_ended_at_review": council.packages_ended_at_review_today,
-        "care_home_self_funders": int(np.count_nonzero(home_funders == Funder.SELF)),
-        "care_home_council_funded": int(np.count_nonzero(home_funders == Funder.COUNCIL)),
-        "care_home_nhs_funded": int(np.count_nonzero(home_funders == Funder.NHS)),
         "care_homes_open": len(open_homes),
         "care_home_exits": homes.exits_today,
         "care_home_entries": homes.entries_today,

@@ -23,6 +23,7 @@ from abm.agents.population import (
     synthesise,
 )
 from abm.agents.provider import CareHomeMarket, HomeCareMarket
+from abm.agents.tallies import Tallies
 from abm.agents.worker import Workforce
 from abm.config import Scenario, end_date
 from abm.discharge import Route
@@ -112,6 +113,7 @@ class CareSystemModel(mesa.Model):
 
         self.hazards = HazardTable(scenario)
         self.residents = Residents(int(scenario.population.residents_65plus * 1.3) + 64)
+        self.tallies = Tallies(self.residents)
         self._set_need_tables()
         self.patients: list[Patient | None] = []
         self.population_ratio = 1.0
@@ -184,8 +186,9 @@ class CareSystemModel(mesa.Model):
 
     def _set_need_tables(self) -> None:
         need = self.params.need
-        self.residents.need_hours = np.asarray(need.hours_by_frailty, dtype=float)
-        self.residents.carer_hours = np.r_[0.0, need.carer_hours]
+        self.residents.set_need_tables(
+            np.asarray(need.hours_by_frailty, dtype=float), np.r_[0.0, need.carer_hours]
+        )
 
     def _populate(self) -> None:
         """Synthesise residents and fill care homes and home care to their starting levels."""
@@ -208,12 +211,12 @@ class CareSystemModel(mesa.Model):
         chosen = rng.choice(ids, size=n_care_home, replace=False, p=weight / weight.sum())
         chc = rng.random(len(chosen)) < self.params.council.chc_probability_severe
         for pid, nhs in zip(np.sort(chosen).tolist(), chc.tolist(), strict=True):
-            if nhs and residents.frailty[pid] == Frailty.SEVERE:
-                residents.funder[pid] = Funder.NHS
+            if nhs and int(residents.frailty[pid]) == Frailty.SEVERE:
+                residents.set_funder(pid, Funder.NHS)
             elif self.council.is_self_funder(pid, care_home=True):
-                residents.funder[pid] = Funder.SELF
+                residents.set_funder(pid, Funder.SELF)
             else:
-                residents.funder[pid] = Funder.COUNCIL
+                residents.set_funder(pid, Funder.COUNCIL)
             self.care_homes.place(pid)
         at_home = ids[residents.location[ids] == Location.COMMUNITY]
         need = np.array([residents.assessed_need(int(pid)) for pid in at_home])
@@ -227,7 +230,7 @@ class CareSystemModel(mesa.Model):
             if self.home_care.hours_used + self.home_care.package_hours(pid) > target:
                 break
             self_funder = self.council.is_self_funder(pid, care_home=False)
-            residents.funder[pid] = Funder.SELF if self_funder else Funder.COUNCIL
+            residents.set_funder(pid, Funder.SELF if self_funder else Funder.COUNCIL)
             self.home_care.start_package(pid)
 
     def _add_residents(self, columns: dict[str, np.ndarray]) -> np.ndarray:
@@ -247,11 +250,11 @@ class CareSystemModel(mesa.Model):
         if pid not in home_care.packages or home_care.in_reablement(pid):
             return
         need = residents.assessed_need(pid)
-        council_funded = residents.funder[pid] == Funder.COUNCIL
+        council_funded = int(residents.funder[pid]) == Funder.COUNCIL
         if need <= 0.0 or (council_funded and need < self.council.eligibility_threshold):
             home_care.end_package(pid)
             residents.set_care(pid, Care.NONE)
-            residents.funder[pid] = Funder.NONE
+            residents.set_funder(pid, Funder.NONE)
             self.council.packages_ended_at_review_today += 1
         else:
             home_care.resize(pid)
@@ -371,8 +374,7 @@ class CareSystemModel(mesa.Model):
         self.population_ratio = max(self.population_ratio, len(alive) / self._initial_residents)
         ages_now = self.residents.ages(alive, self.day)
         bands = age_band(ages_now)
-        changed = alive[bands != self.residents.band[alive]]
-        self.residents.band[alive] = bands
+        changed = self.residents.set_bands(alive, bands)
         for pid in changed:
             self.residents.mark_changed(int(pid))
         target = self._initial_85plus * (1.0 + pop.growth_85plus) ** (self.day / self.total_days)

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
+from abm.agents.worker import Role
 from abm.config import Scenario, scale_area
-from abm.domain import Care, Location
+from abm.domain import Care, Funder, Location
 from abm.model import CareSystemModel
 from abm.rng import replication_seed
 
@@ -67,6 +68,7 @@ def assert_invariants(model: CareSystemModel) -> None:
     hc = model.home_care
     assert hc.delivered_hours <= hc.capacity_hours + 1e-6, "delivered never above staffed hours"
     assert (model.workforce.staff >= 0).all(), "headcounts are never negative"
+    assert_staff_figures_current(model)
     employed = model.workforce.employer[: model.workforce.n]
     assert (employed >= -1).all(), "a worker has one employer or none"
     assert (employed < len(model.workforce.employers)).all()
@@ -76,10 +78,66 @@ def assert_invariants(model: CareSystemModel) -> None:
     assert set(waiting.tolist()) == set(model.community.waiting), "waiting = in a community queue"
     assert all(location[pid] == Location.COMMUNITY for pid in waiting)
     assert not np.any(care[location == Location.DEAD] != Care.NONE)
+    assert model.tallies.counts() == recount(model), "kept counts equal a full recount"
     row = model.datacollector.tables["daily"]
     for key, values in row.items():
         if key not in SIGNED_COLUMNS and values:
             assert values[-1] >= 0, f"{key} is negative"
+
+
+def assert_staff_figures_current(model: CareSystemModel) -> None:
+    """Figures kept until staff change (``Workforce.version``) equal their fresh values."""
+    workforce = model.workforce
+    for home in model.care_homes.open_homes:
+        assert home.staffed_places == home._places_for_staff(), "staffed places are current"
+    rows = min(len(workforce.posts_cache), len(workforce.staff))
+    for role in Role:
+        fresh = (
+            int(workforce.posts_cache[:rows, role].sum()),
+            int(workforce.staff[:, role].sum()),
+        )
+        assert workforce.posts_and_staff((role,)) == fresh, "posts and staff are current"
+
+
+def recount(model: CareSystemModel) -> dict[str, int | float]:
+    """The counts that ``model.tallies`` keeps up to date, counted afresh over every resident."""
+    r = model.residents
+    n = r.n
+    location, care, funded, carer = r.location[:n], r.care[:n], r.funder[:n], r.carer[:n]
+    where = np.bincount(location, minlength=len(Location))
+    alive = location != Location.DEAD
+    at_home = location == Location.COMMUNITY
+    need = np.take(r.need_hours, r.frailty[:n])
+    unmet = need - np.take(r.carer_hours, carer) - r.package_hours[:n]
+    unmet_at_home = np.where(at_home & (unmet > 0.0), unmet, 0.0)
+    in_homes = care == Care.CARE_HOME
+    has_care = (care == Care.HOME_CARE) | in_homes
+    by_funder = np.bincount(funded[has_care], minlength=len(Funder))
+    home_funders = funded[in_homes]
+    needs_care = at_home & (need > 0.0)
+    return {
+        "residents": int(alive.sum()),
+        "residents_85plus": int(np.count_nonzero(r.band[:n][alive] == 2)),
+        "in_community": int(where[Location.COMMUNITY]),
+        "in_corridor": int(where[Location.CORRIDOR]),
+        "in_hospital": int(where[Location.HOSPITAL]),
+        "in_intermediate_care": int(where[Location.INTERMEDIATE_CARE]),
+        "in_care_home": int(where[Location.CARE_HOME]),
+        "waiting_for_care_at_home": int(np.count_nonzero(care == Care.WAITING)),
+        "need_none": int(np.count_nonzero(at_home) - np.count_nonzero(needs_care)),
+        "need_met_unpaid": int(
+            np.count_nonzero(needs_care & (unmet <= 0.0) & (care != Care.HOME_CARE))
+        ),
+        "council_funded": int(by_funder[Funder.COUNCIL]),
+        "self_funded": int(by_funder[Funder.SELF]),
+        "nhs_funded": int(by_funder[Funder.NHS]),
+        "unmet_need": int(np.count_nonzero(unmet_at_home)),
+        "residents_with_carer": int(np.count_nonzero(at_home & (carer > 0))),
+        "care_home_self_funders": int(np.count_nonzero(home_funders == Funder.SELF)),
+        "care_home_council_funded": int(np.count_nonzero(home_funders == Funder.COUNCIL)),
+        "care_home_nhs_funded": int(np.count_nonzero(home_funders == Funder.NHS)),
+        "unmet_need_hours": float(unmet_at_home.sum()),
+    }
 
 
 BASELINE_FILE = Path(__file__).resolve().parent / "baselines" / "small_area.json"

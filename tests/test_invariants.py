@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+
 import numpy as np
 import pytest
 from helpers import run_model, small
+
+from abm.agents.population import TRACKED
+from abm.config import ScheduledChange
+from abm.model import CareSystemModel
 
 
 def random_scenario(seed: int):
@@ -69,3 +76,40 @@ def test_invariants_with_huge_demand():
     model = run_model(scenario, check=True)
     daily = model.datacollector.get_table_dataframe("daily")
     assert daily["corridor"].max() > 0, "huge demand must fill the corridor"
+
+
+def test_invariants_when_a_schedule_changes_need_and_carers():
+    """A scheduled change of the need tables changes everyone's unmet need at once: the counts
+    kept for the daily table must follow (checked against a full recount every day)."""
+    base = small(residents=1200, warmup_days=20)
+    start = base.run.start_date
+    scenario = dataclasses.replace(
+        base,
+        schedule=(
+            ScheduledChange(
+                start + dt.timedelta(days=60),
+                (
+                    ("need.hours_by_frailty", (0.0, 6.0, 14.0, 30.0)),
+                    ("council.eligibility_threshold", 4.0),
+                ),
+            ),
+            ScheduledChange(
+                start + dt.timedelta(days=200), (("need.carer_hours", (5.0, 20.0, 40.0)),)
+            ),
+        ),
+    )
+    model = run_model(scenario, check=True)
+    daily = model.datacollector.get_table_dataframe("daily").set_index("date")
+    first = start + dt.timedelta(days=60)
+    assert (
+        daily.loc[first, "unmet_need_hours"]
+        > daily.loc[first - dt.timedelta(days=1), "unmet_need_hours"]
+    )
+
+
+@pytest.mark.parametrize("column", TRACKED)
+def test_tracked_columns_change_only_through_residents_methods(column):
+    """A direct write would slip past the counts kept for the daily table, so it must fail."""
+    model = CareSystemModel(small(residents=300), 1)
+    with pytest.raises(ValueError, match="read-only"):
+        getattr(model.residents, column)[0] = 1

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
-import numpy as np
 
 from abm.discharge import Route
 from abm.domain import Care, Funder, Location, Pathway
@@ -69,7 +68,7 @@ class CommunityRequests(mesa.Agent):
         residents.set_care(pid, Care.NONE)
         residents.last_discharge_day[pid] = day
         self.ic_leavers_today += 1
-        if residents.unmet_hours(np.array([pid]))[0] <= 0.0:
+        if not residents.has_unmet_need(pid):
             return
         frailty = int(residents.frailty[pid])
         share = self.model.params.community.care_home_request_share[frailty]
@@ -91,9 +90,9 @@ class CommunityRequests(mesa.Agent):
         for route in self._all_routes():
             route.finish(pid)
         residents = self.model.residents
-        if residents.care[pid] == Care.WAITING:
+        if int(residents.care[pid]) == Care.WAITING:
             residents.set_care(pid, Care.NONE)
-            residents.funder[pid] = Funder.NONE
+            residents.set_funder(pid, Funder.NONE)
 
     def _all_routes(self) -> tuple[Route, ...]:
         return (*self.routes.values(), self.replacement)
@@ -106,6 +105,6 @@ class CommunityRequests(mesa.Agent):
         for route in self._all_routes():
             route.withdraw(pid)
         self.model.residents.set_care(pid, Care.NONE)
-        if self.model.residents.funder[pid] != Funder.NHS:
-            self.model.residents.funder[pid] = Funder.NONE
+        if int(self.model.residents.funder[pid]) != Funder.NHS:
+            self.model.residents.set_funder(pid, Funder.NONE)
         return int(need)

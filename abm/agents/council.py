@@ -128,11 +128,11 @@ class Council(mesa.Agent):
 
     def is_self_funder(self, pid: int, *, care_home: bool) -> bool:
         """Whether the means test makes a resident pay the whole cost of the care they ask for."""
-        if self.model.residents.funder[pid] == Funder.NHS:
+        if int(self.model.residents.funder[pid]) == Funder.NHS:
             return False
         residents = self.model.residents
         if care_home:
-            cost = self.care_home_fee(nursing=residents.frailty[pid] == Frailty.SEVERE)
+            cost = self.care_home_fee(nursing=int(residents.frailty[pid]) == Frailty.SEVERE)
         else:
             cost = max(residents.assessed_need(pid), 1.0) * self.home_care_fee
         contribution = self.means_test.contribution(
@@ -161,7 +161,7 @@ class Council(mesa.Agent):
     ) -> Commitment:
         """Start paying ``payee`` for a resident's care; returns who pays what a week."""
         residents = self.model.residents
-        funder = residents.funder[pid]
+        funder = int(residents.funder[pid])
         purpose = Purpose.CARE_HOME if care_home else Purpose.HOME_CARE
         if funder == Funder.NHS:
             commitment = Commitment(nhs=nhs_cost, payee=payee, purpose=purpose)
@@ -242,10 +242,10 @@ class Council(mesa.Agent):
         share from now on (for care at home, only if their need is eligible)."""
         residents = self.model.residents
         if care_home:
-            residents.funder[pid] = Funder.COUNCIL
+            residents.set_funder(pid, Funder.COUNCIL)
             self.model.care_homes.recharge(pid)
         elif self.is_eligible(pid):
-            residents.funder[pid] = Funder.COUNCIL
+            residents.set_funder(pid, Funder.COUNCIL)
             self.model.home_care.recharge(pid)
         self.spent_down_today += 1
 
@@ -293,11 +293,11 @@ class AssessmentTeam(ThroughputService):
         residents = self.model.residents
         care_home = route.destination == Location.CARE_HOME
         if self.council.is_self_funder(pid, care_home=care_home):
-            residents.funder[pid] = Funder.SELF
+            residents.set_funder(pid, Funder.SELF)
             self.self_funders_today += 1
             route.step_done(pid, day)
             return
-        residents.funder[pid] = Funder.COUNCIL
+        residents.set_funder(pid, Funder.COUNCIL)
         self._joined[pid] = day
         super().enrol(pid, day, from_hospital, route)
 
@@ -317,7 +317,7 @@ class AssessmentTeam(ThroughputService):
         self._routes.pop(pid)
         self.served_today += 1
         self.council.not_eligible_today += 1
-        self.model.residents.funder[pid] = Funder.NONE
+        self.model.residents.set_funder(pid, Funder.NONE)
         route.stop(pid, day)
 
 
@@ -333,7 +333,7 @@ class FundingPanel(ThroughputService):
 
     def enrol(self, pid: int, day: int, from_hospital: bool, route: Route) -> None:
         """Self-funders need no decision."""
-        if self.model.residents.funder[pid] == Funder.SELF:
+        if int(self.model.residents.funder[pid]) == Funder.SELF:
             route.step_done(pid, day)
             return
         super().enrol(pid, day, from_hospital, route)
@@ -343,6 +343,6 @@ class FundingPanel(ThroughputService):
         residents = self.model.residents
         chance = self.model.params.council.chc_probability_severe
         draw = self.model.streams["funding"].random()
-        if residents.frailty[pid] == Frailty.SEVERE and draw < chance:
-            residents.funder[pid] = Funder.NHS
+        if int(residents.frailty[pid]) == Frailty.SEVERE and draw < chance:
+            residents.set_funder(pid, Funder.NHS)
         super()._finish(pid, day)

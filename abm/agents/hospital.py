@@ -12,7 +12,10 @@ day the answer is no is a delayed day, recorded with the route's reason and resp
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import functools
+import itertools
 import math
 from collections import defaultdict, deque
 from typing import TYPE_CHECKING
@@ -212,7 +215,7 @@ class Hospital(mesa.Agent):
         drawn from the shares for the patient's frailty, and is never lower than what they
         needed before admission (a package they had, or care they were waiting for).
         """
-        if self.model.residents.care[pid] == Care.CARE_HOME:
+        if int(self.model.residents.care[pid]) == Care.CARE_HOME:
             return Pathway.HOME
         d = self.model.params.discharge
         frailty = int(self.model.residents.frailty[pid])
@@ -222,33 +225,36 @@ class Hospital(mesa.Agent):
             d.pathway_shares_moderate,
             d.pathway_shares_severe,
         )[frailty]
-        drawn = int(np.searchsorted(np.cumsum(shares), draw, side="right"))
+        drawn = bisect.bisect_right(cumulative(tuple(shares)), draw)
         return max(min(drawn, Pathway.CARE_HOME), minimum)
 
     def discharge(self, day: int) -> None:
         """Ask each medically fit patient's route whether they can leave; record delays."""
         delayed: list[int] = []
+        by_reason, by_body = [0] * len(DelayReason), [0] * len(Body)
+        routes = self.routes
         for pid, stay in list(self.fit.items()):
-            answer = self.routes[stay.pathway].ask(pid)
-            if answer.ready:
+            delay = routes[stay.pathway].ask(pid)
+            if delay is None:
                 self._leave(pid, stay, day)
                 continue
-            reason, body = int(answer.reason), int(answer.responsible)
+            reason, body = delay
             if reason != stay.delay_reason:
                 self._close_segment(stay, day)
-                stay.delay_reason, stay.delay_body, stay.delay_start = reason, body, day
-            self.today.delayed_by_reason[reason] += 1
-            self.today.delayed_by_body[body] += 1
+                stay.delay_reason, stay.delay_body, stay.delay_start = int(reason), int(body), day
+            by_reason[reason] += 1
+            by_body[body] += 1
             delayed.append(pid)
+        self.today.delayed_by_reason += by_reason
+        self.today.delayed_by_body += by_body
         self._decondition(delayed)
         self.open_beds = max(self.beds, self.occupied)
 
     def _decondition(self, delayed: list[int]) -> None:
         chance = self.model.params.frailty.deconditioning_per_delayed_day
         draws = self.model.streams["deconditioning"].random(len(delayed))
-        for pid, draw in zip(delayed, draws, strict=True):
-            if draw < chance:
-                self.model.residents.worsen(pid)
+        for i in np.flatnonzero(draws < chance).tolist():
+            self.model.residents.worsen(delayed[i])
 
     def _close_segment(self, stay: Stay, day: int) -> None:
         if stay.delay_reason >= 0 and day > stay.delay_start:
@@ -273,7 +279,7 @@ class Hospital(mesa.Agent):
         residents = self.model.residents
         if stay.pathway == Pathway.BEDDED_REHAB:
             destination = Location.INTERMEDIATE_CARE
-        elif residents.care[pid] == Care.CARE_HOME:
+        elif int(residents.care[pid]) == Care.CARE_HOME:
             destination = Location.CARE_HOME
         else:
             destination = Location.COMMUNITY
@@ -324,4 +330,10 @@ class Hospital(mesa.Agent):
 
     def _length_of_stay(self, mean: float, rng: np.random.Generator) -> int:
         shape = self.model.params.hospital.los_shape
-        return max(1, int(np.ceil(rng.gamma(shape, mean / shape))))
+        return max(1, math.ceil(rng.gamma(shape, mean / shape)))
+
+
+@functools.cache
+def cumulative(shares: tuple[float, ...]) -> tuple[float, ...]:
+    """Running totals of ``shares`` (as ``np.cumsum`` adds them), worked out once per config."""
+    return tuple(itertools.accumulate(shares))

@@ -13,7 +13,6 @@ import math
 from typing import TYPE_CHECKING
 
 import mesa
-import numpy as np
 
 from abm.domain import Care, EventKind, Location
 
@@ -90,7 +89,7 @@ class Patient(mesa.Agent):
             return
         residents, pid = self.model.residents, self.pid
         need = self.model.community.leave(pid)
-        if residents.care[pid] == Care.HOME_CARE:
+        if int(residents.care[pid]) == Care.HOME_CARE:
             self.model.home_care.suspend(pid)
             residents.set_care(pid, Care.NONE)
             need = max(need, 1)
@@ -113,7 +112,10 @@ class Patient(mesa.Agent):
     def ask_for_care(self, day: int) -> None:
         """A resident at home whose need nobody meets asks the council for support."""
         residents, pid = self.model.residents, self.pid
-        if residents.location[pid] != Location.COMMUNITY or residents.care[pid] != Care.NONE:
+        if (
+            int(residents.location[pid]) != Location.COMMUNITY
+            or int(residents.care[pid]) != Care.NONE
+        ):
             return
         frailty = int(residents.frailty[pid])
         share = self.model.params.community.care_home_request_share[frailty]
@@ -128,23 +130,21 @@ class Patient(mesa.Agent):
     def lose_carer(self, day: int) -> None:
         """The unpaid carer stops caring; a package is reviewed, or the resident asks for help."""
         residents, pid = self.model.residents, self.pid
-        residents.carer[pid] = 0
-        residents.mark_changed(pid)
+        residents.set_carer(pid, 0)
         self.model.community.carer_breakdowns_today += 1
-        if residents.care[pid] == Care.HOME_CARE:
+        if int(residents.care[pid]) == Care.HOME_CARE:
             self.model.council_reviews(pid)
-        elif residents.unmet_hours(np.array([pid]))[0] > 0.0:
+        elif residents.has_unmet_need(pid):
             self.ask_for_care(day)
 
     def gain_carer(self) -> None:
         """Family or a friend starts caring; a package is reviewed against the new need."""
         model, pid = self.model, self.pid
         shares = model.params.need.carer_intensity_shares
-        model.residents.carer[pid] = 1 + int(
-            model.streams["carer_gain"].choice(len(shares), p=shares)
+        model.residents.set_carer(
+            pid, 1 + int(model.streams["carer_gain"].choice(len(shares), p=shares))
         )
-        model.residents.mark_changed(pid)
-        if model.residents.care[pid] == Care.HOME_CARE:
+        if int(model.residents.care[pid]) == Care.HOME_CARE:
             model.council_reviews(pid)
 
     # ---------------------------------------------------------------- reference stepping

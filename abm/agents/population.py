@@ -23,6 +23,9 @@ N_FRAILTY = len(Frailty)
 N_SEXES = 2
 N_CARER = 4
 FEMALE, MALE = 0, 1
+# Columns that the daily tallies (abm.agents.tallies) count over: read-only to everyone else,
+# changed only through Residents' methods, which note who changed.
+TRACKED = ("frailty", "location", "care", "band", "carer", "funder", "package_hours")
 
 
 class HazardTable:
@@ -104,28 +107,57 @@ class HazardTable:
 
 
 class Residents:
-    """The state of every resident who has lived in the area during the run."""
+    """The state of every resident who has lived in the area during the run.
+
+    The :data:`TRACKED` columns (``frailty``, ``location``, ``care``, ``band``, ``carer``,
+    ``funder``, ``package_hours``) are read-only arrays: they change only through the methods
+    below (``move``, ``set_care``, ``set_funder``...), which note the resident as touched, so
+    that the daily counts over every resident (:class:`~abm.agents.tallies.Tallies`) are
+    brought up to date from the few residents who changed instead of recounted each day.
+
+    One resident's value is compared with an enum as ``int(residents.care[pid]) ==
+    Care.HOME_CARE``: numpy 2 compares its scalars with an ``IntEnum`` member (any ``int``
+    subclass) about 15 times more slowly than with an ``int``, which added up to a tenth of a
+    full-size run.
+    """
 
     def __init__(self, capacity: int) -> None:
         self.n = 0
         self.age0 = np.zeros(capacity)
         self.sex = np.zeros(capacity, dtype=np.int8)
-        self.frailty = np.zeros(capacity, dtype=np.int8)
-        self.location = np.full(capacity, Location.DEAD, dtype=np.int8)
-        self.care = np.zeros(capacity, dtype=np.int8)
-        self.band = np.zeros(capacity, dtype=np.int8)
         self.next_time = np.full(capacity, np.inf)
         self.next_kind = np.zeros(capacity, dtype=np.int8)
         self.last_discharge_day = np.full(capacity, -(10**9), dtype=np.int64)
-        self.carer = np.zeros(capacity, dtype=np.int8)
         self.savings = np.zeros(capacity)
         self.home_value = np.zeros(capacity)
-        self.funder = np.zeros(capacity, dtype=np.int8)
-        self.package_hours = np.zeros(capacity)
         self.paid_towards_care = np.zeros(capacity)
+        for name in TRACKED:
+            fill = Location.DEAD if name == "location" else 0
+            dtype = float if name == "package_hours" else np.int8
+            self._store(name, np.full(capacity, fill, dtype=dtype))
         self.need_hours = np.zeros(4)
         self.carer_hours = np.zeros(4)
         self._dirty: list[int] = []
+        self._touched: list[int] = []
+        self._touched_many: list[np.ndarray] = []
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        """After unpickling (or a deep copy) make the read-only columns views again: pickling
+        copies a view, which would cut it loose from the array the methods write to."""
+        self.__dict__.update(state)
+        for name in TRACKED:
+            self._store(name, getattr(self, f"_{name}"))
+
+    def _store(self, name: str, column: np.ndarray) -> None:
+        """Keep a column; a tracked one as a private writable array and a public read-only
+        view of it (a direct write then fails instead of slipping past the tallies)."""
+        if name not in TRACKED:
+            setattr(self, name, column)
+            return
+        setattr(self, f"_{name}", column)
+        view = column.view()
+        view.flags.writeable = False
+        setattr(self, name, view)
 
     # ------------------------------------------------------------------ growth
 
@@ -137,16 +169,19 @@ class Residents:
         self._reserve(self.n + count)
         ids = np.arange(self.n, self.n + count)
         self.age0[ids] = ages - day / DAYS_PER_YEAR
-        for name in ("sex", "frailty", "carer", "savings", "home_value"):
+        for name in ("sex", "savings", "home_value"):
             getattr(self, name)[ids] = columns[name]
-        self.location[ids] = Location.COMMUNITY
-        self.care[ids] = Care.NONE
-        self.funder[ids] = Funder.NONE
-        self.package_hours[ids] = 0.0
+        self._frailty[ids] = columns["frailty"]
+        self._carer[ids] = columns["carer"]
+        self._location[ids] = Location.COMMUNITY
+        self._care[ids] = Care.NONE
+        self._funder[ids] = Funder.NONE
+        self._package_hours[ids] = 0.0
         self.paid_towards_care[ids] = 0.0
-        self.band[ids] = age_band(ages)
+        self._band[ids] = age_band(ages)
         self.next_time[ids] = np.inf
         self.n += count
+        self._touched_many.append(ids)
         return ids
 
     def _reserve(self, size: int) -> None:
@@ -179,7 +214,7 @@ class Residents:
             }.get(name, 0)
             grown = np.full(new, fill, dtype=old.dtype)
             grown[:capacity] = old
-            setattr(self, name, grown)
+            self._store(name, grown)
 
     # ------------------------------------------------------------------ queries
 
@@ -204,6 +239,13 @@ class Residents:
         unmet[self.location[ids] != Location.COMMUNITY] = 0.0
         return np.maximum(unmet, 0.0)
 
+    def has_unmet_need(self, pid: int) -> bool:
+        """Whether :meth:`unmet_hours` of one resident is above 0 (without building arrays)."""
+        if int(self.location[pid]) != Location.COMMUNITY:
+            return False
+        need = self.need_hours[self.frailty[pid]] - self.carer_hours[self.carer[pid]]
+        return bool(need - self.package_hours[pid] > 0.0)
+
     def settings(self, ids: np.ndarray) -> np.ndarray:
         """The hazard setting of each resident."""
         care = self.care[ids]
@@ -216,7 +258,7 @@ class Residents:
 
     def setting(self, pid: int) -> int:
         """The hazard setting of one resident (scalar code for the per-agent reference)."""
-        if self.location[pid] == Location.CARE_HOME:
+        if int(self.location[pid]) == Location.CARE_HOME:
             return Setting.CARE_HOME
         care = self.care[pid]
         if care == Care.HOME_CARE:
@@ -231,6 +273,11 @@ class Residents:
         need = self.need_hours[self.frailty[pid]] - self.carer_hours[self.carer[pid]]
         return max(float(need), 0.0)
 
+    def assessed_needs(self, ids: np.ndarray) -> np.ndarray:
+        """:meth:`assessed_need` of many residents at once."""
+        need = self.need_hours[self.frailty[ids]] - self.carer_hours[self.carer[ids]]
+        return np.maximum(need, 0.0)
+
     def capital(self, pid: int, *, care_home: bool) -> float:
         """Capital counted by the means test: the home counts for a care home, unless a
         carer (a spouse or relative) still lives in it."""
@@ -244,45 +291,97 @@ class Residents:
         location = self.location[ids]
         return (location == Location.COMMUNITY) | (location == Location.CARE_HOME)
 
-    def counts_by_location(self) -> np.ndarray:
-        """Number of residents in each :class:`Location`."""
-        return np.bincount(self.location[: self.n], minlength=len(Location))
-
     # ------------------------------------------------------------------ changes
 
     def mark_changed(self, pid: int) -> None:
         """Note that a resident's hazards changed, so their next event is re-drawn tonight."""
         self._dirty.append(pid)
 
+    def mark_all_changed(self, ids: list[int]) -> None:
+        """:meth:`mark_changed` for each of ``ids``."""
+        self._dirty.extend(ids)
+
     def take_changed(self) -> np.ndarray:
         """Ids whose hazards changed since the last call (each once)."""
         if not self._dirty:
             return np.empty(0, dtype=np.int64)
-        ids = np.unique(np.asarray(self._dirty, dtype=np.int64))
+        ids = unique_ids(np.asarray(self._dirty, dtype=np.int64))
         self._dirty.clear()
         return ids
 
+    def set_need_tables(self, need_hours: np.ndarray, carer_hours: np.ndarray) -> None:
+        """Set weekly hours of need by frailty and of unpaid care by carer band (index 0: no
+        carer); everyone's unmet need may change."""
+        self.need_hours, self.carer_hours = need_hours, carer_hours
+        self._touched_many.append(np.arange(self.n))
+
+    def take_touched(self) -> np.ndarray:
+        """Ids whose tracked columns may have changed since the last call (each once)."""
+        if not self._touched and not self._touched_many:
+            return np.empty(0, dtype=np.int64)
+        chunks = [np.asarray(self._touched, dtype=np.int64), *self._touched_many]
+        self._touched.clear()
+        self._touched_many.clear()
+        return unique_ids(np.concatenate(chunks))
+
     def move(self, pid: int, location: Location) -> None:
         """Move a resident to ``location``."""
-        self.location[pid] = location
+        self._location[pid] = location
+        self._touched.append(pid)
         self.mark_changed(pid)
 
     def set_care(self, pid: int, care: Care) -> None:
         """Change how a resident is cared for."""
-        self.care[pid] = care
+        self._care[pid] = care
+        self._touched.append(pid)
         self.mark_changed(pid)
+
+    def set_funder(self, pid: int, funder: Funder) -> None:
+        """Change who pays for a resident's care (hazards do not depend on it)."""
+        self._funder[pid] = funder
+        self._touched.append(pid)
+
+    def set_package_hours(self, pid: int, hours: float) -> None:
+        """Record the weekly hours of a resident's home-care package (0 for none)."""
+        self._package_hours[pid] = hours
+        self._touched.append(pid)
+
+    def set_carer(self, pid: int, carer: int) -> None:
+        """Change the intensity band of a resident's unpaid carer (0 for none)."""
+        self._carer[pid] = carer
+        self._touched.append(pid)
+        self.mark_changed(pid)
+
+    def set_bands(self, ids: np.ndarray, bands: np.ndarray) -> np.ndarray:
+        """Set residents' age bands; returns the ids whose band changed (their hazards did)."""
+        changed = ids[bands != self.band[ids]]
+        self._band[ids] = bands
+        self._touched_many.append(changed)
+        return changed
 
     def recover(self, pid: int) -> None:
         """Move a resident down one frailty category (no further than fit)."""
-        if self.frailty[pid] > Frailty.FIT:
-            self.frailty[pid] -= 1
+        if int(self.frailty[pid]) > Frailty.FIT:
+            self._frailty[pid] -= 1
+            self._touched.append(pid)
             self.mark_changed(pid)
 
     def worsen(self, pid: int) -> None:
         """Move a resident up one frailty category (no further than severe)."""
-        if self.frailty[pid] < Frailty.SEVERE:
-            self.frailty[pid] += 1
+        if int(self.frailty[pid]) < Frailty.SEVERE:
+            self._frailty[pid] += 1
+            self._touched.append(pid)
             self.mark_changed(pid)
+
+
+def unique_ids(ids: np.ndarray) -> np.ndarray:
+    """``np.unique(ids)`` for integer ids, by sorting: numpy 2.3+ finds unique integers with a
+    hash table, several times slower for the few hundred ids of a day."""
+    ids = np.sort(ids)
+    keep = np.empty(len(ids), dtype=bool)
+    keep[:1] = True
+    np.not_equal(ids[1:], ids[:-1], out=keep[1:])
+    return ids[keep]
 
 
 def age_band(ages: np.ndarray) -> np.ndarray:

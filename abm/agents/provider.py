@@ -18,6 +18,7 @@ import math
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
 from abm.agents.accounts import HOME_CARE, pool_of
 from abm.agents.capacity import QueuedService
@@ -120,6 +121,7 @@ class HomeCareMarket(QueuedService):
         self._continues: dict[int, bool] = {}
         self.reablement_hours = 0.0
         self.discharge_support_hours = 0.0
+        self._capacity_day, self._capacity_hours = -1, 0.0
 
     @property
     def commissioned_hours(self) -> float:
@@ -142,8 +144,12 @@ class HomeCareMarket(QueuedService):
 
     @property
     def capacity_hours(self) -> float:
-        """Hours a week the agencies' care workers can deliver today."""
-        return sum(agency.staffed_hours for agency in self.agencies)
+        """Hours a week the agencies' care workers can deliver today (each agency's figure is
+        fixed for the day, so their sum is worked out once a day)."""
+        if self._capacity_day != self.model.day:
+            hours = sum(agency.staffed_hours for agency in self.agencies)
+            self._capacity_day, self._capacity_hours = self.model.day, hours
+        return self._capacity_hours
 
     @property
     def delivered_hours(self) -> float:
@@ -165,7 +171,7 @@ class HomeCareMarket(QueuedService):
         self.packages[pid] = hours
         self.hours_used += hours
         residents = self.model.residents
-        residents.package_hours[pid] = hours
+        residents.set_package_hours(pid, hours)
         residents.set_care(pid, Care.HOME_CARE)
         c = self.model.params.capacity
         continues = self.model.streams["reablement"].random() < c.reablement_continue_probability
@@ -218,7 +224,7 @@ class HomeCareMarket(QueuedService):
         agency = self.agency_of.pop(pid)
         del agency.packages[pid]
         agency.hours -= hours
-        self.model.residents.package_hours[pid] = 0.0
+        self.model.residents.set_package_hours(pid, 0.0)
         if in_reablement:
             self._add_reablement(-hours)
         self.council.release(pid)
@@ -239,7 +245,7 @@ class HomeCareMarket(QueuedService):
         agency.packages[pid] = new
         self.hours_used += new - old
         agency.hours += new - old
-        self.model.residents.package_hours[pid] = new
+        self.model.residents.set_package_hours(pid, new)
         self._charge(pid, new, agency)
 
     def tick(self, day: int) -> None:
@@ -256,14 +262,31 @@ class HomeCareMarket(QueuedService):
             else:
                 self.end_package(pid)
                 residents.set_care(pid, Care.NONE)
-                residents.funder[pid] = Funder.NONE
+                residents.set_funder(pid, Funder.NONE)
         self.served_today = 0
+        self._start_packages(day)
+
+    def _start_packages(self, day: int) -> None:
+        """Start packages for those waiting, in order, where the hours fit.
+
+        Free hours only fall as packages start, so whoever needs more than is free now cannot
+        start one later today: the next resident whose need fits is found with numpy (the
+        vector form of :meth:`package_hours`) instead of asking everyone down a queue that can
+        be a thousand long while less than a package is free.
+        """
+        residents = self.model.residents
         free = self.capacity_hours - self.hours_used
         if free < MIN_PACKAGE_HOURS:
             return
-        for pid in self.waiting.in_order(self.hospital_first):
-            if free < MIN_PACKAGE_HOURS:
+        order = list(self.waiting.in_order(self.hospital_first))
+        needs = residents.assessed_needs(np.array(order, dtype=np.int64))
+        i = -1
+        while free >= MIN_PACKAGE_HOURS:
+            fits = np.flatnonzero(needs[i + 1 :] <= free)
+            if len(fits) == 0:
                 break
+            i += 1 + int(fits[0])
+            pid = order[i]
             hours = self.package_hours(pid)
             if hours <= 0.0:
                 route = self._routes.pop(pid)
@@ -272,7 +295,7 @@ class HomeCareMarket(QueuedService):
                 continue
             if hours <= free:
                 free -= hours
-                in_hospital = residents.location[pid] == Location.HOSPITAL
+                in_hospital = int(residents.location[pid]) == Location.HOSPITAL
                 reablement = in_hospital and pid not in self._restart
                 self._restart.discard(pid)
                 self.start_package(pid, day, reablement=reablement)
@@ -306,6 +329,8 @@ class CareHome(mesa.Agent):
         self.nursing = nursing
         self.weekly_wages = 0.0
         model.workforce.register(self)
+        self._staffed_key: tuple[int, object] | None = None
+        self._staffed_places = 0
         self.residents: set[int] = set()
         self.open = True
         self.private_fee = model.council.care_home_fee(nursing=nursing) * 1.4
@@ -332,7 +357,14 @@ class CareHome(mesa.Agent):
 
     @property
     def staffed_places(self) -> int:
-        """Residents the home's staff can look after (it admits only below this)."""
+        """Residents the home's staff can look after (it admits only below this); worked out
+        again only when staff or levers have changed, as placing residents asks often."""
+        key = (self.model.workforce.version, self.model.params)
+        if key != self._staffed_key:
+            self._staffed_key, self._staffed_places = key, self._places_for_staff()
+        return self._staffed_places
+
+    def _places_for_staff(self) -> int:
         w = self.model.params.workforce
         workforce = self.model.workforce
         places = workforce.staff_of(self, Role.CARE_HOME_WORKER) / w.care_home_staff_per_bed
@@ -425,29 +457,36 @@ class CareHomeMarket(QueuedService):
         self-funders, who pay more: publicly funded residents wait for a home with more room.
         """
         reserve = 0
-        if self.model.residents.funder[pid] != Funder.SELF:
+        if int(self.model.residents.funder[pid]) != Funder.SELF:
             reserve = self.model.params.care_homes.self_funder_reserve_beds
-        nursing = self.needs_nursing(pid)
-        homes = [
-            home for home in self.open_homes if home.nursing == nursing and home.free_beds > reserve
-        ]
-        if not homes:
+        home = self._roomiest(self.needs_nursing(pid), reserve)
+        if home is None:
             return False
-        home = max(homes, key=lambda h: h.free_beds)
         home.residents.add(pid)
         self.home_of[pid] = home
         self.residents_placed.add(pid)
         residents = self.model.residents
         residents.set_care(pid, Care.CARE_HOME)
-        if residents.location[pid] == Location.COMMUNITY:
+        if int(residents.location[pid]) == Location.COMMUNITY:
             self.model.home_care.end_package(pid)
             residents.move(pid, Location.CARE_HOME)
         self._charge(pid, home)
         return True
 
+    def _roomiest(self, nursing: bool, reserve: int) -> CareHome | None:
+        """The first open home of the kind with the most free beds, if more than ``reserve``
+        (one pass: staffed places are worked out from staff on every call)."""
+        best, most = None, reserve
+        for home in self.homes:
+            if home.open and home.nursing == nursing:
+                free = home.free_beds
+                if free > most:
+                    best, most = home, free
+        return best
+
     def needs_nursing(self, pid: int) -> bool:
         """The severely frail need a nursing home; others a residential home."""
-        return bool(self.model.residents.frailty[pid] == Frailty.SEVERE)
+        return int(self.model.residents.frailty[pid]) == Frailty.SEVERE
 
     def _charge(self, pid: int, home: CareHome) -> None:
         self.council.commit(
@@ -505,7 +544,7 @@ class CareHomeMarket(QueuedService):
                 [int(funders[pid]) for pid in home.residents],
             )
             for pid in home.residents:
-                if funders[pid] == Funder.SELF:
+                if int(funders[pid]) == Funder.SELF:
                     self._charge(pid, home)
         self._margins.append((revenue, costs))
         self._consider_entry()
@@ -549,7 +588,7 @@ class CareHomeMarket(QueuedService):
                 continue
             self.unplaced_today += 1
             residents.set_care(pid, Care.NONE)
-            if residents.location[pid] == Location.CARE_HOME:
+            if int(residents.location[pid]) == Location.CARE_HOME:
                 residents.move(pid, Location.COMMUNITY)
                 self.model.community.request_place(pid, self.model.day)
         home.residents.clear()

@@ -99,6 +99,11 @@ class Workforce:
         self.care_pay_ratio = 1.0
         self._mean_pay: dict[tuple[Role, ...], float] = {}
         self.posts_cache = np.zeros((0, len(Role)), dtype=np.int64)
+        # Bumped whenever staff or posts_cache change, so that figures derived from them
+        # (employers' staffed capacity, the daily posts and staff) are worked out only then.
+        self.version = 0
+        self._totals: dict[tuple[Role, ...], tuple[int, int]] = {}
+        self._totals_version = -1
         self.pay_rule: PayRule = PAY_RULES.create(model.params.workforce.pay_rule)  # type: ignore[assignment]
 
     # ---------------------------------------------------------------- employers
@@ -108,6 +113,7 @@ class Workforce:
         employer.employer_id = len(self.employers)
         self.employers.append(employer)
         self.staff = np.vstack([self.staff, np.zeros((1, len(Role)), dtype=np.int64)])
+        self.version += 1
 
     def staff_of(self, employer: Employer, role: Role) -> int:
         """Staff of ``role`` working for ``employer``."""
@@ -137,6 +143,7 @@ class Workforce:
         self.n += count
         self.agents.extend(Worker(self.model, int(wid)) for wid in ids)
         np.add.at(self.staff, (employer_ids, roles), 1)
+        self.version += 1
 
     def _reserve(self, size: int) -> None:
         capacity = len(self.role)
@@ -161,6 +168,7 @@ class Workforce:
 
     def _leave(self, ids: np.ndarray) -> None:
         np.add.at(self.staff, (self.employer[ids], self.role[ids]), -1)
+        self.version += 1
         self.employer[ids] = GONE
         for wid in ids.tolist():
             agent = self.agents[wid]
@@ -173,6 +181,7 @@ class Workforce:
         self.employer[ids] = employer_ids
         self.tenure[ids] = 0.0
         np.add.at(self.staff, (employer_ids, self.role[ids]), 1)
+        self.version += 1
 
     def release(self, employer: Employer) -> None:
         """An employer closes: its staff look for other care jobs now, or leave care."""
@@ -227,6 +236,7 @@ class Workforce:
         self.set_pay(context)
         posts = self.posts_table()
         self.posts_cache = posts
+        self.version += 1
         self._quits(context, posts, rng)
         self._recruit(context, posts, date, rng)
         ids = self.active()
@@ -345,6 +355,7 @@ class Workforce:
         share = self.model.params.workforce.initial_fill
         posts = self.posts_table()
         self.posts_cache = posts
+        self.version += 1
         rng = self.model.streams["workforce"]
         for role in Role:
             filled = np.round(posts[:, role] * share).astype(np.int64)
@@ -358,9 +369,15 @@ class Workforce:
 
     def posts_and_staff(self, roles: tuple[Role, ...]) -> tuple[int, int]:
         """Funded posts (as at the start of the month) and staff now, in ``roles``."""
-        cols = list(roles)
-        rows = min(len(self.posts_cache), len(self.staff))
-        return int(self.posts_cache[:rows, cols].sum()), int(self.staff[:, cols].sum())
+        if self._totals_version != self.version:
+            self._totals.clear()
+            self._totals_version = self.version
+        if roles not in self._totals:
+            cols = list(roles)
+            rows = min(len(self.posts_cache), len(self.staff))
+            posts, staff = self.posts_cache[:rows, cols].sum(), self.staff[:, cols].sum()
+            self._totals[roles] = int(posts), int(staff)
+        return self._totals[roles]
 
     def mean_pay(self, roles: tuple[Role, ...]) -> float:
         """Mean hourly pay of active workers in ``roles`` (as set at the start of the month)."""
