@@ -187,6 +187,17 @@ class Council(mesa.Agent):
         self._pay(commitment, 1.0)
         return commitment
 
+    def reprice_self_funder(self, pid: int, weekly_fee: float) -> None:
+        """A self-funder's fee changes (a care home's monthly repricing): only their own
+        payment moves."""
+        old = self.commitments[pid]
+        delta = weekly_fee - old.private
+        if delta == 0.0:
+            return
+        self.commitments[pid] = dataclasses.replace(old, private=weekly_fee)
+        self.model.accounts.pay_weekly(HOUSEHOLDS, old.payee, old.purpose, delta)
+        self.self_funder_weekly += delta
+
     def release(self, pid: int) -> None:
         """Stop paying for a resident's care."""
         old = self.commitments.pop(pid, None)
@@ -211,14 +222,19 @@ class Council(mesa.Agent):
     def start_of_month(self, date: dt.date) -> None:
         """Residents' payments for last month count towards the cap and draw down their
         capital (savings first, then a care-home resident's counted home); self-funders whose
-        capital has fallen to the upper limit turn to the council."""
+        capital has fallen to the upper limit turn to the council.
+
+        Every means test charges the whole cost only above the upper capital limit (or, under
+        the cap, until the cap is reached), so only self-funders at or below the limit, or past
+        the cap, are tested again."""
         if not self.commitments:
             return
         residents = self.model.residents
-        ids = np.fromiter(self.commitments, dtype=np.int64)
-        private = np.array([self.commitments[int(pid)].private for pid in ids])
-        in_home = np.array(
-            [self.commitments[int(pid)].purpose == Purpose.CARE_HOME for pid in ids], dtype=bool
+        n = len(self.commitments)
+        ids = np.fromiter(self.commitments, dtype=np.int64, count=n)
+        private = np.fromiter((c.private for c in self.commitments.values()), float, count=n)
+        in_home = np.fromiter(
+            (c.purpose is Purpose.CARE_HOME for c in self.commitments.values()), bool, count=n
         )
         days = (date - (date.replace(day=1) - dt.timedelta(days=1)).replace(day=1)).days
         paid = private * days / DAYS_PER_WEEK
@@ -231,10 +247,16 @@ class Council(mesa.Agent):
         )
         residents.home_value[ids] -= from_home
         self.capital_drawn_today = float(from_savings.sum() + from_home.sum())
-        for pid, care_home in zip(ids.tolist(), in_home.tolist(), strict=True):
-            if residents.funder[pid] == Funder.SELF and not self.is_self_funder(
-                pid, care_home=care_home
-            ):
+        counted = residents.savings[ids] + np.where(home_counts, residents.home_value[ids], 0.0)
+        rules = self.means_test.rules
+        may_qualify = (residents.funder[ids] == Funder.SELF) & (
+            (counted <= rules.upper_capital_limit)
+            | (residents.paid_towards_care[ids] >= rules.lifetime_cap)
+        )
+        for pid, care_home in zip(
+            ids[may_qualify].tolist(), in_home[may_qualify].tolist(), strict=True
+        ):
+            if not self.is_self_funder(pid, care_home=care_home):
                 self._spent_down(pid, care_home=care_home)
 
     def _spent_down(self, pid: int, *, care_home: bool) -> None:

@@ -545,7 +545,7 @@ class CareHomeMarket(QueuedService):
             )
             for pid in home.residents:
                 if int(funders[pid]) == Funder.SELF:
-                    self._charge(pid, home)
+                    self.council.reprice_self_funder(pid, home.private_fee)
         self._margins.append((revenue, costs))
         self._consider_entry()
 
