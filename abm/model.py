@@ -21,6 +21,7 @@ from abm.agents.population import (
     synthesise,
 )
 from abm.agents.provider import CareHomeMarket, HomeCareMarket
+from abm.agents.spend_down import spend_down
 from abm.agents.worker import Workforce
 from abm.config import Scenario, end_date
 from abm.discharge import Route
@@ -37,6 +38,7 @@ PHASES = (
     "discharges",
     "admissions",
     "finance",
+    "spend_down",
     "population_change",
     "redraw_hazards",
     "record",
@@ -72,10 +74,14 @@ class CareSystemModel(mesa.Model):
        of each month workers are paid, quit, move and are recruited, providers settle their
        books (exits, private fees, entry) and the council reviews its budget (a new budget
        and fees each April).
-    8. ``population_change``: on the first of each month, new 65-year-olds arrive, age bands
-       are updated and the 85+ population is kept on its projected path.
-    9. ``redraw_hazards``: residents whose hazards changed today get new event times.
-    10. ``record``: today's state and flows are added to the ``daily`` table.
+    8. ``spend_down``: on the first of each month, what residents paid for care beyond their
+       income comes out of their capital; self-funders whose capital is used up become
+       council-funded.
+    9. ``population_change``: on the first of each month, new 65-year-olds arrive, age bands
+       are updated, the 85+ population is kept on its projected path and, when capacities
+       grow with the population, new care homes are commissioned.
+    10. ``redraw_hazards``: residents whose hazards changed today get new event times.
+    11. ``record``: today's state and flows are added to the ``daily`` table.
 
     Args:
         scenario: the validated scenario.
@@ -162,16 +168,16 @@ class CareSystemModel(mesa.Model):
             Pathway.HOME: Route("pathway 0", [self.hospital_process], Location.COMMUNITY),
             Pathway.HOME_WITH_SUPPORT: Route(
                 "pathway 1",
-                [self.hospital_process, self.assessment, self.home_care],
+                [self.assessment, self.home_care, self.hospital_process],
                 Location.COMMUNITY,
             ),
             Pathway.BEDDED_REHAB: Route(
                 "pathway 2",
-                [self.hospital_process, self.intermediate_care],
+                [self.intermediate_care, self.hospital_process],
                 Location.INTERMEDIATE_CARE,
             ),
             Pathway.CARE_HOME: Route(
-                "pathway 3", [self.hospital_process, *care_home_steps], Location.CARE_HOME
+                "pathway 3", [*care_home_steps, self.hospital_process], Location.CARE_HOME
             ),
         }
         self.hospital = Hospital(self, routes)
@@ -336,6 +342,12 @@ class CareSystemModel(mesa.Model):
             self.care_homes.settle_month()
             self.council.start_of_month(self.date)
 
+    def spend_down(self) -> None:
+        """Monthly: residents' capital pays for their care; the council takes over when it is
+        used up."""
+        if self.date.day == 1 and self.day > 0:
+            spend_down(self, self.date)
+
     def _update_wage_bills(self) -> None:
         wages = self.workforce.weekly_wages()
         for employer in self.workforce.employers:
@@ -353,6 +365,8 @@ class CareSystemModel(mesa.Model):
         self.tally.arrivals_65 = n
         alive = self.residents.alive()
         self.population_ratio = max(self.population_ratio, len(alive) / self._initial_residents)
+        if self.params.capacity.grows_with_population:
+            self.care_homes.grow_to(self.params.capacity.care_home_beds * self.population_ratio)
         ages_now = self.residents.ages(alive, self.day)
         bands = age_band(ages_now)
         changed = alive[bands != self.residents.band[alive]]

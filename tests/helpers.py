@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from abm.agents.capacity import HELD
 from abm.config import Scenario, scale_area
 from abm.domain import Care, Location
 from abm.model import CareSystemModel
@@ -52,7 +53,8 @@ def assert_invariants(model: CareSystemModel) -> None:
     assert hospital.delayed <= hospital.occupied, "delayed never above occupied"
     assert hospital.background_in_beds >= 0
     ic = model.intermediate_care
-    assert counts[Location.INTERMEDIATE_CARE] == len(ic.stays)
+    arrived = sum(1 for end in ic.stays.values() if end != HELD)
+    assert counts[Location.INTERMEDIATE_CARE] == arrived, "intermediate care matches residents"
     assert len(ic.stays) <= max(ic.beds, 0) or model.params != model.base_params
     homes = model.care_homes
     for pid in homes.residents_placed:

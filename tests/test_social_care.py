@@ -60,8 +60,15 @@ def test_higher_upper_capital_limit_raises_council_funded_share():
     base = small(residents=8000)
     generous = base.with_changes([("council.upper_capital_limit_gbp", 100000.0)])
     before, after = outcomes(base), outcomes(generous)
-    assert after["self_funder_share_care_homes"] < before["self_funder_share_care_homes"] - 0.05
-    assert after["council_spend_gbp"] > before["council_spend_gbp"]
+    # Self-funders spend down to the upper limit in either case, so the difference is in who
+    # starts out paying for themselves: a few points of the care-home population in one year.
+    assert after["self_funder_share_care_homes"] < before["self_funder_share_care_homes"] - 0.02, (
+        "a higher upper capital limit should mean fewer self-funders in care homes"
+    )
+    # The council pays for more residents, but those between the limits now contribute a
+    # tariff and its budget (rebased on what it spends) holds spending near where it was: so
+    # compare the residents it funds, not its spending.
+    assert after["council_long_term_care_users"] > before["council_long_term_care_users"]
 
 
 def test_universal_free_care_moves_spending_from_residents_to_the_council():

@@ -260,6 +260,7 @@ class AssessmentTeam(ThroughputService):
 
     reason = DelayReason.AWAITING_ASSESSMENT
     responsible = Body.SOCIAL_CARE
+    duration_field = "assessment_mean_days"
 
     def __init__(self, model: CareSystemModel, council: Council) -> None:
         super().__init__(model)
@@ -316,6 +317,7 @@ class FundingPanel(ThroughputService):
 
     reason = DelayReason.AWAITING_FUNDING_DECISION
     responsible = Body.BOTH
+    duration_field = "funding_decision_mean_days"
 
     def per_week(self) -> float:
         """Decisions made a week."""

@@ -22,18 +22,21 @@ N_BANDS = 3
 N_FRAILTY = len(Frailty)
 N_SEXES = 2
 N_CARER = 4
+N_RECENT = 2
 FEMALE, MALE = 0, 1
 
 
 class HazardTable:
-    """Per-day hazards of each resident event by setting, age band, frailty, sex and carer.
+    """Per-day hazards of each resident event by setting, age band, frailty, sex, carer and
+    whether the resident was recently discharged.
 
     Carer is the intensity band of a resident's unpaid carer: 0 none, 1 up to 19 hours a
-    week, 2 20-49 hours, 3 50 hours or more.
+    week, 2 20-49 hours, 3 50 hours or more. A recently discharged resident (1) has a raised
+    admission hazard until they settle, which happens at rate 1 / the mean settling time.
     """
 
     def __init__(self, scenario: Scenario) -> None:
-        shape = (len(EventKind), len(Setting), N_BANDS, N_FRAILTY, N_SEXES, N_CARER)
+        shape = (len(EventKind), len(Setting), N_BANDS, N_FRAILTY, N_SEXES, N_CARER, N_RECENT)
         table = np.zeros(shape)
         fr, mo, ad, co, ne, cn = (
             scenario.frailty,
@@ -69,38 +72,44 @@ class HazardTable:
                 cell[EventKind.REVIEW, Setting.HOME_WITH_CARE] = per_day(cn.review_per_1000py)
         for carer in range(1, N_CARER):
             breakdown = per_day(ne.carer_breakdown_per_1000py[carer - 1])
-            home = table[EventKind.CARER_BREAKDOWN, : Setting.CARE_HOME, ..., carer]
+            home = table[EventKind.CARER_BREAKDOWN, : Setting.CARE_HOME, ..., carer, :]
             home[...] = breakdown
             for setting in unmet:
-                table[EventKind.CARER_BREAKDOWN, setting, ..., carer] *= (
+                table[EventKind.CARER_BREAKDOWN, setting, ..., carer, :] *= (
                     ne.carer_strain_hazard_ratio
                 )
-        table[EventKind.CARER_GAIN, : Setting.CARE_HOME, ..., 0] = per_day(ne.carer_gain_per_1000py)
+        table[EventKind.CARER_GAIN, : Setting.CARE_HOME, ..., 0, :] = per_day(
+            ne.carer_gain_per_1000py
+        )
         care_home = table[:, Setting.CARE_HOME]
         care_home[EventKind.ADMISSION] *= ad.care_home_hazard_ratio
         care_home[EventKind.DEATH] *= mo.care_home_hazard_ratio
         care_home[EventKind.FRAILTY] = 0.0
         care_home[EventKind.RECOVERY] = 0.0
         care_home[EventKind.CARER_GAIN] = 0.0
+        recent = table[..., 1]
+        recent[EventKind.ADMISSION] *= ad.post_discharge_hazard_ratio
+        recent[EventKind.SETTLED] = 1.0 / ad.post_discharge_mean_days
         self.table = table
         self.nested = table.tolist()
 
-    def rates(
+    def rates(  # noqa: PLR0917 - one index array per axis of the table
         self,
         setting: np.ndarray,
         band: np.ndarray,
         frailty: np.ndarray,
         sex: np.ndarray,
         carer: np.ndarray,
+        recent: np.ndarray,
     ) -> np.ndarray:
         """Per-day hazards, shape (event kinds, residents)."""
-        return self.table[:, setting, band, frailty, sex, carer]
+        return self.table[:, setting, band, frailty, sex, carer, recent]
 
-    def rate(self, kind: int, cell: tuple[int, int, int, int, int]) -> float:
+    def rate(self, kind: int, cell: tuple[int, int, int, int, int, int]) -> float:
         """One per-day hazard, for per-agent code; ``cell`` is (setting, band, frailty, sex,
-        carer)."""
-        setting, band, frailty, sex, carer = cell
-        return self.nested[kind][setting][band][frailty][sex][carer]
+        carer, recent)."""
+        setting, band, frailty, sex, carer, recent = cell
+        return self.nested[kind][setting][band][frailty][sex][carer][recent]
 
 
 class Residents:
@@ -118,11 +127,13 @@ class Residents:
         self.next_kind = np.zeros(capacity, dtype=np.int8)
         self.last_discharge_day = np.full(capacity, -(10**9), dtype=np.int64)
         self.carer = np.zeros(capacity, dtype=np.int8)
+        self.recent = np.zeros(capacity, dtype=np.int8)
         self.savings = np.zeros(capacity)
         self.home_value = np.zeros(capacity)
         self.funder = np.zeros(capacity, dtype=np.int8)
         self.package_hours = np.zeros(capacity)
         self.paid_towards_care = np.zeros(capacity)
+        self.capital_spent = np.zeros(capacity)
         self.need_hours = np.zeros(4)
         self.carer_hours = np.zeros(4)
         self._dirty: list[int] = []
@@ -144,6 +155,8 @@ class Residents:
         self.funder[ids] = Funder.NONE
         self.package_hours[ids] = 0.0
         self.paid_towards_care[ids] = 0.0
+        self.capital_spent[ids] = 0.0
+        self.recent[ids] = 0
         self.band[ids] = age_band(ages)
         self.next_time[ids] = np.inf
         self.n += count
@@ -165,11 +178,13 @@ class Residents:
             "next_kind",
             "last_discharge_day",
             "carer",
+            "recent",
             "savings",
             "home_value",
             "funder",
             "package_hours",
             "paid_towards_care",
+            "capital_spent",
         ):
             old = getattr(self, name)
             fill = {
@@ -232,12 +247,14 @@ class Residents:
         return max(float(need), 0.0)
 
     def capital(self, pid: int, *, care_home: bool) -> float:
-        """Capital counted by the means test: the home counts for a care home, unless a
-        carer (a spouse or relative) still lives in it."""
+        """Capital counted by the means test, less what the resident has spent on care: the
+        home counts for a care home, unless a carer (a spouse or relative) still lives in it.
+        Spending comes out of savings first, so it can use up the home's value only in a
+        care home."""
         counted = self.savings[pid]
         if care_home and self.carer[pid] == 0:
             counted += self.home_value[pid]
-        return float(counted)
+        return max(float(counted - self.capital_spent[pid]), 0.0)
 
     def living_outside_hospital(self, ids: np.ndarray) -> np.ndarray:
         """Which of ``ids`` live at home or in a care home (the residents with events)."""
@@ -270,6 +287,18 @@ class Residents:
     def set_care(self, pid: int, care: Care) -> None:
         """Change how a resident is cared for."""
         self.care[pid] = care
+        self.mark_changed(pid)
+
+    def discharged(self, pid: int, day: int) -> None:
+        """A resident leaves hospital (or intermediate care) today: their readmission risk is
+        raised until they settle, and 30-day readmissions are counted from today."""
+        self.last_discharge_day[pid] = day
+        self.recent[pid] = 1
+        self.mark_changed(pid)
+
+    def settle(self, pid: int) -> None:
+        """The raised risk after a discharge is over."""
+        self.recent[pid] = 0
         self.mark_changed(pid)
 
     def recover(self, pid: int) -> None:
