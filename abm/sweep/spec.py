@@ -365,7 +365,9 @@ def _parse_parameter(key: str, raw: Any, source: str) -> Parameter:
 # --------------------------------------------------------------------------- the file
 
 
-def _base_scenario(data: Mapping[str, Any], path: Path) -> Scenario:
+def base_scenario(data: Mapping[str, Any], path: Path) -> Scenario:
+    """The ``base`` config of a sweep (or calibration) file with its ``[set]`` values and
+    ``area_residents`` applied."""
     source = str(path)
     if "base" not in data:
         raise ConfigError(
@@ -415,7 +417,7 @@ def load_sweep(path: str | Path) -> SweepSpec:
             raise ConfigError(source, key, f"unknown key{_suggest(key, TOP_LEVEL_KEYS)}")
     name = _text(source, "name", data.get("name", path.stem))
     description = _text(source, "description", data.get("description", ""))
-    base = _base_scenario(data, path)
+    base = base_scenario(data, path)
 
     design = data.get("design", "grid")
     if design not in DESIGNS:
