@@ -23,7 +23,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from abm.config import ConfigError, Scenario, all_keys, coerce_value, field_of
-from abm.sweep.spec import base_scenario
+from abm.sweep.spec import base_scenario, finite_number, read_checked, whole_number
 
 DESIGNS = ("latin_hypercube", "sobol")
 TOP_LEVEL_KEYS = (
@@ -182,31 +181,6 @@ def _plain(key: str, value: Any) -> Any:
 # --------------------------------------------------------------------------- reading
 
 
-def _read(path: Path) -> dict[str, Any]:
-    source = str(path)
-    if not path.is_file():
-        raise ConfigError(source, "", "file not found")
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(source, "", f"not valid TOML: {exc}") from None
-
-
-def _int(source: str, key: str, value: Any, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ConfigError(
-            source, key, f"must be a whole number of at least {minimum}, got {value!r}"
-        )
-    return value
-
-
-def _number(source: str, key: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ConfigError(source, key, f"must be a finite number, got {value!r}")
-    return float(value)
-
-
 def _parameter(name: str, raw: Any, source: str) -> CalibrationParameter:
     where = f"parameters.{name}"
     match = ELEMENT.match(name)
@@ -232,13 +206,13 @@ def _parameter(name: str, raw: Any, source: str) -> CalibrationParameter:
         bounds = raw["scale"]
         if not isinstance(bounds, list) or len(bounds) != 2:
             raise ConfigError(source, f"{where}.scale", "must be [low, high]")
-        low, high = (_number(source, f"{where}.scale", b) for b in bounds)
+        low, high = (finite_number(source, f"{where}.scale", b) for b in bounds)
         kind = "scale"
     else:
         if "low" not in raw or "high" not in raw:
             raise ConfigError(source, where, "needs low and high (or scale = [low, high])")
-        low = _number(source, f"{where}.low", raw["low"])
-        high = _number(source, f"{where}.high", raw["high"])
+        low = finite_number(source, f"{where}.low", raw["low"])
+        high = finite_number(source, f"{where}.high", raw["high"])
         if is_list and index is None:
             raise ConfigError(
                 source, where, f"is a list: give one element ({key}[0]) or scale = [low, high]"
@@ -269,8 +243,8 @@ def _waves(source: str, raw: Any) -> tuple[Wave, ...]:
             raise ConfigError(
                 source, f"waves[{i}].{unknown[0]}", "unknown option (samples, shrink)"
             )
-        samples = _int(source, f"waves[{i}].samples", wave.get("samples"), 2)
-        shrink = _number(source, f"waves[{i}].shrink", wave.get("shrink", 1.0))
+        samples = whole_number(source, f"waves[{i}].samples", wave.get("samples"), 2)
+        shrink = finite_number(source, f"waves[{i}].shrink", wave.get("shrink", 1.0))
         if not 0 < shrink <= 1:
             raise ConfigError(source, f"waves[{i}].shrink", "must lie in (0, 1]")
         waves.append(Wave(samples, shrink))
@@ -285,17 +259,14 @@ def load_calibration(path: str | Path) -> CalibrationSpec:
     """
     path = Path(path)
     source = str(path)
-    data = _read(path)
-    for key in data:
-        if key not in TOP_LEVEL_KEYS:
-            raise ConfigError(source, key, "unknown key")
+    data = read_checked(path, TOP_LEVEL_KEYS)
     for key in ("base", "output", "parameters", "waves"):
         if key not in data:
             raise ConfigError(source, key, "missing")
     base_file = (path.parent / str(data["base"])).resolve()
     output = (path.parent / str(data["output"])).resolve()
     targets_file = (path.parent / str(data["targets"])).resolve() if "targets" in data else None
-    area = _int(source, "area_residents", data.get("area_residents", 20000), 10)
+    area = whole_number(source, "area_residents", data.get("area_residents", 20000), 10)
     base = base_scenario({**data, "area_residents": area}, path)
     full_base = base_scenario({k: v for k, v in data.items() if k != "area_residents"}, path)
     table = data["parameters"]
@@ -328,11 +299,11 @@ def load_calibration(path: str | Path) -> CalibrationSpec:
         parameters=parameters,
         design=design,
         waves=_waves(source, data["waves"]),
-        replications=_int(source, "replications", data.get("replications", 2), 1),
-        verify_replications=_int(
+        replications=whole_number(source, "replications", data.get("replications", 2), 1),
+        verify_replications=whole_number(
             source, "verify_replications", data.get("verify_replications", 4), 1
         ),
-        seed=_int(source, "seed", data.get("seed", 1), 0),
+        seed=whole_number(source, "seed", data.get("seed", 1), 0),
         splits=splits,
         cluster={k: dict(v) for k, v in cluster.items()},
     )

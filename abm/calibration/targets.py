@@ -45,6 +45,7 @@ COLUMNS = (
 SPLITS = ("fit", "check", "not_produced")
 SCALINGS = ("none", "england_count")
 TOLERANCE_KINDS = ("absolute", "relative")
+WITHIN = 1.0 + 1e-9  # |z| at most 1, allowing for rounding in the last digit
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,7 +96,7 @@ class Target:
         self, model_value: float, residents_65plus: float = BASELINE_RESIDENTS_65PLUS
     ) -> bool:
         """Whether the model's value lies within the tolerance of the target."""
-        return math.isfinite(model_value) and abs(self.z(model_value, residents_65plus)) <= 1.0
+        return math.isfinite(model_value) and abs(self.z(model_value, residents_65plus)) <= WITHIN
 
 
 def _read(path: Path) -> list[dict[str, str]]:
