@@ -630,8 +630,8 @@ class CommunityConfig:
         unit="per 1,000 person-years",
         description="Residents waiting at home for care who stop waiting (family, friends or "
         "privately arranged care take over, or they go without)",
-        source="assumption (ADASS waiting-list surveys report people leaving lists before "
-        "assessment)",
+        source="calibrated (care-abm calibrate); the default is the prior centre (ADASS "
+        "waiting-list surveys report people leaving lists before assessment)",
         minimum=0,
     )
 
