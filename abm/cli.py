@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from abm.calibration.command import add_calibrate_parser
 from abm.compare.command import add_compare_parsers
 from abm.config import ConfigError, Scenario, load_scenario
 from abm.sweep.command import add_sweep_parser
@@ -101,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_cmd_run)
     add_sweep_parser(sub)
     add_compare_parsers(sub)
+    add_calibrate_parser(sub)
     serve = sub.add_parser(
         "serve",
         help="start the visual server (Solara) in the browser",

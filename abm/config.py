@@ -28,6 +28,18 @@ from abm.params import param
 FRAILTY_LEVELS = ("fit", "mild", "moderate", "severe")
 AGE_BANDS = ("65-74", "75-84", "85+")
 
+# The area-scaling rule (seeds/README.md): an England count (beds, places, patients, posts,
+# spending) is turned into a local authority's by the area's share of England's residents aged
+# 65+, Census 2021 (DEM-01 note: 10.4 million). The baseline area has 68,000 (DEM-12).
+ENGLAND_RESIDENTS_65PLUS = 10_400_000
+BASELINE_RESIDENTS_65PLUS = 68_000
+BASELINE_AREA_SHARE = BASELINE_RESIDENTS_65PLUS / ENGLAND_RESIDENTS_65PLUS
+
+
+def england_to_area(count: float, residents_65plus: float = BASELINE_RESIDENTS_65PLUS) -> float:
+    """An England count scaled to an area with ``residents_65plus`` residents aged 65+."""
+    return count * residents_65plus / ENGLAND_RESIDENTS_65PLUS
+
 
 class ConfigError(ValueError):
     """A problem with a scenario file, reported as ``file: key: what is wrong``."""
@@ -254,6 +266,24 @@ class AdmissionsConfig:
         source="assumption; the only link through which care at home prevents admissions",
         minimum=0,
     )
+    post_discharge_hazard_ratio: float = param(
+        5.0,
+        unit="ratio",
+        description="Admission hazard of a resident recently discharged from hospital (or "
+        "intermediate care), relative to the same resident settled at home: unresolved illness, "
+        "medicines changes and deconditioning make the weeks after a discharge the riskiest",
+        source="calibrated (care-abm calibrate) to READ-01 (a validation target, not an input); "
+        "the default is the prior centre",
+        minimum=1.0,
+    )
+    post_discharge_mean_days: float = param(
+        30.0,
+        unit="days",
+        description="Mean time a discharged resident stays at the raised hazard (the raised "
+        "state ends at random, so the excess risk falls away over the weeks after discharge)",
+        source="assumption (readmission risk is concentrated in the first weeks after a discharge)",
+        minimum=0.1,
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -267,7 +297,7 @@ class HospitalConfig:
         source="BED-01 England beds scaled to the area by its share of England's 65+ (x 68,000 "
         "/ 10.4m), rounded",
         evidence="BED-01",
-        scale=68_000 / 10_400_000,
+        scale=BASELINE_AREA_SHARE,
         minimum=0,
         kind="count",
         area=True,
@@ -357,7 +387,42 @@ class HospitalConfig:
 
 @dataclasses.dataclass(frozen=True)
 class DischargeConfig:
-    """How the hospital chooses a discharge pathway from a patient's need."""
+    """How the hospital plans discharges and chooses a pathway from a patient's need."""
+
+    referral_lead_days: int = param(
+        3,
+        unit="days",
+        description="Days before a resident's expected medically-fit day that discharge "
+        "planning starts: the pathway is chosen and assessments, funding decisions and care "
+        "are asked for, so they can be ready on the day (0: only once fit)",
+        source="calibrated (care-abm calibrate); prior centre 3 days (the Care Act 2014 "
+        "discharge rules ask hospitals to notify the council of a patient's care needs at "
+        "least two days before the proposed discharge date)",
+        minimum=0,
+        maximum=30,
+    )
+    rehab_wait_limit_days: float = param(
+        14.0,
+        unit="days",
+        description="Longest expected wait for an intermediate-care bed that discharge planners "
+        "accept: when the waiting list is longer than this many days of the beds' throughput, "
+        "a patient who would go to bedded rehabilitation (pathway 2) goes home with support "
+        "(pathway 1) instead",
+        source="calibrated (care-abm calibrate); prior centre two weeks (planners substitute "
+        "pathways when a service is full)",
+        minimum=0,
+    )
+    care_home_wait_limit_days: float = param(
+        30.0,
+        unit="days",
+        description="Longest expected wait for a care-home place that discharge planners accept "
+        "for a patient in hospital: beyond it a patient who would go to a care home (pathway "
+        "3) goes home with support first (pathway 1, 'home first'), and may ask for a place "
+        "from home",
+        source="calibrated (care-abm calibrate); prior centre a month (discharge to assess: "
+        "long-term care decisions are best made outside hospital)",
+        minimum=0,
+    )
 
     pathway_shares_fit: tuple[float, ...] = param(
         (0.93, 0.06, 0.01, 0.0),
@@ -405,6 +470,14 @@ class CapacityConfig:
         minimum=0,
         area=True,
     )
+    assessment_mean_days: float = param(
+        2.0,
+        unit="days",
+        description="Mean time from a social worker taking on a needs assessment to its "
+        "completion (seeing the resident and family, the care plan)",
+        source="calibrated (care-abm calibrate); the default is the prior centre",
+        minimum=0,
+    )
     funding_decisions_per_week: float = param(
         10.0,
         unit="decisions a week",
@@ -413,6 +486,14 @@ class CapacityConfig:
         source="assumption",
         minimum=0,
         area=True,
+    )
+    funding_decision_mean_days: float = param(
+        7.0,
+        unit="days",
+        description="Mean time from a funding decision being taken on (council panel, or the "
+        "NHS continuing-healthcare checklist and assessment) to the decision",
+        source="calibrated (care-abm calibrate); the default is the prior centre",
+        minimum=0,
     )
     home_care_hours_per_week: float = param(
         29500.0,
@@ -461,7 +542,7 @@ class CapacityConfig:
         source="CH-01 England places scaled by the area's share of England's 65+ (x 68,000 / "
         "10.4m), rounded",
         evidence="CH-01",
-        scale=68_000 / 10_400_000,
+        scale=BASELINE_AREA_SHARE,
         minimum=0,
         kind="count",
         area=True,
@@ -507,8 +588,19 @@ class CapacityConfig:
     hospital_priority: bool = param(
         True,
         unit="yes/no",
-        description="Hospital discharges are served before community requests in every queue",
+        description="Hospital discharges can be served before community requests in every "
+        "queue (as many as hospital_priority_share says); false: everyone in order of joining",
         source="assumption (discharge to assess guidance)",
+    )
+    hospital_priority_share: float = param(
+        1.0,
+        unit="share of hospital referrals",
+        description="Share of hospital discharges that home-care agencies and care homes take "
+        "ahead of the people already waiting at home (the rest join the queue in order): a "
+        "broker finds a package or a place for a hospital patient first only when a provider "
+        "can take them at once. Assessments and funding decisions always come first.",
+        source="calibrated (care-abm calibrate); the default is the prior centre",
+        kind="share",
     )
 
 
@@ -538,8 +630,8 @@ class CommunityConfig:
         unit="per 1,000 person-years",
         description="Residents waiting at home for care who stop waiting (family, friends or "
         "privately arranged care take over, or they go without)",
-        source="assumption (ADASS waiting-list surveys report people leaving lists before "
-        "assessment)",
+        source="calibrated (care-abm calibrate); the default is the prior centre (ADASS "
+        "waiting-list surveys report people leaving lists before assessment)",
         minimum=0,
     )
 
@@ -637,6 +729,14 @@ class NeedConfig:
         description="Spread of savings (sigma of the log)",
         source="assumption",
         minimum=0,
+    )
+    income_gbp_per_week: float = param(
+        221.20,
+        unit="GBP a week",
+        description="Income (pensions) a resident pays care charges from before spending their "
+        "capital: a self-funder's capital falls by what they pay beyond it",
+        source="assumption (the full new State Pension, 2024-25)",
+        kind="money",
     )
 
 

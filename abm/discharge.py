@@ -115,32 +115,40 @@ class Route:
 class WaitingList:
     """Patients waiting for one service: hospital discharges and community requests.
 
-    Served in order of joining, with hospital discharges first when ``hospital_first``.
+    Served in order of joining, except that expedited hospital discharges go first when
+    ``hospital_first``. A hospital discharge is expedited unless the service says otherwise
+    (``priority=False``): a council does not put every hospital referral ahead of everyone.
     """
 
     def __init__(self) -> None:
         self._hospital: dict[int, int] = {}
         self._community: dict[int, int] = {}
+        self._expedited: set[int] = set()
         self._counter = itertools.count()
 
-    def join(self, pid: int, from_hospital: bool) -> None:
+    def join(self, pid: int, from_hospital: bool, priority: bool | None = None) -> None:
         """Add a patient at the back of their queue."""
         (self._hospital if from_hospital else self._community)[pid] = next(self._counter)
+        if from_hospital and (priority is None or priority):
+            self._expedited.add(pid)
 
     def leave(self, pid: int) -> None:
         """Remove a patient wherever they are."""
         self._hospital.pop(pid, None)
         self._community.pop(pid, None)
+        self._expedited.discard(pid)
 
     def in_order(self, hospital_first: bool) -> Iterator[int]:
         """Waiting patients in the order they are to be served (a snapshot)."""
-        if hospital_first:
+        if hospital_first and len(self._expedited) == len(self._hospital):
             return iter([*self._hospital, *self._community])
+        first = [pid for pid in self._hospital if pid in self._expedited] if hospital_first else []
+        skip = set(first)
         merged = heapq.merge(
-            ((seq, pid) for pid, seq in self._hospital.items()),
+            ((seq, pid) for pid, seq in self._hospital.items() if pid not in skip),
             ((seq, pid) for pid, seq in self._community.items()),
         )
-        return iter([pid for _, pid in merged])
+        return iter([*first, *(pid for _, pid in merged)])
 
     def __contains__(self, pid: int) -> bool:
         return pid in self._hospital or pid in self._community

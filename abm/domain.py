@@ -64,6 +64,7 @@ class EventKind(IntEnum):
     STOP_WAITING = 6
     CARER_BREAKDOWN = 7
     CARER_GAIN = 8
+    SETTLED = 9
 
 
 class Setting(IntEnum):

@@ -75,6 +75,7 @@ class CalendarEvents:
             residents.frailty[ids],
             residents.sex[ids],
             residents.carer[ids],
+            residents.recent[ids],
         )
         waits = np.stack([stream.standard_exponential(len(ids)) for stream in self._streams])
         with np.errstate(divide="ignore"):

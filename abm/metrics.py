@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 REASONS = [reason.label for reason in DelayReason]
 FLOW_COLUMNS = tuple(f.name for f in dataclasses.fields(MonthFlows))
 BODIES = [body.label for body in Body]
+# Delayed days by reason within one responsible body (delayed transfers of care were published
+# as reason shares of each body's delays).
+BODIES_BY_REASON = (Body.NHS, Body.SOCIAL_CARE)
 
 DAILY_COLUMNS: tuple[str, ...] = (
     "day",
@@ -115,6 +118,14 @@ DAILY_COLUMNS: tuple[str, ...] = (
     "hca_pay_gbp",
     "home_care_hours_delivered",
     "beds_funded",
+    "background_emergency_beds",
+    "resident_emergencies_75plus",
+    "readmissions_30d_75plus",
+    "reablement_discharges",
+    "reablement_packages",
+    "long_stay_delayed_for_care_at_home",
+    "legal_floor_gbp",
+    *(f"delayed_{body.label}.{reason}" for body in BODIES_BY_REASON for reason in REASONS),
 )
 
 
@@ -158,10 +169,32 @@ def daily_row(model: CareSystemModel) -> dict[str, object]:
     }
     row.update(social_care_row(model))
     row.update(workforce_row(model))
+    row.update(calibration_row(model))
     for reason, count in zip(REASONS, today.delayed_by_reason.tolist(), strict=True):
         row[f"delayed.{reason}"] = count
     for body, count in zip(BODIES, today.delayed_by_body.tolist(), strict=True):
         row[f"delayed_by.{body}"] = count
+    return row
+
+
+def calibration_row(model: CareSystemModel) -> dict[str, object]:
+    """Counts that published figures are measured on: emergency bed days of people under 65,
+    readmissions of residents 75+, reablement, long waits for care at home, the legal pay
+    floor, and delayed days by reason within each responsible body."""
+    hospital, today = model.hospital, model.hospital.today
+    row: dict[str, object] = {
+        "background_emergency_beds": hospital.background_emergencies_in_beds,
+        "resident_emergencies_75plus": today.resident_emergencies_75plus,
+        "readmissions_30d_75plus": today.readmissions_30d_75plus,
+        "reablement_discharges": today.reablement_discharges,
+        "reablement_packages": model.home_care.reablement_packages,
+        "long_stay_delayed_for_care_at_home": today.long_stay_delayed_for_care_at_home,
+        "legal_floor_gbp": model.workforce.legal_floor(model.date),
+    }
+    for body in BODIES_BY_REASON:
+        counts = today.delayed_by_body_and_reason[body].tolist()
+        for reason, count in zip(REASONS, counts, strict=True):
+            row[f"delayed_{body.label}.{reason}"] = count
     return row
 
 
@@ -354,6 +387,27 @@ def _share_of_delayed(column: str) -> Callable[[RunRecord], float]:
     return _ratio_of_sums(column, "delayed")
 
 
+def _share_within_body(body: Body, reason: str) -> Callable[[RunRecord], float]:
+    return _ratio_of_sums(f"delayed_{body.label}.{reason}", f"delayed_by.{body.label}")
+
+
+def _resident_share_of_emergency_beds(record: RunRecord) -> float:
+    days = _reported(record)
+    residents = float(days["beds_occupied_by_residents"].sum())
+    total = residents + float(days["background_emergency_beds"].sum())
+    return residents / total if total > 0 else float("nan")
+
+
+def _later_than_ready(record: RunRecord) -> float:
+    delays = record.fit_to_discharge
+    return float(np.mean(delays > 0)) if len(delays) else float("nan")
+
+
+def _long_term_council_care(record: RunRecord) -> float:
+    days = _reported(record)
+    return float((days["council_funded"] - days["reablement_packages"]).mean())
+
+
 def _fee_premium(record: RunRecord) -> float:
     days = _reported(record)
     priced = days[days["care_home_private_fee_gbp"] > 0]
@@ -429,6 +483,35 @@ KPIS: tuple[Kpi, ...] = (
             _share_of_delayed(f"delayed_by.{body}"),
         )
         for body in BODIES
+    ),
+    *(
+        Kpi(
+            f"delay_reason_share_of_{body.label}.{reason}",
+            f"Delayed bed days attributed to {body.label.replace('_', ' ')}: "
+            f"{reason.replace('_', ' ')}",
+            f"share of delayed bed days attributed to {body.label.replace('_', ' ')}",
+            _share_within_body(body, reason),
+        )
+        for body in BODIES_BY_REASON
+        for reason in REASONS
+    ),
+    Kpi(
+        "discharged_later_than_ready_share",
+        "Residents not discharged on the day they became medically fit",
+        "share of residents becoming fit (and discharged alive)",
+        _later_than_ready,
+    ),
+    Kpi(
+        "long_stay_delayed_for_care_at_home",
+        "Residents in hospital 14+ days delayed awaiting an assessment or care at home",
+        "patients a day (mean)",
+        _mean("long_stay_delayed_for_care_at_home"),
+    ),
+    Kpi(
+        "resident_share_of_emergency_bed_days",
+        "Share of emergency bed days used by residents 65+",
+        "share of emergency bed days (residents and under-65 emergencies)",
+        _resident_share_of_emergency_beds,
     ),
     Kpi(
         "corridor_waits_per_day",
@@ -660,6 +743,45 @@ KPIS: tuple[Kpi, ...] = (
         "Emergency admissions within 30 days of a discharge",
         "share of resident emergency admissions",
         _ratio_of_sums("readmissions_30d", "resident_emergencies"),
+    ),
+    Kpi(
+        "readmission_30d_rate_75plus",
+        "Emergency admissions of residents 75+ within 30 days of a discharge",
+        "share of emergency admissions of residents 75+",
+        _ratio_of_sums("readmissions_30d_75plus", "resident_emergencies_75plus"),
+    ),
+    Kpi(
+        "care_home_share_65plus",
+        "Residents 65+ living in a care home",
+        "share of residents 65+",
+        _ratio_of_sums("care_home_residents", "residents"),
+    ),
+    Kpi(
+        "home_care_users",
+        "Residents 65+ receiving home care (council-funded, self-funded and reablement)",
+        "people a day (mean)",
+        _mean("home_care_packages"),
+    ),
+    Kpi(
+        "council_long_term_care_users",
+        "Residents 65+ in council-funded long-term care (home care or a care home; "
+        "reablement excluded)",
+        "people a day (mean)",
+        _long_term_council_care,
+    ),
+    Kpi(
+        "reablement_per_1000",
+        "Hospital discharges home with reablement",
+        "per 1,000 residents 65+ a year",
+        lambda r: _per_1000_residents_year(r, "reablement_discharges"),
+    ),
+    Kpi(
+        "care_pay_premium_over_legal_floor",
+        "Care workers' hourly pay above the National Living Wage",
+        "share of the National Living Wage (mean over days)",
+        lambda r: float(
+            (_reported(r)["care_worker_pay_gbp"] / _reported(r)["legal_floor_gbp"]).mean() - 1.0
+        ),
     ),
     Kpi(
         "home_care_utilisation",

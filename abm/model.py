@@ -73,11 +73,13 @@ class CareSystemModel(mesa.Model):
        electives (otherwise cancelled).
     7. ``finance``: on the first of each month workers are paid, quit, move and are
        recruited; last month's payments are settled into the ledger; providers pay their
-       costs (care homes may close); residents' capital is drawn down; budgets move (new
-       budgets each April) and the care budget holder reviews its position. Every day,
-       providers' costs and the commissioner's payments accrue.
+       costs (care homes may close); what residents paid beyond their income comes out of
+       their capital (self-funders who reach the upper limit turn to the council); budgets
+       move (new budgets each April) and the care budget holder reviews its position. Every
+       day, providers' costs and the commissioner's payments accrue.
     8. ``population_change``: on the first of each month, new 65-year-olds arrive, age bands
-       are updated and the 85+ population is kept on its projected path.
+       are updated, the 85+ population is kept on its projected path and, when capacities
+       grow with the population, new care homes are commissioned.
     9. ``redraw_hazards``: residents whose hazards changed today get new event times.
     10. ``record``: today's state and flows are added to the ``daily`` table.
 
@@ -169,16 +171,16 @@ class CareSystemModel(mesa.Model):
             Pathway.HOME: Route("pathway 0", [self.hospital_process], Location.COMMUNITY),
             Pathway.HOME_WITH_SUPPORT: Route(
                 "pathway 1",
-                [self.hospital_process, self.assessment, self.home_care],
+                [self.assessment, self.home_care, self.hospital_process],
                 Location.COMMUNITY,
             ),
             Pathway.BEDDED_REHAB: Route(
                 "pathway 2",
-                [self.hospital_process, self.intermediate_care],
+                [self.intermediate_care, self.hospital_process],
                 Location.INTERMEDIATE_CARE,
             ),
             Pathway.CARE_HOME: Route(
-                "pathway 3", [self.hospital_process, *care_home_steps], Location.CARE_HOME
+                "pathway 3", [*care_home_steps, self.hospital_process], Location.CARE_HOME
             ),
         }
         self.hospital = Hospital(self, routes)
@@ -372,6 +374,8 @@ class CareSystemModel(mesa.Model):
         self.tally.arrivals_65 = n
         alive = self.residents.alive()
         self.population_ratio = max(self.population_ratio, len(alive) / self._initial_residents)
+        if self.params.capacity.grows_with_population:
+            self.care_homes.grow_to(self.params.capacity.care_home_beds * self.population_ratio)
         ages_now = self.residents.ages(alive, self.day)
         bands = age_band(ages_now)
         changed = self.residents.set_bands(alive, bands)

@@ -36,6 +36,10 @@ STREAMS = (
     "deconditioning",
     "arrivals",
     "mesa",
+    # Added after the first release: new streams go last, so the ones above keep their seeds.
+    "settled",
+    "service_time",
+    "priority",
 )
 
 

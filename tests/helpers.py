@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from abm.agents.capacity import HELD
 from abm.agents.worker import Role
 from abm.config import Scenario, scale_area
 from abm.domain import Care, Funder, Location
@@ -53,7 +54,8 @@ def assert_invariants(model: CareSystemModel) -> None:
     assert hospital.delayed <= hospital.occupied, "delayed never above occupied"
     assert hospital.background_in_beds >= 0
     ic = model.intermediate_care
-    assert counts[Location.INTERMEDIATE_CARE] == len(ic.stays)
+    arrived = sum(1 for end in ic.stays.values() if end != HELD)
+    assert counts[Location.INTERMEDIATE_CARE] == arrived, "intermediate care matches residents"
     assert len(ic.stays) <= max(ic.beds, 0) or model.params != model.base_params
     model.accounts.ledger.check()
     assert all(rate >= 0.0 for rate in model.accounts.streams.rates().values()), (

@@ -191,9 +191,11 @@ def test_a_pool_ring_fenced_for_discharge_shortens_waits_for_home_care():
 
 
 def test_shortage_allocation_moves_money_to_social_care_when_its_delays_cost_most():
-    """With too few care-home beds, social care delays dominate, so the shortage rule gives
-    care a bigger share of the one budget than last year's shares do."""
+    """With too few care-home beds and home-care hours, social care delays dominate, so the
+    shortage rule gives care a bigger share of the one budget than last year's shares do."""
     base = small(residents=6000, years=2, funding__pool="integrated", capacity__care_home_beds=150)
+    hours = 0.6 * base.capacity.home_care_hours_per_week
+    base = base.with_changes([("capacity.home_care_hours_per_week", hours)])
     shortage = base.with_changes([("funding.allocation", "shortage")])
     shares = []
     for scenario in (base, shortage):

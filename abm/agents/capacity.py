@@ -17,11 +17,23 @@ import mesa
 import numpy as np
 
 from abm.discharge import Route, WaitingList
-from abm.domain import Body, DelayReason
+from abm.domain import Body, DelayReason, Funder
 from abm.params import per_week_to_per_day
 
 if TYPE_CHECKING:
     from abm.model import CareSystemModel
+
+
+def responsible_body(step_body: Body, funder: int) -> Body:
+    """The body responsible for a patient's delay on a step, as delayed transfers of care were
+    attributed: a social-care step delays the council only for care the council assesses and
+    arranges. A resident whose care the NHS funds (continuing healthcare) or who pays for and
+    arranges their own care (a self-funder) is not waiting on the council, so their wait for a
+    package, a care-home place or a family's choice of home is the NHS's, which still holds the
+    patient in its bed."""
+    if step_body == Body.SOCIAL_CARE and funder in (Funder.NHS, Funder.SELF):
+        return Body.NHS
+    return step_body
 
 
 class QueuedService(mesa.Agent):
@@ -30,6 +42,9 @@ class QueuedService(mesa.Agent):
     reason: DelayReason
     responsible: Body
     model: CareSystemModel
+    # Places found through providers (packages, beds) put only some hospital referrals first;
+    # statutory work (assessments, funding decisions) puts every hospital referral first.
+    brokered = True
 
     def __init__(self, model: CareSystemModel) -> None:
         super().__init__(model)
@@ -38,9 +53,15 @@ class QueuedService(mesa.Agent):
         self.served_today = 0
 
     def enrol(self, pid: int, day: int, from_hospital: bool, route: Route) -> None:
-        """Join the waiting list; served from the next tick."""
+        """Join the waiting list; served from the next tick. A brokered service puts a hospital
+        discharge ahead of community requests with probability
+        ``capacity.hospital_priority_share``."""
         self._routes[pid] = route
-        self.waiting.join(pid, from_hospital)
+        share = self.model.params.capacity.hospital_priority_share if self.brokered else 1.0
+        priority = from_hospital and (
+            share >= 1.0 or self.model.streams["priority"].random() < share
+        )
+        self.waiting.join(pid, from_hospital, priority)
 
     def withdraw(self, pid: int) -> None:
         """Leave the waiting list."""
@@ -48,8 +69,9 @@ class QueuedService(mesa.Agent):
         self._routes.pop(pid, None)
 
     def status(self, pid: int) -> tuple[DelayReason, Body]:
-        """The delay reason and responsible body of everyone waiting here."""
-        return self.reason, self.responsible
+        """The delay reason, and the responsible body for this patient (who funds their care
+        decides whether a social-care wait is the council's: :func:`responsible_body`)."""
+        return self.reason, responsible_body(self.responsible, self.model.residents.funder[pid])
 
     def _finish(self, pid: int, day: int) -> None:
         self.waiting.leave(pid)
@@ -67,26 +89,69 @@ class QueuedService(mesa.Agent):
 
 
 class ThroughputService(QueuedService):
-    """Completes up to a number of cases a week (fractions carry over to the next day)."""
+    """Takes on up to a number of cases a week (fractions carry over to the next day), first
+    come first served; a case taken on is finished after a random working time.
+
+    A subclass names the ``capacity`` field with the mean working time in ``duration_field``
+    (none: a case is finished the day it is taken on). While a case is worked on the patient
+    is still waiting on this step, with its delay reason: an assessment or a funding decision
+    takes days of work even when nobody is queueing for it.
+    """
+
+    duration_field: str | None = None
+    brokered = False
 
     def __init__(self, model: CareSystemModel) -> None:
         super().__init__(model)
         self._credit = 0.0
+        self._in_progress: dict[int, int] = {}
+        self._due: defaultdict[int, list[int]] = defaultdict(list)
 
     def per_week(self) -> float:
-        """Cases that can be completed a week."""
+        """Cases that can be taken on a week."""
         raise NotImplementedError
 
+    def mean_duration_days(self) -> float:
+        """Mean working time of a case, in days (from ``capacity.<duration_field>``)."""
+        if self.duration_field is None:
+            return 0.0
+        return float(getattr(self.model.params.capacity, self.duration_field))
+
     def tick(self, day: int) -> None:
-        """Complete as many waiting cases as today's capacity allows, first come first served."""
+        """Finish the cases due today, then take on as many waiting cases as today's capacity
+        allows, first come first served."""
         self.served_today = 0
+        for pid in self._due.pop(day, ()):
+            if self._in_progress.get(pid) == day:
+                del self._in_progress[pid]
+                self._finish(pid, day)
         daily = per_week_to_per_day(self.per_week())
         self._credit = min(self._credit + daily, daily + 1.0)
         for pid in self.waiting.in_order(self.hospital_first):
             if self._credit < 1.0:
                 break
             self._credit -= 1.0
+            self._take_on(pid, day)
+
+    def _take_on(self, pid: int, day: int) -> None:
+        mean = self.mean_duration_days()
+        if mean <= 0.0:
             self._finish(pid, day)
+            return
+        self.waiting.leave(pid)
+        due = day + int(self.model.streams["service_time"].geometric(1.0 / max(mean, 1.0)))
+        self._in_progress[pid] = due
+        self._due[due].append(pid)
+
+    def withdraw(self, pid: int) -> None:
+        """Leave the waiting list, or stop the work on this patient's case."""
+        self._in_progress.pop(pid, None)
+        super().withdraw(pid)
+
+    @property
+    def in_progress(self) -> int:
+        """Cases being worked on."""
+        return len(self._in_progress)
 
 
 class TimedWait(mesa.Agent):
@@ -121,8 +186,8 @@ class TimedWait(mesa.Agent):
         self._routes.pop(pid, None)
 
     def status(self, pid: int) -> tuple[DelayReason, Body]:
-        """The delay reason and responsible body while waiting."""
-        return self.reason, self.responsible
+        """The delay reason and responsible body while waiting (:func:`responsible_body`)."""
+        return self.reason, responsible_body(self.responsible, self.model.residents.funder[pid])
 
     def tick(self, day: int) -> None:
         """Release the patients whose wait ends today."""
@@ -161,8 +226,16 @@ class FamilyChoice(TimedWait):
         return c.choice_probability, c.choice_mean_days
 
 
+HELD = -1
+
+
 class IntermediateCare(QueuedService):
-    """Short-term bedded rehabilitation (discharge pathway 2)."""
+    """Short-term bedded rehabilitation (discharge pathway 2).
+
+    Beds are offered only to patients ready to move: a hospital patient once medically fit
+    (planning may have started earlier). A bed is held for a patient from the day it is
+    offered; their stay (and its end) starts when they arrive from hospital
+    (:meth:`arrive`)."""
 
     reason = DelayReason.AWAITING_INTERMEDIATE_CARE
     responsible = Body.NHS
@@ -179,21 +252,35 @@ class IntermediateCare(QueuedService):
         return round(self.model.with_population(self.model.params.capacity.intermediate_care_beds))
 
     def tick(self, day: int) -> None:
-        """Discharge patients whose stay ends today, then fill free beds in order."""
+        """Discharge patients whose stay ends today, then offer free beds in order."""
         for pid in self._ends.pop(day, ()):
             if self.stays.get(pid) == day:
                 del self.stays[pid]
                 self._on_stay_end(pid, day)
         self.served_today = 0
-        rng = self.model.streams["intermediate_care"]
-        mean = self.model.params.capacity.intermediate_care_mean_days
+        hospital = self.model.hospital
         for pid in self.waiting.in_order(self.hospital_first):
             if len(self.stays) >= self.beds:
                 break
-            end = day + max(1, int(np.ceil(rng.exponential(mean))))
-            self.stays[pid] = end
-            self._ends[end].append(pid)
+            if pid in hospital.stays and pid not in hospital.fit:
+                continue
+            self.stays[pid] = HELD
             self._finish(pid, day)
+
+    def expected_wait_days(self) -> float:
+        """Days the waiting list would take to clear at the beds' throughput."""
+        throughput = self.beds / max(self.model.params.capacity.intermediate_care_mean_days, 0.1)
+        if throughput <= 0.0:
+            return float("inf")
+        return len(self.waiting) / throughput
+
+    def arrive(self, pid: int, day: int) -> None:
+        """A patient comes from hospital to the bed held for them: their stay starts."""
+        mean = self.model.params.capacity.intermediate_care_mean_days
+        rng = self.model.streams["intermediate_care"]
+        end = day + max(1, int(np.ceil(rng.exponential(mean))))
+        self.stays[pid] = end
+        self._ends[end].append(pid)
 
     def leave(self, pid: int) -> None:
         """A patient leaves early (death or emergency admission)."""

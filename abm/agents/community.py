@@ -66,7 +66,7 @@ class CommunityRequests(mesa.Agent):
         residents = self.model.residents
         residents.move(pid, Location.COMMUNITY)
         residents.set_care(pid, Care.NONE)
-        residents.last_discharge_day[pid] = day
+        residents.discharged(pid, day)
         self.ic_leavers_today += 1
         if not residents.has_unmet_need(pid):
             return

@@ -220,9 +220,10 @@ class Council(mesa.Agent):
     # ---------------------------------------------------------------- calendar
 
     def start_of_month(self, date: dt.date) -> None:
-        """Residents' payments for last month count towards the cap and draw down their
-        capital (savings first, then a care-home resident's counted home); self-funders whose
-        capital has fallen to the upper limit turn to the council.
+        """Residents' payments for last month count towards the cap; what they paid beyond
+        their income (``need.income_gbp_per_week``) draws down their capital (savings first,
+        then a care-home resident's counted home); self-funders whose capital has fallen to the
+        upper limit turn to the council.
 
         Every means test charges the whole cost only above the upper capital limit (or, under
         the cap, until the cap is reached), so only self-funders at or below the limit, or past
@@ -239,11 +240,13 @@ class Council(mesa.Agent):
         days = (date - (date.replace(day=1) - dt.timedelta(days=1)).replace(day=1)).days
         paid = private * days / DAYS_PER_WEEK
         residents.paid_towards_care[ids] += paid
-        from_savings = np.minimum(paid, residents.savings[ids])
+        income = self.model.params.need.income_gbp_per_week * days / DAYS_PER_WEEK
+        from_capital = np.maximum(paid - income, 0.0)
+        from_savings = np.minimum(from_capital, residents.savings[ids])
         residents.savings[ids] -= from_savings
         home_counts = in_home & (residents.carer[ids] == 0)
         from_home = np.where(
-            home_counts, np.minimum(paid - from_savings, residents.home_value[ids]), 0.0
+            home_counts, np.minimum(from_capital - from_savings, residents.home_value[ids]), 0.0
         )
         residents.home_value[ids] -= from_home
         self.capital_drawn_today = float(from_savings.sum() + from_home.sum())
@@ -292,6 +295,7 @@ class AssessmentTeam(ThroughputService):
 
     reason = DelayReason.AWAITING_ASSESSMENT
     responsible = Body.SOCIAL_CARE
+    duration_field = "assessment_mean_days"
 
     def __init__(self, model: CareSystemModel, council: Council) -> None:
         super().__init__(model)
@@ -348,6 +352,7 @@ class FundingPanel(ThroughputService):
 
     reason = DelayReason.AWAITING_FUNDING_DECISION
     responsible = Body.BOTH
+    duration_field = "funding_decision_mean_days"
 
     def per_week(self) -> float:
         """Decisions made a week."""

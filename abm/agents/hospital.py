@@ -31,6 +31,13 @@ if TYPE_CHECKING:
     from abm.model import CareSystemModel
 
 BACKGROUND = -1
+LONG_STAY_DAYS = 14
+# Weight of each day's care-home placements in the hospital's running estimate of how many
+# places come free a day (about a month's memory).
+PLACEMENT_SMOOTHING = 1.0 / 30.0
+# Waits that keep a patient from going home with care (NHS England counts those in hospital 14+
+# days "waiting for resources to assess and start care at home").
+CARE_AT_HOME_WAITS = (DelayReason.AWAITING_ASSESSMENT, DelayReason.AWAITING_HOME_CARE)
 
 
 @dataclasses.dataclass(slots=True)
@@ -73,11 +80,18 @@ class HospitalDay:
     inpatient_deaths: int = 0
     discharges: int = 0
     readmissions_30d: int = 0
+    resident_emergencies_75plus: int = 0
+    readmissions_30d_75plus: int = 0
+    reablement_discharges: int = 0
+    long_stay_delayed_for_care_at_home: int = 0
     delayed_by_reason: np.ndarray = dataclasses.field(
         default_factory=lambda: np.zeros(len(DelayReason), dtype=np.int64)
     )
     delayed_by_body: np.ndarray = dataclasses.field(
         default_factory=lambda: np.zeros(len(Body), dtype=np.int64)
+    )
+    delayed_by_body_and_reason: np.ndarray = dataclasses.field(
+        default_factory=lambda: np.zeros((len(Body), len(DelayReason)), dtype=np.int64)
     )
 
 
@@ -94,15 +108,19 @@ class Hospital(mesa.Agent):
         self.fit: dict[int, Stay] = {}
         self.corridor: deque[int] = deque()
         self.background_in_beds = 0
+        self.background_emergencies_in_beds = 0
         self.weekly_wages = 0.0
         self._beds_day, self._beds_today = -1, 0
         model.workforce.register(self)
         self.open_beds = model.params.hospital.beds
         self.funded_share = 1.0
         self._fit_due: defaultdict[int, list[int]] = defaultdict(list)
+        self._referral_due: defaultdict[int, list[int]] = defaultdict(list)
         self._background_out: defaultdict[int, int] = defaultdict(int)
+        self._background_emergencies_out: defaultdict[int, int] = defaultdict(int)
         self._pending_minimum: dict[int, int] = {}
         self.waiting_overnight = 0
+        self.care_home_placements_per_day = 1.0
         self.today = HospitalDay()
         self.delay_segments: list[DelaySegment] = []
         self.fit_to_discharge: list[tuple[int, int]] = []
@@ -176,8 +194,11 @@ class Hospital(mesa.Agent):
         self.corridor.append(pid)
         self._pending_minimum[pid] = minimum_pathway
         self.today.resident_emergencies += 1
-        if day - self.model.residents.last_discharge_day[pid] <= 30:
-            self.today.readmissions_30d += 1
+        readmission = day - self.model.residents.last_discharge_day[pid] <= 30
+        self.today.readmissions_30d += readmission
+        if self.model.residents.band[pid] >= 1:
+            self.today.resident_emergencies_75plus += 1
+            self.today.readmissions_30d_75plus += readmission
         return True
 
     def start_day(self) -> None:
@@ -187,33 +208,62 @@ class Hospital(mesa.Agent):
     # ---------------------------------------------------------------- phases
 
     def clinical_progress(self, day: int) -> None:
-        """Background patients leave; residents whose clinical stay ends die or become fit."""
+        """Background patients leave; discharge planning starts for residents expected to be
+        fit soon; residents whose clinical stay ends die or become fit.
+
+        Planning starts ``discharge.referral_lead_days`` before the expected fit day: the
+        discharge pathway is chosen and the onward services (assessment, funding, care) are
+        asked for then, so they can be ready on the day. Only a patient going home without
+        new support (pathway 0) starts at the fit day, since their route is the hospital's
+        own discharge process.
+        """
         self.background_in_beds -= self._background_out.pop(day, 0)
+        self.background_emergencies_in_beds -= self._background_emergencies_out.pop(day, 0)
+        self.care_home_placements_per_day += PLACEMENT_SMOOTHING * (
+            self.model.care_homes.served_today - self.care_home_placements_per_day
+        )
         h = self.model.params.hospital
         death_rng = self.model.streams["inpatient_death"]
-        pathway_rng = self.model.streams["pathway"]
+        for pid in self._referral_due.pop(day, ()):
+            stay = self.stays.get(pid)
+            if stay is not None and stay.pathway < 0:
+                self._plan_discharge(stay, day, at_fit_day=False)
         residents = self.model.residents
         for pid in self._fit_due.pop(day, ()):
             stay = self.stays[pid]
             frailty = int(residents.frailty[pid])
-            dies = death_rng.random() < h.inpatient_death_probability[frailty]
-            draw = pathway_rng.random()
-            if dies:
+            if death_rng.random() < h.inpatient_death_probability[frailty]:
+                if stay.pathway >= 0:
+                    route = self.routes[stay.pathway]
+                    route.withdraw(pid)
+                    route.finish(pid)
                 del self.stays[pid]
                 self.today.inpatient_deaths += 1
                 self.model.patients[pid].die(day)
                 continue
-            stay.pathway = self.choose_pathway(pid, draw, stay.minimum_pathway)
+            if stay.pathway < 0:
+                self._plan_discharge(stay, day, at_fit_day=True)
             stay.delay_start = day
             self.fit[pid] = stay
-            self.routes[stay.pathway].start(pid, day, from_hospital=True)
+
+    def _plan_discharge(self, stay: Stay, day: int, *, at_fit_day: bool) -> None:
+        """Choose the pathway and start its route (pathway 0 only on the fit day)."""
+        draw = self.model.streams["pathway"].random()
+        pathway = self.choose_pathway(stay.pid, draw, stay.minimum_pathway)
+        if pathway == Pathway.HOME and not at_fit_day:
+            return
+        stay.pathway = pathway
+        self.routes[pathway].start(stay.pid, day, from_hospital=True)
 
     def choose_pathway(self, pid: int, draw: float, minimum: int) -> int:
         """The discharge pathway for a medically fit patient, from their need.
 
         A care-home resident returns to their own bed (pathway 0). Otherwise the pathway is
         drawn from the shares for the patient's frailty, and is never lower than what they
-        needed before admission (a package they had, or care they were waiting for).
+        needed before admission (a package they had, or care they were waiting for). Planners
+        do not send a patient to bedded rehabilitation, or to a care home, when its waiting
+        list is longer than ``discharge.rehab_wait_limit_days`` or
+        ``discharge.care_home_wait_limit_days``: the patient goes home with support instead.
         """
         if int(self.model.residents.care[pid]) == Care.CARE_HOME:
             return Pathway.HOME
@@ -226,12 +276,29 @@ class Hospital(mesa.Agent):
             d.pathway_shares_severe,
         )[frailty]
         drawn = bisect.bisect_right(cumulative(tuple(shares)), draw)
-        return max(min(drawn, Pathway.CARE_HOME), minimum)
+        pathway = max(min(drawn, Pathway.CARE_HOME), minimum)
+        if pathway == Pathway.BEDDED_REHAB and self.model.intermediate_care.expected_wait_days() > (
+            d.rehab_wait_limit_days
+        ):
+            return Pathway.HOME_WITH_SUPPORT
+        if (
+            pathway == Pathway.CARE_HOME
+            and self.care_home_wait_days() > d.care_home_wait_limit_days
+        ):
+            return Pathway.HOME_WITH_SUPPORT
+        return pathway
+
+    def care_home_wait_days(self) -> float:
+        """Days the hospital's patients waiting for a care home would take to place at the
+        recent rate of placements."""
+        waiting = self.model.care_homes.waiting.from_hospital
+        return waiting / max(self.care_home_placements_per_day, 0.05)
 
     def discharge(self, day: int) -> None:
         """Ask each medically fit patient's route whether they can leave; record delays."""
         delayed: list[int] = []
         by_reason, by_body = [0] * len(DelayReason), [0] * len(Body)
+        by_body_and_reason = [[0] * len(DelayReason) for _ in Body]
         routes = self.routes
         for pid, stay in list(self.fit.items()):
             delay = routes[stay.pathway].ask(pid)
@@ -244,9 +311,17 @@ class Hospital(mesa.Agent):
                 stay.delay_reason, stay.delay_body, stay.delay_start = int(reason), int(body), day
             by_reason[reason] += 1
             by_body[body] += 1
+            by_body_and_reason[body][reason] += 1
+            if (
+                stay.pathway == Pathway.HOME_WITH_SUPPORT
+                and reason in CARE_AT_HOME_WAITS
+                and day - stay.admitted >= LONG_STAY_DAYS
+            ):
+                self.today.long_stay_delayed_for_care_at_home += 1
             delayed.append(pid)
         self.today.delayed_by_reason += by_reason
         self.today.delayed_by_body += by_body
+        self.today.delayed_by_body_and_reason += by_body_and_reason
         self._decondition(delayed)
         self.open_beds = max(self.beds, self.occupied)
 
@@ -279,13 +354,16 @@ class Hospital(mesa.Agent):
         residents = self.model.residents
         if stay.pathway == Pathway.BEDDED_REHAB:
             destination = Location.INTERMEDIATE_CARE
+            self.model.intermediate_care.arrive(pid, day)
         elif int(residents.care[pid]) == Care.CARE_HOME:
             destination = Location.CARE_HOME
         else:
             destination = Location.COMMUNITY
         residents.move(pid, destination)
-        residents.last_discharge_day[pid] = day
+        residents.discharged(pid, day)
         self.today.discharges += 1
+        if stay.pathway == Pathway.HOME_WITH_SUPPORT and self.model.home_care.in_reablement(pid):
+            self.today.reablement_discharges += 1
 
     def admit(self, day: int) -> None:
         """Emergencies take free beds first come first served; then the day's electives."""
@@ -302,7 +380,7 @@ class Hospital(mesa.Agent):
             pid = self.corridor.popleft()
             free -= 1
             if pid == BACKGROUND:
-                self._admit_background(day, h.background_mean_los_days, los_rng)
+                self._admit_background(day, h.background_mean_los_days, los_rng, emergency=True)
             else:
                 self._admit_resident(pid, day, los_rng)
             self.today.admitted_from_corridor += 1
@@ -315,9 +393,15 @@ class Hospital(mesa.Agent):
         self.today.electives_booked = booked
         self.today.electives_cancelled = booked - admitted
 
-    def _admit_background(self, day: int, mean_los: float, rng: np.random.Generator) -> None:
+    def _admit_background(
+        self, day: int, mean_los: float, rng: np.random.Generator, *, emergency: bool = False
+    ) -> None:
         self.background_in_beds += 1
-        self._background_out[day + self._length_of_stay(mean_los, rng)] += 1
+        leaves = day + self._length_of_stay(mean_los, rng)
+        self._background_out[leaves] += 1
+        if emergency:
+            self.background_emergencies_in_beds += 1
+            self._background_emergencies_out[leaves] += 1
 
     def _admit_resident(self, pid: int, day: int, rng: np.random.Generator) -> None:
         h = self.model.params.hospital
@@ -326,6 +410,9 @@ class Hospital(mesa.Agent):
         minimum = self._pending_minimum.pop(pid, Pathway.HOME)
         self.stays[pid] = Stay(pid, day, fit_day, minimum)
         self._fit_due[fit_day].append(pid)
+        referral_day = fit_day - round(self.model.params.discharge.referral_lead_days)
+        if referral_day < fit_day:
+            self._referral_due[max(referral_day, day + 1)].append(pid)
         self.model.residents.move(pid, Location.HOSPITAL)
 
     def _length_of_stay(self, mean: float, rng: np.random.Generator) -> int:

@@ -2,9 +2,10 @@
 
 A patient's state is a row of :class:`~abm.agents.population.Residents`; this agent holds the
 behaviours that change it: frailty worsens, an emergency admission, death, a request for care,
-the end of a home-care package. In the model these are called when the event calendar says a
-patient's next event is due; :meth:`Patient.step` instead draws each event every day from the
-same hazards, the textbook per-agent stepping that the benchmark compares against.
+the end of a home-care package, settling after a discharge. In the model these are called when
+the event calendar says a patient's next event is due; :meth:`Patient.step` instead draws each
+event every day from the same hazards, the textbook per-agent stepping that the benchmark
+compares against.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ EVENT_STREAMS = {
     EventKind.STOP_WAITING: "stop_waiting",
     EventKind.CARER_BREAKDOWN: "carer_breakdown",
     EventKind.CARER_GAIN: "carer_gain",
+    EventKind.SETTLED: "settled",
 }
 LIVING_OUTSIDE_HOSPITAL = (Location.COMMUNITY, Location.CARE_HOME)
 
@@ -69,8 +71,10 @@ class Patient(mesa.Agent):
             self.stop_waiting()
         elif kind == EventKind.CARER_BREAKDOWN:
             self.lose_carer(day)
-        else:
+        elif kind == EventKind.CARER_GAIN:
             self.gain_carer()
+        else:
+            self.model.residents.settle(self.pid)
 
     def worsen(self) -> None:
         """Frailty moves up one category."""
@@ -160,6 +164,7 @@ class Patient(mesa.Agent):
             int(r.frailty[pid]),
             int(r.sex[pid]),
             int(r.carer[pid]),
+            int(r.recent[pid]),
         )
         for kind, stream in EVENT_STREAMS.items():
             hazard = model.hazards.rate(kind, cell)

@@ -22,6 +22,7 @@ N_BANDS = 3
 N_FRAILTY = len(Frailty)
 N_SEXES = 2
 N_CARER = 4
+N_RECENT = 2
 FEMALE, MALE = 0, 1
 # Columns that the daily tallies (abm.agents.tallies) count over: read-only to everyone else,
 # changed only through Residents' methods, which note who changed.
@@ -29,14 +30,16 @@ TRACKED = ("frailty", "location", "care", "band", "carer", "funder", "package_ho
 
 
 class HazardTable:
-    """Per-day hazards of each resident event by setting, age band, frailty, sex and carer.
+    """Per-day hazards of each resident event by setting, age band, frailty, sex, carer and
+    whether the resident was recently discharged.
 
     Carer is the intensity band of a resident's unpaid carer: 0 none, 1 up to 19 hours a
-    week, 2 20-49 hours, 3 50 hours or more.
+    week, 2 20-49 hours, 3 50 hours or more. A recently discharged resident (1) has a raised
+    admission hazard until they settle, which happens at rate 1 / the mean settling time.
     """
 
     def __init__(self, scenario: Scenario) -> None:
-        shape = (len(EventKind), len(Setting), N_BANDS, N_FRAILTY, N_SEXES, N_CARER)
+        shape = (len(EventKind), len(Setting), N_BANDS, N_FRAILTY, N_SEXES, N_CARER, N_RECENT)
         table = np.zeros(shape)
         fr, mo, ad, co, ne, cn = (
             scenario.frailty,
@@ -72,38 +75,44 @@ class HazardTable:
                 cell[EventKind.REVIEW, Setting.HOME_WITH_CARE] = per_day(cn.review_per_1000py)
         for carer in range(1, N_CARER):
             breakdown = per_day(ne.carer_breakdown_per_1000py[carer - 1])
-            home = table[EventKind.CARER_BREAKDOWN, : Setting.CARE_HOME, ..., carer]
+            home = table[EventKind.CARER_BREAKDOWN, : Setting.CARE_HOME, ..., carer, :]
             home[...] = breakdown
             for setting in unmet:
-                table[EventKind.CARER_BREAKDOWN, setting, ..., carer] *= (
+                table[EventKind.CARER_BREAKDOWN, setting, ..., carer, :] *= (
                     ne.carer_strain_hazard_ratio
                 )
-        table[EventKind.CARER_GAIN, : Setting.CARE_HOME, ..., 0] = per_day(ne.carer_gain_per_1000py)
+        table[EventKind.CARER_GAIN, : Setting.CARE_HOME, ..., 0, :] = per_day(
+            ne.carer_gain_per_1000py
+        )
         care_home = table[:, Setting.CARE_HOME]
         care_home[EventKind.ADMISSION] *= ad.care_home_hazard_ratio
         care_home[EventKind.DEATH] *= mo.care_home_hazard_ratio
         care_home[EventKind.FRAILTY] = 0.0
         care_home[EventKind.RECOVERY] = 0.0
         care_home[EventKind.CARER_GAIN] = 0.0
+        recent = table[..., 1]
+        recent[EventKind.ADMISSION] *= ad.post_discharge_hazard_ratio
+        recent[EventKind.SETTLED] = 1.0 / ad.post_discharge_mean_days
         self.table = table
         self.nested = table.tolist()
 
-    def rates(
+    def rates(  # noqa: PLR0917 - one index array per axis of the table
         self,
         setting: np.ndarray,
         band: np.ndarray,
         frailty: np.ndarray,
         sex: np.ndarray,
         carer: np.ndarray,
+        recent: np.ndarray,
     ) -> np.ndarray:
         """Per-day hazards, shape (event kinds, residents)."""
-        return self.table[:, setting, band, frailty, sex, carer]
+        return self.table[:, setting, band, frailty, sex, carer, recent]
 
-    def rate(self, kind: int, cell: tuple[int, int, int, int, int]) -> float:
+    def rate(self, kind: int, cell: tuple[int, int, int, int, int, int]) -> float:
         """One per-day hazard, for per-agent code; ``cell`` is (setting, band, frailty, sex,
-        carer)."""
-        setting, band, frailty, sex, carer = cell
-        return self.nested[kind][setting][band][frailty][sex][carer]
+        carer, recent)."""
+        setting, band, frailty, sex, carer, recent = cell
+        return self.nested[kind][setting][band][frailty][sex][carer][recent]
 
 
 class Residents:
@@ -128,6 +137,7 @@ class Residents:
         self.next_time = np.full(capacity, np.inf)
         self.next_kind = np.zeros(capacity, dtype=np.int8)
         self.last_discharge_day = np.full(capacity, -(10**9), dtype=np.int64)
+        self.recent = np.zeros(capacity, dtype=np.int8)
         self.savings = np.zeros(capacity)
         self.home_value = np.zeros(capacity)
         self.paid_towards_care = np.zeros(capacity)
@@ -178,6 +188,7 @@ class Residents:
         self._funder[ids] = Funder.NONE
         self._package_hours[ids] = 0.0
         self.paid_towards_care[ids] = 0.0
+        self.recent[ids] = 0
         self._band[ids] = age_band(ages)
         self.next_time[ids] = np.inf
         self.n += count
@@ -200,6 +211,7 @@ class Residents:
             "next_kind",
             "last_discharge_day",
             "carer",
+            "recent",
             "savings",
             "home_value",
             "funder",
@@ -279,8 +291,9 @@ class Residents:
         return np.maximum(need, 0.0)
 
     def capital(self, pid: int, *, care_home: bool) -> float:
-        """Capital counted by the means test: the home counts for a care home, unless a
-        carer (a spouse or relative) still lives in it."""
+        """Capital counted by the means test: the home counts for a care home, unless a carer
+        (a spouse or relative) still lives in it. What residents spend on care beyond their
+        income comes out of savings first, then a counted home (``Council.start_of_month``)."""
         counted = self.savings[pid]
         if care_home and self.carer[pid] == 0:
             counted += self.home_value[pid]
@@ -358,6 +371,18 @@ class Residents:
         self._band[ids] = bands
         self._touched_many.append(changed)
         return changed
+
+    def discharged(self, pid: int, day: int) -> None:
+        """A resident leaves hospital (or intermediate care) today: their readmission risk is
+        raised until they settle, and 30-day readmissions are counted from today."""
+        self.last_discharge_day[pid] = day
+        self.recent[pid] = 1
+        self.mark_changed(pid)
+
+    def settle(self, pid: int) -> None:
+        """The raised risk after a discharge is over."""
+        self.recent[pid] = 0
+        self.mark_changed(pid)
 
     def recover(self, pid: int) -> None:
         """Move a resident down one frailty category (no further than fit)."""

@@ -199,13 +199,19 @@ class HomeCareMarket(QueuedService):
             payee=HOME_CARE,
         )
 
-    def recharge(self, pid: int) -> None:
-        """Re-price a package after the resident's funder changed."""
-        self._charge(pid, self.packages[pid], self.agency_of[pid])
-
     def in_reablement(self, pid: int) -> bool:
         """Whether a resident's package is still reablement."""
         return pid in self._reablement_end
+
+    def recharge(self, pid: int) -> None:
+        """Charge a resident's ongoing package again after who pays has changed."""
+        if pid in self.packages and not self.in_reablement(pid):
+            self._charge(pid, self.packages[pid], self.agency_of[pid])
+
+    @property
+    def reablement_packages(self) -> int:
+        """Packages that are still reablement (short-term, not long-term care)."""
+        return len(self._reablement_end)
 
     def suspend(self, pid: int) -> None:
         """A package holder is admitted: the hours are released, the need is remembered."""
@@ -427,6 +433,7 @@ class CareHomeMarket(QueuedService):
         sizes = [total // n_homes + (1 if i < total % n_homes else 0) for i in range(n_homes)]
         n_nursing = round(n_homes * m.nursing_share)
         self.homes = [CareHome(model, size, nursing=i < n_nursing) for i, size in enumerate(sizes)]
+        self.commissioned_beds = total
         self.home_of: dict[int, CareHome] = {}
         self.residents_placed: set[int] = set()
         self.exits_today = 0
@@ -499,8 +506,10 @@ class CareHomeMarket(QueuedService):
         )
 
     def recharge(self, pid: int) -> None:
-        """Re-price a placement after the resident's funder changed."""
-        self._charge(pid, self.home_of[pid])
+        """Charge a resident's place again after who pays has changed."""
+        home = self.home_of.get(pid)
+        if home is not None:
+            self._charge(pid, home)
 
     def vacate(self, pid: int) -> None:
         """Free a resident's bed (death)."""
@@ -512,11 +521,21 @@ class CareHomeMarket(QueuedService):
         self.council.release(pid)
 
     def tick(self, day: int) -> None:
-        """Fill free beds in order."""
+        """Fill free beds in order. Nursing and residential places are separate markets, and
+        homes keep beds back for self-funders: a resident who finds no bed open to them does not
+        hold up those behind who need the other kind of home or pay for themselves."""
         self.served_today = 0
+        funders = self.model.residents.funder
+        full: set[tuple[bool, bool]] = set()
         for pid in self.waiting.in_order(self.hospital_first):
+            kind = (self.needs_nursing(pid), bool(funders[pid] == Funder.SELF))
+            if kind in full:
+                continue
             if not self.place(pid):
-                break
+                full.add(kind)
+                if len(full) == 4:
+                    break
+                continue
             self._finish(pid, day)
 
     def accrue(self) -> None:
@@ -562,6 +581,18 @@ class CareHomeMarket(QueuedService):
         self._opening = True
         lag_days = m.entry_lag_months * 365.25 / 12.0
         self.model.schedule_event(self.open_new_home, after=lag_days)
+
+    def grow_to(self, beds: float) -> None:
+        """Commission new homes while the beds commissioned so far fall a whole home short of
+        ``beds`` (capacity growing with the population; market entries come on top). Each new
+        home keeps the configured mix of nursing and residential beds."""
+        m = self.model.params.care_homes
+        while beds - self.commissioned_beds >= m.beds_per_home:
+            nursing_beds = sum(home.beds for home in self.homes if home.nursing)
+            total = sum(home.beds for home in self.homes)
+            nursing = nursing_beds < m.nursing_share * (total + m.beds_per_home)
+            self.homes.append(CareHome(self.model, m.beds_per_home, nursing=nursing))
+            self.commissioned_beds += m.beds_per_home
 
     def open_new_home(self) -> None:
         """A new home opens (scheduled when margins allowed, a lag earlier): a nursing home if

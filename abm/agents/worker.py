@@ -190,12 +190,16 @@ class Workforce:
 
     # ---------------------------------------------------------------- the month
 
+    def legal_floor(self, date: dt.date) -> float:
+        """The National Living Wage in force on ``date`` (new rates each April), GBP an hour."""
+        series = self.model.params.workforce.national_living_wage_gbp
+        index = min(max((date - dt.timedelta(days=90)).year - 2024, 0), len(series) - 1)
+        return series[index]
+
     def pay_context(self, date: dt.date) -> PayContext:
         """This month's legal floor, market rate and NHS scale, in GBP an hour."""
         w = self.model.params.workforce
-        series = w.national_living_wage_gbp
-        index = min(max((date - dt.timedelta(days=90)).year - 2024, 0), len(series) - 1)
-        floor = series[index]
+        floor = self.legal_floor(date)
         fee_index = self.model.council.fee_index
         return PayContext(
             legal_floor=floor,

@@ -34,25 +34,7 @@ def add_sweep_parser(sub: Any) -> None:
         metavar="DIR",
         help="re-consolidate and re-analyse the sweep folder DIR without running anything",
     )
-    sweep.add_argument(
-        "--jobs",
-        "-j",
-        type=int,
-        help="local worker processes (default: one per CPU; results are identical for any number)",
-    )
-    where = sweep.add_mutually_exclusive_group()
-    where.add_argument(
-        "--cluster",
-        metavar="KIND:N",
-        help="run on Dask: local:N starts a LocalCluster of N worker processes; slurm:N, "
-        "pbs:N, sge:N, lsf:N, htcondor:N start N dask-jobqueue workers with the sweep "
-        "file's [cluster.KIND] settings",
-    )
-    where.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786",
-    )
+    add_engine_arguments(sweep, "sweep")
     sweep.add_argument(
         "--out", "-o", type=Path, help="sweep folder (default results/sweeps/<name>)"
     )
@@ -70,8 +52,33 @@ def add_sweep_parser(sub: Any) -> None:
     sweep.set_defaults(handler=run_command)
 
 
-def _engine_factory(args: argparse.Namespace, spec: Any) -> Any:
-    """A function that starts the engine the arguments ask for (only when there are runs)."""
+def add_engine_arguments(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--jobs``, ``--cluster`` and ``--scheduler``: where the runs of a ``what`` execute."""
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        help="local worker processes (default: one per CPU; results are identical for any number)",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--cluster",
+        metavar="KIND:N",
+        help="run on Dask: local:N starts a LocalCluster of N worker processes; slurm:N, "
+        f"pbs:N, sge:N, lsf:N, htcondor:N start N dask-jobqueue workers with the {what} "
+        "file's [cluster.KIND] settings",
+    )
+    where.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786",
+    )
+
+
+def engine_factory(args: argparse.Namespace, spec: Any) -> Any:
+    """A function that starts the engine the arguments ask for (only when there are runs).
+
+    ``spec`` needs a ``cluster`` mapping (dask-jobqueue settings by cluster kind)."""
     from abm.config import ConfigError  # noqa: PLC0415
     from abm.run import RunError  # noqa: PLC0415
     from abm.sweep.engine import (  # noqa: PLC0415
@@ -139,7 +146,7 @@ def run_command(args: argparse.Namespace) -> int:
     if args.retry_errors and not args.resume:
         raise RunError("--retry-errors only applies with --resume")
     spec = load_sweep(args.sweep_file)
-    make_engine = _engine_factory(args, spec)
+    make_engine = engine_factory(args, spec)
     out = args.out if args.out is not None else SWEEPS_ROOT / spec.name
     log = None if args.quiet else (lambda text: print(text, file=sys.stderr))
     try:

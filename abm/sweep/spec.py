@@ -74,7 +74,8 @@ FORBIDDEN_PARAMETERS = {
 CLUSTER_KINDS = ("slurm", "pbs", "sge", "lsf", "htcondor", "moab", "oar")
 
 
-def _suggest(word: str, candidates: Sequence[str]) -> str:
+def suggest(word: str, candidates: Sequence[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest candidate, or nothing."""
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.5)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -186,7 +187,8 @@ class SweepSpec:
 # --------------------------------------------------------------------------- small checks
 
 
-def _integer(source: str, key: str, value: Any, minimum: int) -> int:
+def whole_number(source: str, key: str, value: Any, minimum: int) -> int:
+    """``value`` checked to be a whole number of at least ``minimum``."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise ConfigError(source, key, f"must be a whole number, got {value!r}")
     if value < minimum:
@@ -194,7 +196,8 @@ def _integer(source: str, key: str, value: Any, minimum: int) -> int:
     return value
 
 
-def _number(source: str, key: str, value: Any) -> float:
+def finite_number(source: str, key: str, value: Any) -> float:
+    """``value`` checked to be a finite number."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ConfigError(source, key, f"must be a finite number, got {value!r}")
     return float(value)
@@ -206,7 +209,17 @@ def _text(source: str, key: str, value: Any) -> str:
     return value
 
 
-def _read(path: Path) -> dict[str, Any]:
+def read_checked(path: Path, allowed: Sequence[str]) -> dict[str, Any]:
+    """A spec file's data, every top-level key checked against ``allowed``."""
+    data = read_toml(path)
+    for key in data:
+        if key not in allowed:
+            raise ConfigError(str(path), key, f"unknown key{suggest(key, allowed)}")
+    return data
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A sweep (or calibration) file's data; a missing or malformed file is a ConfigError."""
     source = str(path)
     if not path.is_file():
         raise ConfigError(source, "", "file not found")
@@ -264,7 +277,7 @@ def _coerce(key: str, value: Any, source: str) -> Any:
 def _parse_parameter(key: str, raw: Any, source: str) -> Parameter:
     where = f"parameters.{key}"
     if key not in all_keys():
-        raise ConfigError(source, where, f"unknown config key{_suggest(key, all_keys())}")
+        raise ConfigError(source, where, f"unknown config key{suggest(key, all_keys())}")
     if key in FORBIDDEN_PARAMETERS:
         raise ConfigError(source, where, f"cannot be varied: {FORBIDDEN_PARAMETERS[key]}")
     kind = _field_kind(key)
@@ -283,7 +296,7 @@ def _parse_parameter(key: str, raw: Any, source: str) -> Parameter:
         raise ConfigError(
             source,
             f"{where}.{unknown[0]}",
-            f"unknown option{_suggest(unknown[0], SPEC_KEYS)}; a parameter takes "
+            f"unknown option{suggest(unknown[0], SPEC_KEYS)}; a parameter takes "
             "values, or low/high with steps or log, or distribution/low/high/mean/sd",
         )
     if "values" in raw:
@@ -307,14 +320,14 @@ def _parse_parameter(key: str, raw: Any, source: str) -> Parameter:
         raise ConfigError(
             source,
             f"{where}.distribution",
-            f"unknown distribution {distribution!r}{_suggest(str(distribution), DISTRIBUTIONS)}"
+            f"unknown distribution {distribution!r}{suggest(str(distribution), DISTRIBUTIONS)}"
             f"; valid distributions: {', '.join(DISTRIBUTIONS)}",
         )
     for bound in ("low", "high"):
         if bound not in raw:
             raise ConfigError(source, where, f"needs '{bound}' (every range has bounds)")
-    low = _number(source, f"{where}.low", raw["low"])
-    high = _number(source, f"{where}.high", raw["high"])
+    low = finite_number(source, f"{where}.low", raw["low"])
+    high = finite_number(source, f"{where}.high", raw["high"])
     if not low < high:
         raise ConfigError(source, where, f"low ({low:g}) must be below high ({high:g})")
     low, high = (float(_coerce(key, bound, source)) for bound in (low, high))
@@ -328,7 +341,7 @@ def _parse_parameter(key: str, raw: Any, source: str) -> Parameter:
             raise ConfigError(
                 source, f"{where}.steps", "steps gives fixed levels; drop 'distribution'"
             )
-        steps = _integer(source, f"{where}.steps", raw["steps"], 2)
+        steps = whole_number(source, f"{where}.steps", raw["steps"], 2)
         levels = np.geomspace(low, high, steps) if log else np.linspace(low, high, steps)
         if integer:
             whole = [int(v) for v in np.rint(levels).tolist()]
@@ -347,8 +360,8 @@ def _parse_parameter(key: str, raw: Any, source: str) -> Parameter:
         for name in ("mean", "sd"):
             if name not in raw:
                 raise ConfigError(source, where, f"a normal distribution needs '{name}'")
-        mean = _number(source, f"{where}.mean", raw["mean"])
-        sd = _number(source, f"{where}.sd", raw["sd"])
+        mean = finite_number(source, f"{where}.mean", raw["mean"])
+        sd = finite_number(source, f"{where}.sd", raw["sd"])
         if sd <= 0:
             raise ConfigError(source, f"{where}.sd", f"must be above 0, got {sd:g}")
         return Parameter(key, "normal", low=low, high=high, mean=mean, sd=sd, integer=integer)
@@ -365,7 +378,9 @@ def _parse_parameter(key: str, raw: Any, source: str) -> Parameter:
 # --------------------------------------------------------------------------- the file
 
 
-def _base_scenario(data: Mapping[str, Any], path: Path) -> Scenario:
+def base_scenario(data: Mapping[str, Any], path: Path) -> Scenario:
+    """The ``base`` config of a sweep (or calibration) file with its ``[set]`` values and
+    ``area_residents`` applied."""
     source = str(path)
     if "base" not in data:
         raise ConfigError(
@@ -391,7 +406,7 @@ def _base_scenario(data: Mapping[str, Any], path: Path) -> Scenario:
     load_scenario(base_path, overrides)
     scenario = load_scenario(base_path)
     if "area_residents" in data:
-        residents = _integer(source, "area_residents", data["area_residents"], 10)
+        residents = whole_number(source, "area_residents", data["area_residents"], 10)
         scenario = scale_area(scenario, residents)
     return scenario.with_changes(flat.items())
 
@@ -409,20 +424,17 @@ def load_sweep(path: str | Path) -> SweepSpec:
     """
     path = Path(path)
     source = str(path)
-    data = _read(path)
-    for key in data:
-        if key not in TOP_LEVEL_KEYS:
-            raise ConfigError(source, key, f"unknown key{_suggest(key, TOP_LEVEL_KEYS)}")
+    data = read_checked(path, TOP_LEVEL_KEYS)
     name = _text(source, "name", data.get("name", path.stem))
     description = _text(source, "description", data.get("description", ""))
-    base = _base_scenario(data, path)
+    base = base_scenario(data, path)
 
     design = data.get("design", "grid")
     if design not in DESIGNS:
         raise ConfigError(
             source,
             "design",
-            f"unknown design {design!r}{_suggest(str(design), DESIGNS)}; "
+            f"unknown design {design!r}{suggest(str(design), DESIGNS)}; "
             f"valid designs: {', '.join(DESIGNS)}",
         )
     table = data.get("parameters")
@@ -449,7 +461,7 @@ def load_sweep(path: str | Path) -> SweepSpec:
     else:
         if samples is None:
             raise ConfigError(source, "samples", f"missing: the {design} design needs samples")
-        samples = _integer(source, "samples", samples, 2)
+        samples = whole_number(source, "samples", samples, 2)
         if design == "sobol" and samples & (samples - 1):
             raise ConfigError(
                 source,
@@ -461,8 +473,8 @@ def load_sweep(path: str | Path) -> SweepSpec:
         raise ConfigError(
             source, "parameters", f"the {design} design needs at least two parameters"
         )
-    replications = _integer(source, "replications", data.get("replications", 1), 1)
-    seed = _integer(source, "seed", data.get("seed", 1), 0)
+    replications = whole_number(source, "replications", data.get("replications", 1), 1)
+    seed = whole_number(source, "seed", data.get("seed", 1), 0)
     outputs = data.get("outputs", list(DEFAULT_OUTPUTS))
     if not isinstance(outputs, list) or not outputs:
         raise ConfigError(source, "outputs", "must be a non-empty list of KPI names")
@@ -471,19 +483,19 @@ def load_sweep(path: str | Path) -> SweepSpec:
             raise ConfigError(
                 source,
                 "outputs",
-                f"unknown KPI {output!r}{_suggest(str(output), list(KPI_BY_NAME))}; "
+                f"unknown KPI {output!r}{suggest(str(output), list(KPI_BY_NAME))}; "
                 "KPI names are listed in docs/model.md (Outputs)",
             )
     second_order = data.get("second_order", False)
     if not isinstance(second_order, bool):
         raise ConfigError(source, "second_order", f"must be true or false, got {second_order!r}")
-    levels = _integer(source, "levels", data.get("levels", 4), 2)
+    levels = whole_number(source, "levels", data.get("levels", 4), 2)
     if levels % 2:
         raise ConfigError(source, "levels", f"Morris needs an even number of levels, got {levels}")
-    conf_level = _number(source, "conf_level", data.get("conf_level", 0.95))
+    conf_level = finite_number(source, "conf_level", data.get("conf_level", 0.95))
     if not 0 < conf_level < 1:
         raise ConfigError(source, "conf_level", f"must lie strictly between 0 and 1: {conf_level}")
-    resamples = _integer(source, "resamples", data.get("resamples", 1000), 10)
+    resamples = whole_number(source, "resamples", data.get("resamples", 1000), 10)
     cluster = data.get("cluster", {})
     if not isinstance(cluster, Mapping) or not all(
         isinstance(v, Mapping) for v in cluster.values()
@@ -496,7 +508,7 @@ def load_sweep(path: str | Path) -> SweepSpec:
             raise ConfigError(
                 source,
                 f"cluster.{kind}",
-                f"unknown cluster kind{_suggest(kind, CLUSTER_KINDS)}; "
+                f"unknown cluster kind{suggest(kind, CLUSTER_KINDS)}; "
                 f"dask-jobqueue kinds: {', '.join(CLUSTER_KINDS)}",
             )
     return SweepSpec(

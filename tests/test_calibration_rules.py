@@ -1,0 +1,98 @@
+"""The model rules added for calibration: one lever each, the direction of its effect.
+
+Runs use common random numbers (the same replication seeds on both sides), small areas and
+margins well inside the effects seen, so a broken rule fails and noise does not.
+"""
+
+from __future__ import annotations
+
+from helpers import run_model, small
+
+from abm.agents.capacity import responsible_body
+from abm.domain import Body, Funder
+from abm.metrics import compute_kpis, run_record
+
+
+def kpis(scenario, replications: int = 2) -> dict[str, float]:
+    """KPIs averaged over a few replications."""
+    totals: dict[str, float] = {}
+    for k in range(replications):
+        for name, value in compute_kpis(run_record(run_model(scenario, k))).items():
+            totals[name] = totals.get(name, 0.0) + value / replications
+    return totals
+
+
+def delayed_days(k: dict[str, float], reason: str) -> float:
+    return k["delayed_bed_days"] * k[f"delay_reason_share.{reason}"]
+
+
+def test_the_body_that_must_act_is_responsible():
+    assert responsible_body(Body.SOCIAL_CARE, Funder.COUNCIL) == Body.SOCIAL_CARE
+    assert responsible_body(Body.SOCIAL_CARE, Funder.NONE) == Body.SOCIAL_CARE
+    assert responsible_body(Body.SOCIAL_CARE, Funder.SELF) == Body.NHS, (
+        "a self-funder arranging their own care is not waiting on the council"
+    )
+    assert responsible_body(Body.SOCIAL_CARE, Funder.NHS) == Body.NHS
+    assert responsible_body(Body.BOTH, Funder.SELF) == Body.BOTH
+    assert responsible_body(Body.NHS, Funder.COUNCIL) == Body.NHS
+
+
+def test_a_raised_hazard_after_discharge_means_more_readmissions():
+    base = small()
+    flat = base.with_changes([("admissions.post_discharge_hazard_ratio", 1.0)])
+    raised = base.with_changes([("admissions.post_discharge_hazard_ratio", 8.0)])
+    before, after = kpis(flat), kpis(raised)
+    assert after["readmission_30d_rate"] > before["readmission_30d_rate"] + 0.05, (
+        "a raised admission hazard in the weeks after a discharge should add 30-day readmissions"
+    )
+    assert before["readmission_30d_rate"] < 0.08, "without it readmissions are rare"
+
+
+def test_self_funders_who_spend_down_become_council_funded():
+    base = small(years=2)
+    rich = base.with_changes([("need.income_gbp_per_week", 5000.0)])
+    before, after = kpis(base), kpis(rich)
+    assert after["self_funder_share_care_homes"] > before["self_funder_share_care_homes"] + 0.03, (
+        "self-funders whose income covers their fees never spend down, so more stay self-funded"
+    )
+
+
+def test_planners_avoid_a_full_rehabilitation_service():
+    base = small(capacity__intermediate_care_beds=1)
+    patient = base.with_changes([("discharge.rehab_wait_limit_days", 1000.0)])
+    home_first = base.with_changes([("discharge.rehab_wait_limit_days", 3.0)])
+    waits, substituted = kpis(patient), kpis(home_first)
+    assert delayed_days(substituted, "awaiting_intermediate_care") < 0.5 * delayed_days(
+        waits, "awaiting_intermediate_care"
+    ), "sending patients home with support when rehab beds are full should cut waits for them"
+
+
+def test_planning_ahead_means_more_leave_on_the_day():
+    base = small()
+    late = base.with_changes([("discharge.referral_lead_days", 0)])
+    early = base.with_changes([("discharge.referral_lead_days", 5)])
+    before, after = kpis(late), kpis(early)
+    assert (
+        after["discharged_later_than_ready_share"] < before["discharged_later_than_ready_share"]
+    ), "starting assessments and care before the fit day should let more patients leave on it"
+
+
+def test_longer_assessments_mean_more_waiting_for_them():
+    base = small(discharge__referral_lead_days=0)
+    quick = base.with_changes([("capacity.assessment_mean_days", 0.0)])
+    slow = base.with_changes([("capacity.assessment_mean_days", 5.0)])
+    before, after = kpis(quick), kpis(slow)
+    assert delayed_days(after, "awaiting_assessment") > 2 * delayed_days(
+        before, "awaiting_assessment"
+    ), "assessments that take days of work should keep patients waiting for them"
+
+
+def test_fewer_hospital_referrals_first_means_longer_waits_for_home_care():
+    size = small()
+    base = small(capacity__home_care_hours_per_week=size.capacity.home_care_hours_per_week * 0.8)
+    first = base.with_changes([("capacity.hospital_priority_share", 1.0)])
+    queued = base.with_changes([("capacity.hospital_priority_share", 0.6)])
+    before, after = kpis(first), kpis(queued)
+    assert delayed_days(after, "awaiting_home_care") > delayed_days(before, "awaiting_home_care"), (
+        "hospital patients who queue with those at home should wait longer for a package"
+    )

@@ -1,0 +1,131 @@
+"""The targets table (seeds/targets.csv) accounts for every validation target, scales England
+counts by the one area rule, and states a tolerance and its reason for every target."""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import pytest
+
+from abm import config
+from abm.calibration.targets import COLUMNS, TARGETS_FILE, load_targets, produced
+from abm.config import ConfigError, england_to_area
+
+ROOT = Path(__file__).resolve().parent.parent
+EVIDENCE = ROOT / "seeds" / "evidence.csv"
+ENGLAND = ROOT.parent / "shared" / "calibration" / "england.csv"
+TARGETS = load_targets()
+BY_ID = {t.target_id: t for t in TARGETS}
+COUNT_UNITS = ("patients a day", "people")
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_every_validation_target_of_the_evidence_table_has_one_row():
+    targets = [row["id"] for row in rows(EVIDENCE) if row["use"] == "validation_target"]
+    assert sorted(targets) == sorted(BY_ID), (
+        "seeds/targets.csv must have exactly one row per validation target of "
+        "seeds/evidence.csv (split = not_produced, with the reason, when no KPI measures it)"
+    )
+
+
+def test_every_validation_target_of_england_csv_is_copied_in():
+    if not ENGLAND.is_file():
+        pytest.skip(f"{ENGLAND} is absent")
+    england = {row["id"] for row in rows(ENGLAND) if row["use"] == "validation_target"}
+    missing = sorted(england - set(BY_ID))
+    assert not missing, f"validation targets of england.csv not in seeds/targets.csv: {missing}"
+
+
+def test_the_table_has_its_columns():
+    with TARGETS_FILE.open(encoding="utf-8", newline="") as handle:
+        assert tuple(next(csv.reader(handle))) == COLUMNS
+
+
+def test_informs_column_of_the_evidence_table_matches_the_targets():
+    evidence = {row["id"]: row for row in rows(EVIDENCE)}
+    for target in TARGETS:
+        informs = evidence[target.target_id]["informs"]
+        expected = target.kpi if target.produced else "-"
+        assert informs == expected, (
+            f"{target.target_id}: evidence.csv informs {informs!r} but targets.csv compares "
+            f"{expected!r}"
+        )
+
+
+@pytest.mark.parametrize("target", produced(TARGETS), ids=lambda t: t.target_id)
+def test_england_counts_and_only_counts_are_scaled_by_the_area_rule(target):
+    is_count = target.comparable_unit in COUNT_UNITS
+    assert (target.scaling == "england_count") == is_count, (
+        f"{target.target_id}: an England count (unit {target.comparable_unit!r}) is scaled to "
+        "the area by the one rule (scaling = england_count), and nothing else is"
+    )
+    if is_count:
+        assert target.tolerance_kind == "relative", "a count's tolerance scales with the area"
+        for residents in (config.BASELINE_RESIDENTS_65PLUS, 20000):
+            assert math.isclose(
+                target.local_value(residents), england_to_area(target.comparable, residents)
+            )
+    if target.comparable_unit == "share":
+        assert 0.0 <= target.comparable <= 1.0, f"{target.target_id}: a share lies in [0, 1]"
+
+
+@pytest.mark.parametrize("target", produced(TARGETS), ids=lambda t: t.target_id)
+def test_plain_percentages_are_compared_as_shares(target):
+    plain = target.derivation.endswith("as a share") or "delayed days" in target.derivation
+    if target.published_unit == "percent" and plain:
+        assert math.isclose(target.comparable, target.published / 100.0), target.target_id
+
+
+@pytest.mark.parametrize("target", produced(TARGETS), ids=lambda t: t.target_id)
+def test_every_tolerance_is_positive_and_justified(target):
+    assert target.tolerance > 0
+    assert target.tolerance_basis, f"{target.target_id}: say why the tolerance is what it is"
+    assert target.derivation, f"{target.target_id}: say how the comparable value is derived"
+    if target.comparable_unit == "share":
+        assert target.tolerance_for() >= 0.02 or target.tolerance_kind == "relative", (
+            f"{target.target_id}: a share's tolerance is at least the 2.5-point floor, or the "
+            "relative floor for derived values"
+        )
+
+
+def test_both_splits_are_used():
+    fit, check = produced(TARGETS, "fit"), produced(TARGETS, "check")
+    assert len(fit) >= 10, "the fit needs targets"
+    assert len(check) >= 5, "some targets are kept out of the fit as out-of-sample checks"
+
+
+def test_not_produced_targets_say_why():
+    for target in TARGETS:
+        if not target.produced:
+            assert len(target.derivation) > 20, f"{target.target_id}: give the reason"
+
+
+def test_a_bad_row_names_the_file_and_the_target(tmp_path):
+    bad = tmp_path / "targets.csv"
+    text = TARGETS_FILE.read_text().replace(
+        "BED-02,bed_occupancy,fit,0.88", "BED-02,bed_occupancy,fit,lots"
+    )
+    bad.write_text(text)
+    with pytest.raises(ConfigError, match=r"targets\.csv: BED-02\.comparable: must be a number"):
+        load_targets(bad)
+
+
+def test_an_unknown_kpi_is_refused(tmp_path):
+    bad = tmp_path / "targets.csv"
+    bad.write_text(TARGETS_FILE.read_text().replace(",bed_occupancy,", ",bed_occupency,"))
+    with pytest.raises(ConfigError, match=r"BED-02\.kpi: 'bed_occupency' is not a KPI"):
+        load_targets(bad)
+
+
+def test_within_tolerance_is_symmetric_and_inclusive():
+    target = BY_ID["BED-02"]
+    assert target.within(0.88 + 0.02)
+    assert target.within(0.88 - 0.02)
+    assert not target.within(0.88 + 0.0201)
+    assert not target.within(math.nan)
