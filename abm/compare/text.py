@@ -87,12 +87,28 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "care_hca_pay_gap_gbp",
         ),
     ),
-    ("Money", (*SPEND_KPIS, "council_budget_pressure")),
+    (
+        "Money",
+        (
+            *SPEND_KPIS,
+            "public_spend_gbp",
+            "spend_per_resident_65plus_gbp",
+            "self_funder_fees_gbp",
+            "capital_drawn_gbp",
+            "spent_down_to_council",
+            "council_budget_pressure",
+            "discharge_support_hours",
+            "hospital_funded_share",
+            "delayed_bed_day_cost_gbp",
+            "corridor_cost_gbp",
+            "cancelled_elective_cost_gbp",
+        ),
+    ),
     ("Population", ("deaths_per_1000",)),
 )
 
 SHORT_LABELS = {
-    "council_spend_gbp": "Spending by the council",
+    "council_spend_gbp": "Public spending on social care",
     "private_spend_gbp": "Spending by residents (fees and contributions)",
     "nhs_spend_gbp": "Spending by the NHS",
 }
