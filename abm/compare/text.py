@@ -43,6 +43,8 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "emergencies_not_admitted_per_year",
             "elective_cancellations_per_year",
             "readmission_30d_rate",
+            "readmission_30d_rate_75plus",
+            "resident_share_of_emergency_bed_days",
         ),
     ),
     (
@@ -54,6 +56,10 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "mean_delay_days",
             "delay_reason_share.",
             "delay_attribution_share.",
+            "delay_reason_share_of_nhs.",
+            "delay_reason_share_of_social_care.",
+            "discharged_later_than_ready_share",
+            "long_stay_delayed_for_care_at_home",
         ),
     ),
     (
@@ -72,6 +78,10 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "care_home_private_fee_premium",
             "care_home_market_margin",
             "provider_exits",
+            "care_home_share_65plus",
+            "home_care_users",
+            "council_long_term_care_users",
+            "reablement_per_1000",
         ),
     ),
     (
@@ -85,6 +95,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "international_recruits_per_year",
             "care_worker_pay_gbp",
             "care_hca_pay_gap_gbp",
+            "care_pay_premium_over_legal_floor",
         ),
     ),
     (
