@@ -305,14 +305,24 @@ class CareSystemModel(mesa.Model):
     # ---------------------------------------------------------------- phases
 
     def apply_schedule(self) -> None:
-        """Apply the lever changes due today."""
+        """Apply the lever changes due today.
+
+        Residents' event times are drawn again only when the change alters their hazards or
+        their need, so a lever that does neither (beds, fees, capacities) leaves every
+        resident's random numbers as they were: common random numbers hold across scenarios
+        that differ only in such a schedule."""
         change = self._schedule.get(self.date)
-        if change is not None:
-            self.params = self.params.with_changes(change.changes)
-            self.hazards = HazardTable(self.params)
+        if change is None:
+            return
+        old_table, old_need = self.hazards.table, self.params.need
+        self.params = self.params.with_changes(change.changes)
+        self.hazards = HazardTable(self.params)
+        need_changed = self.params.need != old_need
+        if need_changed:
             self._set_need_tables()
-            self.council.policies_changed()
-            self.accounts.arrangement.update(self.params.funding)
+        self.council.policies_changed()
+        self.accounts.arrangement.update(self.params.funding)
+        if need_changed or not np.array_equal(self.hazards.table, old_table):
             for pid in self.residents.alive():
                 self.residents.mark_changed(int(pid))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -63,6 +64,29 @@ def test_scheduled_change_applies_on_its_date():
     later = daily.loc[when + dt.timedelta(days=150), "beds_open"]
     assert later >= daily.loc[day_before, "beds_open"] + 25
     assert model.base_params.hospital.beds == scenario.hospital.beds, "the scenario is not mutated"
+
+
+def with_schedule(scenario, when, *changes):
+    return dataclasses.replace(scenario, schedule=(ScheduledChange(when, tuple(changes)),))
+
+
+def test_a_scheduled_change_that_changes_nothing_leaves_the_run_bit_for_bit():
+    """Only a change to residents' hazards or need redraws their event times, so a schedule
+    that leaves them alone keeps common random numbers with the run without it."""
+    scenario = small(residents=1500)
+    when = scenario.run.start_date + dt.timedelta(days=60)
+    same = with_schedule(scenario, when, ("hospital.beds", scenario.hospital.beds))
+    plain = run_model(scenario).datacollector.get_table_dataframe("daily")
+    scheduled = run_model(same).datacollector.get_table_dataframe("daily")
+    pd.testing.assert_frame_equal(plain, scheduled)
+    hazards = with_schedule(
+        scenario,
+        when,
+        ("mortality.care_home_hazard_ratio", 2 * scenario.mortality.care_home_hazard_ratio),
+    )
+    changed = run_model(hazards).datacollector.get_table_dataframe("daily")
+    after = changed["date"] > when
+    assert changed.loc[after, "deaths"].sum() > plain.loc[after, "deaths"].sum()
 
 
 def test_population_is_synthesised_to_the_config():
