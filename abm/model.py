@@ -8,7 +8,12 @@ import datetime as dt
 import mesa
 import numpy as np
 
-from abm.agents.capacity import FamilyChoice, HospitalProcess, IntermediateCare
+from abm.agents.capacity import (
+    FamilyChoice,
+    HospitalProcess,
+    IntermediateCare,
+    PackageSourcing,
+)
 from abm.agents.community import CommunityRequests
 from abm.agents.council import AssessmentTeam, Council, FundingPanel
 from abm.agents.hospital import Hospital
@@ -141,13 +146,16 @@ class CareSystemModel(mesa.Model):
         self.funding_panel = FundingPanel(self)
         self.hospital_process = HospitalProcess(self)
         self.family_choice = FamilyChoice(self)
+        self.package_sourcing = PackageSourcing(self)
         self.home_care = HomeCareMarket(self, self.council)
         self.care_homes = CareHomeMarket(self, self.council)
         care_home_steps = [self.assessment, self.funding_panel, self.family_choice, self.care_homes]
         self.community = CommunityRequests(
             self,
             home_care_route=Route(
-                "community home care", [self.assessment, self.home_care], Location.COMMUNITY
+                "community home care",
+                [self.assessment, self.package_sourcing, self.home_care],
+                Location.COMMUNITY,
             ),
             care_home_route=Route("community care home", care_home_steps, Location.CARE_HOME),
             replacement_route=Route(
@@ -160,6 +168,7 @@ class CareSystemModel(mesa.Model):
             self.assessment,
             self.funding_panel,
             self.family_choice,
+            self.package_sourcing,
             self.intermediate_care,
             self.home_care,
             self.care_homes,
@@ -168,7 +177,7 @@ class CareSystemModel(mesa.Model):
             Pathway.HOME: Route("pathway 0", [self.hospital_process], Location.COMMUNITY),
             Pathway.HOME_WITH_SUPPORT: Route(
                 "pathway 1",
-                [self.assessment, self.home_care, self.hospital_process],
+                [self.assessment, self.package_sourcing, self.home_care, self.hospital_process],
                 Location.COMMUNITY,
             ),
             Pathway.BEDDED_REHAB: Route(
