@@ -495,6 +495,15 @@ class CapacityConfig:
         source="calibrated (care-abm calibrate); the default is the prior centre",
         minimum=0,
     )
+    package_sourcing_mean_days: float = param(
+        2.0,
+        unit="days",
+        description="Mean time a broker takes to find an agency able to take on a package "
+        "(visits at the right times and place), before its hours are allocated (at least a "
+        "day; 0: none)",
+        source="calibrated (care-abm calibrate); the default is the prior centre",
+        minimum=0,
+    )
     home_care_hours_per_week: float = param(
         29500.0,
         unit="hours a week",

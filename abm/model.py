@@ -9,7 +9,12 @@ import mesa
 import numpy as np
 
 from abm.agents.accounts import Accounts
-from abm.agents.capacity import FamilyChoice, HospitalProcess, IntermediateCare
+from abm.agents.capacity import (
+    FamilyChoice,
+    HospitalProcess,
+    IntermediateCare,
+    PackageSourcing,
+)
 from abm.agents.commissioner import NhsCommissioner
 from abm.agents.community import CommunityRequests
 from abm.agents.council import AssessmentTeam, Council, FundingPanel
@@ -144,13 +149,16 @@ class CareSystemModel(mesa.Model):
         self.funding_panel = FundingPanel(self)
         self.hospital_process = HospitalProcess(self)
         self.family_choice = FamilyChoice(self)
+        self.package_sourcing = PackageSourcing(self)
         self.home_care = HomeCareMarket(self, self.council)
         self.care_homes = CareHomeMarket(self, self.council)
         care_home_steps = [self.assessment, self.funding_panel, self.family_choice, self.care_homes]
         self.community = CommunityRequests(
             self,
             home_care_route=Route(
-                "community home care", [self.assessment, self.home_care], Location.COMMUNITY
+                "community home care",
+                [self.assessment, self.package_sourcing, self.home_care],
+                Location.COMMUNITY,
             ),
             care_home_route=Route("community care home", care_home_steps, Location.CARE_HOME),
             replacement_route=Route(
@@ -163,6 +171,7 @@ class CareSystemModel(mesa.Model):
             self.assessment,
             self.funding_panel,
             self.family_choice,
+            self.package_sourcing,
             self.intermediate_care,
             self.home_care,
             self.care_homes,
@@ -171,7 +180,7 @@ class CareSystemModel(mesa.Model):
             Pathway.HOME: Route("pathway 0", [self.hospital_process], Location.COMMUNITY),
             Pathway.HOME_WITH_SUPPORT: Route(
                 "pathway 1",
-                [self.assessment, self.home_care, self.hospital_process],
+                [self.assessment, self.package_sourcing, self.home_care, self.hospital_process],
                 Location.COMMUNITY,
             ),
             Pathway.BEDDED_REHAB: Route(

@@ -40,6 +40,7 @@ STREAMS = (
     "settled",
     "service_time",
     "priority",
+    "sourcing",
 )
 
 

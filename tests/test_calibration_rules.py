@@ -96,3 +96,13 @@ def test_fewer_hospital_referrals_first_means_longer_waits_for_home_care():
     assert delayed_days(after, "awaiting_home_care") > delayed_days(before, "awaiting_home_care"), (
         "hospital patients who queue with those at home should wait longer for a package"
     )
+
+
+def test_finding_an_agency_takes_time():
+    base = small(discharge__referral_lead_days=0)
+    quick = base.with_changes([("capacity.package_sourcing_mean_days", 0.0)])
+    slow = base.with_changes([("capacity.package_sourcing_mean_days", 8.0)])
+    before, after = kpis(quick), kpis(slow)
+    assert delayed_days(after, "awaiting_home_care") > delayed_days(before, "awaiting_home_care"), (
+        "a broker who takes days to find an agency should keep patients waiting for a package"
+    )

@@ -226,6 +226,19 @@ class FamilyChoice(TimedWait):
         return c.choice_probability, c.choice_mean_days
 
 
+class PackageSourcing(TimedWait):
+    """A broker finding an agency that can take on a package (visits at the right times, in
+    the right place) before the hours are allocated: a wait even when hours are free."""
+
+    reason = DelayReason.AWAITING_HOME_CARE
+    responsible = Body.SOCIAL_CARE
+    stream = "sourcing"
+
+    def chance_and_mean_days(self) -> tuple[float, float]:
+        """Every package is sourced, taking ``capacity.package_sourcing_mean_days``."""
+        return 1.0, self.model.params.capacity.package_sourcing_mean_days
+
+
 HELD = -1
 
 

@@ -65,7 +65,9 @@ class BaselineResults:
             for r in results
             for k, v in r.kpis.items()
         ]
-        return cls(scenario, summarise(list(results)), pd.DataFrame(rows), "run by the report")
+        return cls(
+            scenario, summarise(list(results)), pd.DataFrame(rows), "runs made for this report"
+        )
 
     @classmethod
     def from_folder(cls, folder: Path) -> BaselineResults:
@@ -109,11 +111,9 @@ def status_table(targets: Sequence[Target], results: BaselineResults) -> pd.Data
 
 
 def _number(value: float) -> str:
-    if abs(value) >= 1000:
+    if abs(value) >= 1000 or float(value).is_integer():
         return f"{value:,.0f}"
-    if abs(value) >= 10:
-        return f"{value:,.1f}"
-    return f"{value:.3g}"
+    return f"{value:.4g}"
 
 
 def _share(status: pd.DataFrame) -> str:
@@ -141,8 +141,10 @@ def markdown(
     results: BaselineResults,
     figures: Sequence[str],
     calibrated: Path,
+    *,
+    fit_figures: Sequence[str] = (),
 ) -> str:
-    """The report's text."""
+    """The report's text (``fit_figures``: the calibration's own figures, if at hand)."""
     by_id = {t.target_id: t for t in targets}
     run = results.scenario.run
     fit, check = status[status["split"] == "fit"], status[status["split"] == "check"]
@@ -211,6 +213,7 @@ def markdown(
     header = calibrated_header(calibrated)
     if header:
         lines += ["", "## The calibration behind these values", "", "```", *header, "```"]
+    lines += [f"![{name}]({name})" for name in fit_figures]
     return "\n".join(lines) + "\n"
 
 
@@ -236,6 +239,9 @@ def write_report(
         kpi_figure(figures_dir / "replications.png", status, produced_kpis),
     ]
     names = [str(p.relative_to(report.parent)) for p in paths]
+    fit = [str(p.relative_to(report.parent)) for p in sorted((report.parent / "fit").glob("*.png"))]
     report.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(report, markdown(targets, status, results, names, calibrated).encode())
+    write_atomic(
+        report, markdown(targets, status, results, names, calibrated, fit_figures=fit).encode()
+    )
     return status
