@@ -52,6 +52,11 @@ class ConfigError(ValueError):
         keypart = f"{key}: " if key else ""
         super().__init__(f"{where}{keypart}{message}")
 
+    def __reduce__(self) -> tuple[type, tuple[str, str, str]]:
+        """Pickle by its three parts, so an error raised in a worker process reaches the
+        caller intact."""
+        return (type(self), (self.source, self.key, self.message))
+
 
 # --------------------------------------------------------------------------- sections
 
@@ -273,7 +278,7 @@ class AdmissionsConfig:
         "intermediate care), relative to the same resident settled at home: unresolved illness, "
         "medicines changes and deconditioning make the weeks after a discharge the riskiest",
         source="calibrated (care-abm calibrate) to READ-01 (a validation target, not an input); "
-        "the default is the prior centre",
+        "the default is an uncalibrated starting value",
         minimum=1.0,
     )
     post_discharge_mean_days: float = param(
@@ -395,7 +400,7 @@ class DischargeConfig:
         description="Days before a resident's expected medically-fit day that discharge "
         "planning starts: the pathway is chosen and assessments, funding decisions and care "
         "are asked for, so they can be ready on the day (0: only once fit)",
-        source="calibrated (care-abm calibrate); prior centre 3 days (the Care Act 2014 "
+        source="calibrated (care-abm calibrate); uncalibrated default 3 days (the Care Act 2014 "
         "discharge rules ask hospitals to notify the council of a patient's care needs at "
         "least two days before the proposed discharge date)",
         minimum=0,
@@ -408,8 +413,8 @@ class DischargeConfig:
         "accept: when the waiting list is longer than this many days of the beds' throughput, "
         "a patient who would go to bedded rehabilitation (pathway 2) goes home with support "
         "(pathway 1) instead",
-        source="calibrated (care-abm calibrate); prior centre two weeks (planners substitute "
-        "pathways when a service is full)",
+        source="calibrated (care-abm calibrate); uncalibrated default two weeks (planners "
+        "substitute pathways when a service is full)",
         minimum=0,
     )
     care_home_wait_limit_days: float = param(
@@ -419,8 +424,8 @@ class DischargeConfig:
         "for a patient in hospital: beyond it a patient who would go to a care home (pathway "
         "3) goes home with support first (pathway 1, 'home first'), and may ask for a place "
         "from home",
-        source="calibrated (care-abm calibrate); prior centre a month (discharge to assess: "
-        "long-term care decisions are best made outside hospital)",
+        source="calibrated (care-abm calibrate); uncalibrated default a month (discharge to "
+        "assess: long-term care decisions are best made outside hospital)",
         minimum=0,
     )
 
@@ -475,7 +480,7 @@ class CapacityConfig:
         unit="days",
         description="Mean time from a social worker taking on a needs assessment to its "
         "completion (seeing the resident and family, the care plan)",
-        source="calibrated (care-abm calibrate); the default is the prior centre",
+        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
         minimum=0,
     )
     funding_decisions_per_week: float = param(
@@ -492,7 +497,7 @@ class CapacityConfig:
         unit="days",
         description="Mean time from a funding decision being taken on (council panel, or the "
         "NHS continuing-healthcare checklist and assessment) to the decision",
-        source="calibrated (care-abm calibrate); the default is the prior centre",
+        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
         minimum=0,
     )
     package_sourcing_mean_days: float = param(
@@ -501,7 +506,7 @@ class CapacityConfig:
         description="Mean time a broker takes to find an agency able to take on a package "
         "(visits at the right times and place), before its hours are allocated (at least a "
         "day; 0: none)",
-        source="calibrated (care-abm calibrate); the default is the prior centre",
+        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
         minimum=0,
     )
     home_care_hours_per_week: float = param(
@@ -608,7 +613,7 @@ class CapacityConfig:
         "ahead of the people already waiting at home (the rest join the queue in order): a "
         "broker finds a package or a place for a hospital patient first only when a provider "
         "can take them at once. Assessments and funding decisions always come first.",
-        source="calibrated (care-abm calibrate); the default is the prior centre",
+        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
         kind="share",
     )
 
@@ -639,8 +644,8 @@ class CommunityConfig:
         unit="per 1,000 person-years",
         description="Residents waiting at home for care who stop waiting (family, friends or "
         "privately arranged care take over, or they go without)",
-        source="calibrated (care-abm calibrate); the default is the prior centre (ADASS "
-        "waiting-list surveys report people leaving lists before assessment)",
+        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value "
+        "(ADASS waiting-list surveys report people leaving lists before assessment)",
         minimum=0,
     )
 

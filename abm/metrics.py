@@ -96,6 +96,7 @@ DAILY_COLUMNS: tuple[str, ...] = (
     "council_spend_gbp",
     "private_spend_gbp",
     "self_funder_fees_gbp",
+    "long_term_support_spend_gbp",
     "nhs_spend_gbp",
     "council_budget_gbp",
     "council_budget_pressure",
@@ -268,6 +269,8 @@ def money_row(model: CareSystemModel) -> dict[str, object]:
         "council_spend_gbp": spend["care"],
         "private_spend_gbp": spend["private"],
         "self_funder_fees_gbp": max(council.self_funder_weekly, 0.0) / 7.0,
+        "long_term_support_spend_gbp": accounts.long_term_support_weekly(council.self_funder_weekly)
+        / 7.0,
         "nhs_spend_gbp": spend["health"],
         "council_budget_gbp": accounts.budgets.get(accounts.arrangement.care_holder, 0.0),
         "council_budget_pressure": council.pressure,
@@ -552,6 +555,14 @@ KPIS: tuple[Kpi, ...] = (
         "integrated budget in its place)",
         "GBP a year",
         lambda r: _per_year(r, "council_spend_gbp"),
+    ),
+    Kpi(
+        "long_term_support_spend_gbp",
+        "Spending on long-term care arranged by the council for residents 65+ (packages and "
+        "placements, with residents' means-tested contributions; gross, as councils report "
+        "it)",
+        "GBP a year",
+        lambda r: _per_year(r, "long_term_support_spend_gbp"),
     ),
     Kpi(
         "private_spend_gbp",

@@ -75,6 +75,7 @@ def assert_invariants(model: CareSystemModel) -> None:
     assert (employed >= -1).all(), "a worker has one employer or none"
     assert (employed < len(model.workforce.employers)).all()
     assert abs(hc.hours_used - sum(hc.packages.values())) < 1e-6
+    assert all(hours >= 0.0 for hours in hc.packages.values()), "no package has negative hours"
     assert all(care[pid] == Care.HOME_CARE for pid in hc.packages)
     waiting = np.flatnonzero(care == Care.WAITING)
     assert set(waiting.tolist()) == set(model.community.waiting), "waiting = in a community queue"

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from abm import config
-from abm.calibration.fit import fit_quadratic, loss, z_scores
+from abm.calibration.fit import fit_polynomial, loss, z_scores
 from abm.calibration.report import STATUS_COLUMNS, BaselineResults, write_report
 from abm.calibration.runner import run_calibration
 from abm.calibration.spec import load_calibration
@@ -104,7 +104,7 @@ def test_a_quadratic_emulator_recovers_a_quadratic():
     rng = np.random.default_rng(1)
     unit = rng.random((40, 2))
     y = 1.0 + 2.0 * unit[:, 0] - 3.0 * unit[:, 1] ** 2 + 0.01 * rng.standard_normal(40)
-    model = fit_quadratic(unit, y)
+    model = fit_polynomial(unit, y)
     assert model.cv_r2 > 0.99
     assert np.allclose(model.predict(np.array([[0.5, 0.5]])), 1.0 + 1.0 - 0.75, atol=0.05)
 
@@ -174,6 +174,89 @@ def test_bad_calibration_files_name_the_file_and_key(tmp_path, parameters, messa
     with pytest.raises(ConfigError, match=message) as error:
         load_calibration(tiny_spec(tmp_path, parameters))
     assert "tiny.toml" in str(error.value)
+
+
+def test_a_bad_wave_emulator_or_start_names_the_file_and_key(tmp_path):
+    with pytest.raises(ConfigError, match=r"tiny.toml: waves\[0\].emulator: must be one of"):
+        load_calibration(
+            tiny_spec(tmp_path, '"hospital.beds" = { low = 200, high = 300 }',
+                      '[{ samples = 6, emulator = "cubic" }]')
+        )  # fmt: skip
+    spec = tiny_spec(tmp_path, '"hospital.beds" = { low = 200, high = 300 }')
+    spec.write_text(spec.read_text().replace('name = "tiny"', 'name = "tiny"\nstart = "best"'))
+    with pytest.raises(ConfigError, match=r"tiny\.toml: start: must be one of"):
+        load_calibration(spec)
+
+
+def test_a_scale_multiplies_the_default_list_not_the_previous_fit(tmp_path):
+    """The base config extends the calibrated file; a scale of 1 must give the config's default
+    list whatever the previous fit wrote, or each fit would drift from the one before."""
+    spec = load_calibration(
+        tiny_spec(tmp_path, '"admissions.fit_per_1000py" = { scale = [0.5, 1.5] }')
+    )
+    previous = spec.base.admissions.fit_per_1000py
+    default = config.field_of("admissions.fit_per_1000py").default
+    assert previous != default, "the baseline's calibrated values differ from the defaults"
+    ((_, at_one),) = spec.changes([0.5])
+    assert at_one == pytest.approx(default)
+
+
+def test_a_calibration_can_start_from_the_previous_fit(tmp_path):
+    parameters = (
+        '"admissions.post_discharge_hazard_ratio" = { low = 2.0, high = 12.0 }\n'
+        '"hospital.clinical_los_days" = { scale = [0.5, 1.5] }\n'
+        '"frailty.progression_per_1000py[1]" = { low = 60.0, high = 160.0 }\n'
+        '"hospital.beds" = { low = 200, high = 300 }'
+    )
+    file = tiny_spec(tmp_path, parameters)
+    text = file.read_text().replace('name = "tiny"', 'name = "tiny"\nstart = "calibrated"')
+    file.write_text(text)
+    los = [v * 1.25 for v in config.field_of("hospital.clinical_los_days").default]
+    (tmp_path / "calibrated.toml").write_text(
+        f"[admissions]\npost_discharge_hazard_ratio = 4.5\n[hospital]\nclinical_los_days = {los}\n"
+        "[frailty]\nprogression_per_1000py = [150.0, 135.0]\n"
+    )
+    spec = load_calibration(file)
+    assert spec.start == "calibrated"
+    assert spec.calibrated_unit() == pytest.approx([0.25, 0.75, 0.75, 0.5]), (
+        "values of the previous fit, and the prior centre for a parameter it did not set"
+    )
+
+
+def test_a_linear_wave_models_only_the_points_in_its_box():
+    from abm.calibration.runner import Evaluated, wave_emulator
+    from abm.calibration.spec import Wave
+
+    targets = load_targets()
+    target = next(t for t in targets if t.produced and t.split == "fit")
+    rng = np.random.default_rng(3)
+    inside = 0.4 + 0.2 * rng.random((30, 3))
+    outside = rng.random((30, 3)) * 0.3
+    unit = np.vstack([inside, outside])
+    z = np.where(
+        np.all((unit >= 0.4) & (unit <= 0.6), axis=1),
+        1.0 + 2.0 * unit[:, 0] - 4.0 * unit[:, 2],
+        50.0,  # far away, the surface looks nothing like the local plane
+    )
+    evaluated = Evaluated(unit, pd.DataFrame(), pd.DataFrame({target.target_id: z}),
+                          np.zeros(len(z)))  # fmt: skip
+    low, high = np.full(3, 0.4), np.full(3, 0.6)
+    local = wave_emulator(evaluated, [target], Wave(30, 0.2, "linear"), low, high)
+    point = np.array([[0.5, 0.45, 0.55]])
+    assert local.z(point)[0, 0] == pytest.approx(1.0 + 1.0 - 2.2, abs=0.02)
+    assert local.models[target.target_id].cv_r2 > 0.99
+    everywhere = wave_emulator(evaluated, [target], Wave(30, 0.2, "quadratic"), low, high)
+    assert abs(everywhere.z(point)[0, 0] - (1.0 + 1.0 - 2.2)) > 0.1, (
+        "a quadratic of every point is pulled by the far points: the local model is not"
+    )
+
+
+def test_a_config_error_raised_in_a_worker_process_arrives_whole():
+    import pickle
+
+    error = pickle.loads(pickle.dumps(ConfigError("x.toml", "hospital.beds", "must be > 0")))
+    assert (error.source, error.key, error.message) == ("x.toml", "hospital.beds", "must be > 0")
+    assert str(error) == "x.toml: hospital.beds: must be > 0"
 
 
 def test_the_report_lists_every_target_and_writes_the_status_table(tmp_path):

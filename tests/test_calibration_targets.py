@@ -18,7 +18,7 @@ EVIDENCE = ROOT / "seeds" / "evidence.csv"
 ENGLAND = ROOT.parent / "shared" / "calibration" / "england.csv"
 TARGETS = load_targets()
 BY_ID = {t.target_id: t for t in TARGETS}
-COUNT_UNITS = ("patients a day", "people")
+COUNT_UNITS = ("patients a day", "people", "GBP a year")
 
 
 def rows(path: Path) -> list[dict[str, str]]:

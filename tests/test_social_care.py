@@ -10,6 +10,8 @@ import numpy as np
 from helpers import assert_invariants, outcomes, run_model, small
 
 from abm.domain import Funder, Location
+from abm.model import CareSystemModel
+from abm.rng import replication_seed
 
 
 def test_budget_cut_rations_care_raises_unmet_need_and_emergencies():
@@ -116,3 +118,41 @@ def test_everyone_in_a_care_home_is_in_exactly_one_home_on_random_configs():
         assert np.isin(living, (Location.CARE_HOME, Location.HOSPITAL, Location.CORRIDOR)).all()
         funders = model.residents.funder[list(homes.residents_placed)]
         assert np.isin(funders, (Funder.COUNCIL, Funder.SELF, Funder.NHS)).all()
+
+
+def test_self_funders_buy_home_care_only_for_eligible_needs():
+    """Eligible needs are defined nationally for everyone: a self-funder below the threshold
+    makes their own arrangements rather than buying a package, so lowering the threshold
+    brings more self-funders into home care. (Once they have a package they keep it at review
+    while they need care, so the end state cannot show the rule directly.)"""
+    base = small(residents=8000)
+    lower = base.with_changes([("council.eligibility_threshold", 1.0)])
+    models = [run_model(s) for s in (base, lower)]
+    self_funded = [
+        sum(m.residents.funder[pid] == Funder.SELF for pid in m.home_care.packages) for m in models
+    ]
+    assert self_funded[1] > 1.2 * self_funded[0], (
+        f"a lower threshold should bring more self-funders into home care: {self_funded}"
+    )
+
+
+def test_a_review_never_shrinks_a_package_below_nothing_when_staff_are_short():
+    """Reviews resize packages to need, growing only into free hours; with care workers
+    leaving faster than they are hired, committed hours exceed staffed hours, and a review
+    must not turn that shortfall into a negative package (checked every day)."""
+    scenario = small(
+        residents=6000,
+        years=2,
+        warmup_days=30,
+        council__review_per_1000py=3000.0,
+        workforce__outside_wage_gbp=18.0,
+        workforce__local_hire_per_month=0.02,
+        workforce__international_recruitment=False,
+    )
+    model = CareSystemModel(scenario, replication_seed(scenario.run.seed, 0))
+    short_days = 0
+    while not model.finished:
+        model.step()
+        assert_invariants(model)
+        short_days += model.home_care.capacity_hours < model.home_care.hours_used
+    assert short_days > 5, "the test needs days with committed hours above staffed hours"

@@ -120,6 +120,17 @@ class Accounts(mesa.Agent):
         elif purpose in HEALTH_PURPOSES:
             self.today_by_sector["health"] += gbp
 
+    def long_term_support_weekly(self, self_funder_weekly: float) -> float:
+        """What council-arranged long-term care (home-care packages and care-home placements)
+        costs a week, including residents' means-tested contributions: councils report this
+        gross figure. Self-funders' fees and NHS continuing healthcare are not the council's;
+        discharge support and reablement are short-term."""
+        weekly = self.streams.weekly
+        purposes = (Purpose.HOME_CARE, Purpose.CARE_HOME)
+        public = sum(weekly(self.payer(p), p.value) for p in purposes)
+        households = sum(weekly(HOUSEHOLDS, p.value) for p in purposes)
+        return public + households - max(self_funder_weekly, 0.0)
+
     def start_day(self) -> None:
         """Today's spending starts with what the weekly streams cost a day."""
         holders = {self.payer(p) for p in SOCIAL_CARE_PURPOSES | HEALTH_PURPOSES}

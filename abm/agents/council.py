@@ -315,10 +315,20 @@ class AssessmentTeam(ThroughputService):
         self.waits_completed_today: list[int] = []
 
     def enrol(self, pid: int, day: int, from_hospital: bool, route: Route) -> None:
-        """Means-test first: a self-funder goes straight on; others join the queue."""
+        """Means-test first: a self-funder goes straight on; others join the queue.
+
+        A self-funder arranges a home-care package only for needs that reach the eligibility
+        threshold, the national criteria that define eligible needs for everyone: below it
+        they make their own arrangements (help with cleaning or shopping, not regulated home
+        care), as a council-funded resident below it gets no service."""
         residents = self.model.residents
         care_home = route.destination == Location.CARE_HOME
         if self.council.is_self_funder(pid, care_home=care_home):
+            if not care_home and not self.council.is_eligible(pid):
+                self.council.not_eligible_today += 1
+                residents.set_funder(pid, Funder.NONE)
+                route.stop(pid, day)
+                return
             residents.set_funder(pid, Funder.SELF)
             self.self_funders_today += 1
             route.step_done(pid, day)

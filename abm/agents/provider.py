@@ -241,11 +241,11 @@ class HomeCareMarket(QueuedService):
         self._restart.discard(pid)
 
     def resize(self, pid: int) -> None:
-        """A review: the package is resized to current need (never above free hours)."""
+        """A review: the package is resized to current need; it grows only into free hours
+        (none are free when staff are short of the hours already committed)."""
         old = self.packages[pid]
-        new = self.package_hours(pid)
-        free = self.capacity_hours - self.hours_used + old
-        new = min(new, free)
+        free = max(self.capacity_hours - self.hours_used, 0.0)
+        new = min(self.package_hours(pid), old + free)
         agency = self.agency_of[pid]
         self.packages[pid] = new
         agency.packages[pid] = new

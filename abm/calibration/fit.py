@@ -7,10 +7,13 @@ tolerances on average; a target with ``|z| <= 1`` is within its own.
 
 **Emulator.** Simulated points are few and noisy, so the search does not simply keep the best
 point it has seen. Each target's ``z`` is modelled as a quadratic function of the unit
-coordinates of the parameters (ridge regression; the ridge penalty chosen by leave-one-out
-cross-validation, whose R-squared is reported per target). The emulated loss is minimised
-(L-BFGS-B from the best simulated points) inside the current search box; the next wave samples
-a smaller box around that minimum, in the manner of history matching.
+coordinates of the parameters over every point so far (ridge regression; the ridge penalty
+chosen by leave-one-out cross-validation, whose R-squared is reported per target), or, in a
+``linear`` wave, as a linear function fitted to the points inside the wave's box only (a local
+model, as in trust-region methods: d + 1 coefficients need far fewer runs than a quadratic's
+(d + 1)(d + 2) / 2). The emulated loss is minimised (L-BFGS-B from the best simulated points)
+inside the current search box; the next wave samples a smaller box around that minimum, in the
+manner of history matching.
 
 **Implausibility.** A point is implausible when any fitted target's emulated ``|z|`` exceeds
 3 (the usual history-matching cut-off); the share of simulated points that are not
@@ -52,37 +55,41 @@ def loss(z: Mapping[str, float], targets: Sequence[Target]) -> float:
     return float(np.sum(weights * values**2) / np.sum(weights))
 
 
-def features(unit: np.ndarray) -> np.ndarray:
-    """Quadratic features of unit coordinates: 1, each coordinate, each product of two."""
+def features(unit: np.ndarray, degree: int = 2) -> np.ndarray:
+    """Polynomial features of unit coordinates: 1 and each coordinate, and for degree 2 each
+    product of two."""
     unit = np.atleast_2d(unit)
     columns = [np.ones(len(unit)), *unit.T]
-    columns += [unit[:, i] * unit[:, j] for i, j in itertools.combinations_with_replacement(
-        range(unit.shape[1]), 2
-    )]  # fmt: skip
+    if degree == 2:
+        columns += [unit[:, i] * unit[:, j] for i, j in itertools.combinations_with_replacement(
+            range(unit.shape[1]), 2
+        )]  # fmt: skip
     return np.column_stack(columns)
 
 
 @dataclasses.dataclass
-class Quadratic:
-    """A ridge-regressed quadratic of one target's z on the unit coordinates."""
+class Polynomial:
+    """A ridge-regressed linear or quadratic function of one target's z on the unit
+    coordinates."""
 
     coefficients: np.ndarray
     ridge: float
     cv_r2: float
+    degree: int = 2
 
     def predict(self, unit: np.ndarray) -> np.ndarray:
         """Predicted z at unit coordinates (one row per point)."""
-        return features(unit) @ self.coefficients
+        return features(unit, self.degree) @ self.coefficients
 
 
-def fit_quadratic(unit: np.ndarray, y: np.ndarray) -> Quadratic:
-    """Fit a quadratic with the ridge penalty that minimises leave-one-out error."""
-    x = features(unit)
+def fit_polynomial(unit: np.ndarray, y: np.ndarray, degree: int = 2) -> Polynomial:
+    """Fit a polynomial with the ridge penalty that minimises leave-one-out error."""
+    x = features(unit, degree)
     keep = np.isfinite(y)
     x, y = x[keep], y[keep]
     penalty = np.eye(x.shape[1])
     penalty[0, 0] = 0.0  # never shrink the intercept
-    best: Quadratic | None = None
+    best: Polynomial | None = None
     best_error = np.inf
     total = float(np.sum((y - y.mean()) ** 2)) or 1.0
     for ridge in RIDGE_GRID:
@@ -93,17 +100,17 @@ def fit_quadratic(unit: np.ndarray, y: np.ndarray) -> Quadratic:
         error = float(np.sum(residuals**2))
         if error < best_error:
             best_error = error
-            best = Quadratic(coefficients, ridge, 1.0 - error / total)
+            best = Polynomial(coefficients, ridge, 1.0 - error / total, degree)
     assert best is not None
     return best
 
 
 @dataclasses.dataclass
 class Emulator:
-    """One quadratic per fitted target, and the emulated loss."""
+    """One polynomial per fitted target, and the emulated loss."""
 
     targets: tuple[Target, ...]
-    models: dict[str, Quadratic]
+    models: dict[str, Polynomial]
 
     def z(self, unit: np.ndarray) -> np.ndarray:
         """Emulated z, shape (points, targets)."""
@@ -128,9 +135,11 @@ class Emulator:
         )
 
 
-def fit_emulator(unit: np.ndarray, z: pd.DataFrame, targets: Sequence[Target]) -> Emulator:
-    """Fit one quadratic per target to the simulated points' z (columns: target ids)."""
-    models = {t.target_id: fit_quadratic(unit, z[t.target_id].to_numpy()) for t in targets}
+def fit_emulator(
+    unit: np.ndarray, z: pd.DataFrame, targets: Sequence[Target], degree: int = 2
+) -> Emulator:
+    """Fit one polynomial per target to the simulated points' z (columns: target ids)."""
+    models = {t.target_id: fit_polynomial(unit, z[t.target_id].to_numpy(), degree) for t in targets}
     return Emulator(tuple(targets), models)
 
 

@@ -46,11 +46,11 @@ from abm.calibration.fit import (
     z_scores,
 )
 from abm.calibration.output import write_calibrated
-from abm.calibration.spec import CalibrationSpec
+from abm.calibration.spec import CalibrationSpec, Wave
 from abm.calibration.targets import Target
 from abm.config import ConfigError
 from abm.run import RunError, _git_commit
-from abm.sweep.design import Design
+from abm.sweep.design import Design, model_source_hash
 from abm.sweep.engine import Engine, Task
 from abm.sweep.store import consolidate, finished_runs, read_run, write_atomic, write_run
 
@@ -140,6 +140,7 @@ def check_output_keys(spec: CalibrationSpec) -> None:
 def _digest(spec: CalibrationSpec, changes: Sequence[tuple[tuple[str, Any], ...]]) -> str:
     payload = {
         "care_abm_version": abm.__version__,
+        "model_source": model_source_hash(),
         "base": spec.base.to_dict(),
         "points": [[[k, list(v) if isinstance(v, tuple) else v] for k, v in c] for c in changes],
     }
@@ -230,9 +231,26 @@ def _stack(parts: Sequence[Evaluated]) -> Evaluated:
 def _starts(
     evaluated: Evaluated, low: np.ndarray, high: np.ndarray, extra: np.ndarray
 ) -> np.ndarray:
-    inside = np.all((evaluated.unit >= low - 1e-12) & (evaluated.unit <= high + 1e-12), axis=1)
+    inside = _inside(evaluated.unit, low, high)
     order = np.argsort(np.where(inside, evaluated.losses, np.inf))[:STARTS]
     return np.vstack([evaluated.unit[order], extra])
+
+
+def _inside(unit: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    return np.all((unit >= low - 1e-12) & (unit <= high + 1e-12), axis=1)
+
+
+def wave_emulator(
+    everything: Evaluated, fitted: Sequence[Target], wave: Wave, low: np.ndarray, high: np.ndarray
+) -> Emulator:
+    """The emulator a wave steps with: a quadratic of every point so far, or a linear model
+    of the points inside the wave's box."""
+    if wave.emulator == "linear":
+        keep = _inside(everything.unit, low, high)
+        return fit_emulator(
+            everything.unit[keep], everything.z[keep].reset_index(drop=True), fitted, degree=1
+        )
+    return fit_emulator(everything.unit, everything.z, fitted)
 
 
 def run_calibration(
@@ -255,7 +273,7 @@ def run_calibration(
     started = time.perf_counter()
     parts: list[Evaluated] = []
     quality: list[pd.DataFrame] = []
-    centre = np.full(d, 0.5)
+    centre = spec.calibrated_unit() if spec.start == "calibrated" else np.full(d, 0.5)
     ran = runs = 0
     emulator: Emulator | None = None
     say(
@@ -265,7 +283,7 @@ def run_calibration(
     )
     try:
         for w, wave in enumerate(spec.waves, start=1):
-            low, high = (np.zeros(d), np.ones(d)) if w == 1 else box_around(centre, wave.shrink)
+            low, high = box_around(centre, wave.shrink)
             unit = sample(spec, wave.samples, low, high, spec.seed + w)
             say(f"Wave {w}: {wave.samples} points x {spec.replications} replications")
             table, now = run_points(
@@ -275,7 +293,7 @@ def run_calibration(
             ran, runs = ran + now, runs + len(table)
             parts.append(evaluate(table, unit, fitted, spec.area_residents))
             everything = _stack(parts)
-            emulator = fit_emulator(everything.unit, everything.z, fitted)
+            emulator = wave_emulator(everything, fitted, wave, low, high)
             quality.append(emulator.quality().assign(wave=w))
             centre = minimise(emulator, _starts(everything, low, high, centre), low, high)
             say(

@@ -13,9 +13,14 @@ calibration area for the runs), in one of three forms:
 
 - ``"admissions.post_discharge_hazard_ratio" = { low = 2.0, high = 9.0 }``: a number (``log =
   true`` samples the range on a log scale);
-- ``"hospital.clinical_los_days" = { scale = [0.7, 1.1] }``: a list of numbers multiplied by
-  one factor, which keeps the shape of the list (by frailty, say) and fits its level;
-- ``"frailty.progression_per_1000py[1]" = { low = 60, high = 170 }``: one element of a list.
+- ``"hospital.clinical_los_days" = { scale = [0.7, 1.1] }``: the default list of numbers (in
+  ``abm/config.py``) multiplied by one factor, which keeps the shape of the list (by frailty,
+  say) and fits its level;
+- ``"frailty.progression_per_1000py[1]" = { low = 60, high = 170 }``: one element of the
+  default list.
+
+Lists start from the config's defaults, not from the base config's values: the base extends
+the calibrated file, and a fit must not depend on the fit before it.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -49,7 +55,10 @@ TOP_LEVEL_KEYS = (
     "seed",
     "splits",
     "cluster",
+    "start",
 )
+STARTS = ("prior_centre", "calibrated")
+EMULATORS = ("quadratic", "linear")
 ELEMENT = re.compile(r"^(?P<key>[a-z_]+\.[a-z0-9_]+)\[(?P<index>\d+)\]$")
 SPEC_KEYS = ("low", "high", "log", "scale")
 
@@ -88,10 +97,16 @@ class CalibrationParameter:
 @dataclasses.dataclass(frozen=True)
 class Wave:
     """One round of the search: ``samples`` new points in a box around the best so far
-    (``shrink`` is the box's width as a share of each prior range; 1 is the whole range)."""
+    (``shrink`` is the box's width as a share of each prior range; 1 is the whole range).
+
+    ``emulator`` is how the wave's step is chosen: ``quadratic`` fits every point simulated so
+    far; ``linear`` fits only the points inside the wave's box (a local linear model of each
+    target, as trust-region methods use), which needs far fewer points than a quadratic in
+    many dimensions and is not misled by points far away."""
 
     samples: int
     shrink: float = 1.0
+    emulator: str = "quadratic"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -115,6 +130,7 @@ class CalibrationSpec:
     seed: int
     splits: tuple[str, ...]
     cluster: Mapping[str, Mapping[str, Any]] = dataclasses.field(default_factory=dict)
+    start: str = "prior_centre"
 
     @property
     def names(self) -> list[str]:
@@ -135,6 +151,30 @@ class CalibrationSpec:
         coordinates) on the calibration area: lists are rebuilt from the base value, scaled or
         with one element set, and values proportional to the area are scaled to it."""
         return config_changes(self.base, self.parameters, unit, self.source, self.area_factor)
+
+    def calibrated_unit(self) -> np.ndarray:
+        """Unit coordinates of the values in the output file (the previous fit), where the
+        search starts with ``start = "calibrated"``; the prior centre for a parameter the file
+        does not set (or when there is no file), and clipped into the prior ranges."""
+        data: dict[str, Any] = {}
+        if self.output.is_file():
+            with self.output.open("rb") as handle:
+                data = tomllib.load(handle)
+        unit = []
+        for parameter in self.parameters:
+            section, name = parameter.key.split(".")
+            value = data.get(section, {}).get(name)
+            if value is None:
+                unit.append(0.5)
+                continue
+            if parameter.kind == "scale":
+                default = _default_list(parameter.key, 1.0)
+                ratios = [v / d for v, d in zip(value, default, strict=True) if d]
+                value = sum(ratios) / len(ratios)
+            elif parameter.kind == "element":
+                value = value[int(parameter.index)]  # type: ignore[arg-type]
+            unit.append(min(max(parameter.to_unit(float(value)), 0.0), 1.0))
+        return np.array(unit)
 
     def full_size_changes(self, unit: Sequence[float]) -> tuple[tuple[str, Any], ...]:
         """The same point as changes to the base config itself (the calibrated file's
@@ -161,7 +201,7 @@ def config_changes(
         if parameter.kind == "value":
             values[parameter.key] = x
             continue
-        current = list(values.get(parameter.key, base.get(parameter.key)))
+        current = list(values.get(parameter.key, _default_list(parameter.key, area_factor)))
         if parameter.kind == "scale":
             current = [item * x for item in current]
         else:
@@ -170,6 +210,16 @@ def config_changes(
     return tuple(
         (key, coerce_value(key, _plain(key, value), source)) for key, value in values.items()
     )
+
+
+def _default_list(key: str, area_factor: float) -> list[float]:
+    """The list a ``scale`` or an element parameter starts from: the config's default (scaled
+    to the calibration area if proportional to it), never the base config's value, which
+    extends the calibrated file: a fit must not depend on the previous fit."""
+    field = field_of(key)
+    default = field.default if field.default is not dataclasses.MISSING else field.default_factory()
+    factor = area_factor if field.metadata.get("area") else 1.0
+    return [item * factor for item in default]
 
 
 def _plain(key: str, value: Any) -> Any:
@@ -238,16 +288,21 @@ def _waves(source: str, raw: Any) -> tuple[Wave, ...]:
         raise ConfigError(source, "waves", "must be a list of tables, e.g. [{ samples = 200 }]")
     waves = []
     for i, wave in enumerate(raw):
-        unknown = sorted(set(wave) - {"samples", "shrink"})
+        unknown = sorted(set(wave) - {"samples", "shrink", "emulator"})
         if unknown:
             raise ConfigError(
-                source, f"waves[{i}].{unknown[0]}", "unknown option (samples, shrink)"
+                source, f"waves[{i}].{unknown[0]}", "unknown option (samples, shrink, emulator)"
+            )
+        emulator = wave.get("emulator", "quadratic")
+        if emulator not in EMULATORS:
+            raise ConfigError(
+                source, f"waves[{i}].emulator", f"must be one of {', '.join(EMULATORS)}"
             )
         samples = whole_number(source, f"waves[{i}].samples", wave.get("samples"), 2)
         shrink = finite_number(source, f"waves[{i}].shrink", wave.get("shrink", 1.0))
         if not 0 < shrink <= 1:
             raise ConfigError(source, f"waves[{i}].shrink", "must lie in (0, 1]")
-        waves.append(Wave(samples, shrink))
+        waves.append(Wave(samples, shrink, emulator))
     return tuple(waves)
 
 
@@ -279,6 +334,9 @@ def load_calibration(path: str | Path) -> CalibrationSpec:
     splits = tuple(data.get("splits", ["fit"]))
     if not set(splits) <= {"fit", "check"}:
         raise ConfigError(source, "splits", f"must be a list of fit and check, got {splits!r}")
+    start = data.get("start", "prior_centre")
+    if start not in STARTS:
+        raise ConfigError(source, "start", f"must be one of {', '.join(STARTS)}, got {start!r}")
     cluster = data.get("cluster", {})
     if not isinstance(cluster, Mapping) or not all(
         isinstance(v, Mapping) for v in cluster.values()
@@ -306,6 +364,7 @@ def load_calibration(path: str | Path) -> CalibrationSpec:
         seed=whole_number(source, "seed", data.get("seed", 1), 0),
         splits=splits,
         cluster={k: dict(v) for k, v in cluster.items()},
+        start=start,
     )
     for corner in (np.zeros(len(parameters)), np.ones(len(parameters))):
         spec.changes(corner)  # every range's ends must be valid config values

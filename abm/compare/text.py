@@ -105,6 +105,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "public_spend_gbp",
             "spend_per_resident_65plus_gbp",
             "self_funder_fees_gbp",
+            "long_term_support_spend_gbp",
             "capital_drawn_gbp",
             "spent_down_to_council",
             "council_budget_pressure",

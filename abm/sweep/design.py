@@ -10,10 +10,12 @@ seed give the same points on any machine with the same library versions, and the
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import itertools
 import json
 import warnings
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -98,15 +100,48 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# The parts of the package that decide what a run computes (the rest draws, reports or runs).
+MODEL_SOURCES = (
+    "agents",
+    "policy",
+    "config.py",
+    "discharge.py",
+    "domain.py",
+    "events.py",
+    "ledger.py",
+    "metrics.py",
+    "model.py",
+    "params.py",
+    "rng.py",
+    "run.py",
+)
+
+
+@functools.cache
+def model_source_hash() -> str:
+    """A hash of the model's source code, so that runs written before a change to the model
+    are never mixed with runs after it when a sweep or calibration resumes."""
+    root = Path(abm.__file__).parent
+    digest = hashlib.sha256()
+    for part in MODEL_SOURCES:
+        where = root / part
+        for path in sorted(where.rglob("*.py")) if where.is_dir() else [where]:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def spec_hash(spec: SweepSpec, design: Design) -> str:
     """A hash of everything that decides what the runs compute.
 
-    The resolved base scenario, the varied keys, every point's values and the model version:
-    runs written under one hash are never mixed with runs of another. Replications are left
-    out on purpose, so raising them and resuming adds runs to a finished sweep.
+    The resolved base scenario, the varied keys, every point's values, the model version and
+    its source code: runs written under one hash are never mixed with runs of another.
+    Replications are left out on purpose, so raising them and resuming adds runs to a finished
+    sweep.
     """
     payload = {
         "care_abm_version": abm.__version__,
+        "model_source": model_source_hash(),
         "base": spec.base.to_dict(),
         "keys": list(design.keys),
         "points": [[_plain(v) for v in row] for row in design.points],
