@@ -233,6 +233,26 @@ def test_spec_hash_follows_points_not_replications(tmp_path):
     assert spec_hash(one, make_design(one)) != spec_hash(other, make_design(other))
 
 
+def test_spec_hash_follows_the_model_source(tmp_path, monkeypatch):
+    """Runs written before a change to the model's code are never resumed into after it."""
+    from abm.sweep import design
+
+    spec = load_sweep(sweep_file(tmp_path, '[parameters]\n"hospital.beds" = [10, 12]'))
+    before = spec_hash(spec, make_design(spec))
+    root = Path(design.abm.__file__).parent
+    model_py = root / "model.py"
+    changed = model_py.read_bytes() + b"\n# a change\n"
+    real_read = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda p: changed if p == model_py else real_read(p))
+    design.model_source_hash.cache_clear()
+    try:
+        assert spec_hash(spec, make_design(spec)) != before
+    finally:
+        monkeypatch.undo()
+        design.model_source_hash.cache_clear()
+    assert spec_hash(spec, make_design(spec)) == before
+
+
 # --------------------------------------------------------------------------- engines
 
 
