@@ -552,7 +552,8 @@ class CapacityConfig:
     care_home_beds: int = param(
         2975,
         unit="beds",
-        description="Residential and nursing care-home beds in the area",
+        description="Residential and nursing care-home places in the area, for all ages "
+        "(care_homes.older_people_share of them are for residents 65+)",
         source="CH-01 England places scaled by the area's share of England's 65+ (x 68,000 / "
         "10.4m), rounded",
         evidence="CH-01",
@@ -891,6 +892,17 @@ class CouncilConfig:
 class CareHomeMarketConfig:
     """Care-home providers: their size, costs, private fees, reserves, exits and entries."""
 
+    older_people_share: float = param(
+        0.821,
+        unit="share of places",
+        description="Share of the area's care-home places (capacity.care_home_beds) used by "
+        "residents 65+; younger adults, whom the model does not have, use the rest",
+        source="DEM-15 (Census 2021: 82.1% of care-home residents were aged 65+)",
+        evidence="DEM-15",
+        scale=0.01,
+        kind="share",
+    )
+
     nursing_share: float = param(
         0.49,
         unit="share of beds",
@@ -966,7 +978,7 @@ class CareHomeMarketConfig:
         0.06,
         unit="share of revenue",
         description="Market margin over the last 12 months above which a new home opens",
-        source="assumption",
+        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
         minimum=-1.0,
         maximum=1.0,
     )

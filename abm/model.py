@@ -394,7 +394,9 @@ class CareSystemModel(mesa.Model):
         alive = self.residents.alive()
         self.population_ratio = max(self.population_ratio, len(alive) / self._initial_residents)
         if self.params.capacity.grows_with_population:
-            self.care_homes.grow_to(self.params.capacity.care_home_beds * self.population_ratio)
+            self.care_homes.grow_to(
+                self.care_homes.places_for_older_people() * self.population_ratio
+            )
         ages_now = self.residents.ages(alive, self.day)
         bands = age_band(ages_now)
         changed = self.residents.set_bands(alive, bands)

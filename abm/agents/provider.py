@@ -428,7 +428,7 @@ class CareHomeMarket(QueuedService):
         super().__init__(model)
         self.council = council
         m = model.params.care_homes
-        total = model.params.capacity.care_home_beds
+        total = round(self.places_for_older_people())
         n_homes = max(1, round(total / m.beds_per_home)) if total > 0 else 0
         sizes = [total // n_homes + (1 if i < total % n_homes else 0) for i in range(n_homes)]
         n_nursing = round(n_homes * m.nursing_share)
@@ -581,6 +581,12 @@ class CareHomeMarket(QueuedService):
         self._opening = True
         lag_days = m.entry_lag_months * 365.25 / 12.0
         self.model.schedule_event(self.open_new_home, after=lag_days)
+
+    def places_for_older_people(self) -> float:
+        """The area's care-home places that residents 65+ use: ``capacity.care_home_beds``
+        counts every place, and younger adults, whom the model does not have, use the rest."""
+        params = self.model.params
+        return params.capacity.care_home_beds * params.care_homes.older_people_share
 
     def grow_to(self, beds: float) -> None:
         """Commission new homes while the beds commissioned so far fall a whole home short of
