@@ -156,3 +156,20 @@ def test_a_review_never_shrinks_a_package_below_nothing_when_staff_are_short():
         assert_invariants(model)
         short_days += model.home_care.capacity_hours < model.home_care.hours_used
     assert short_days > 5, "the test needs days with committed hours above staffed hours"
+
+
+def test_residents_65plus_use_their_share_of_the_areas_care_home_places():
+    """capacity.care_home_beds counts places for all ages; residents 65+ use
+    care_homes.older_people_share of them, so a smaller share means fewer places and longer
+    waits for a care home."""
+    base = small(residents=8000)
+    smaller = base.with_changes([("care_homes.older_people_share", 0.6)])
+    for scenario in (base, smaller):
+        homes = CareSystemModel(scenario, replication_seed(scenario.run.seed, 0)).care_homes
+        expected = scenario.capacity.care_home_beds * scenario.care_homes.older_people_share
+        assert sum(home.beds for home in homes.homes) == round(expected)
+    before, after = outcomes(base), outcomes(smaller)
+    assert (
+        after["delay_reason_share.awaiting_care_home"]
+        > before["delay_reason_share.awaiting_care_home"]
+    ), "fewer places for residents 65+ should lengthen waits for a care home"
