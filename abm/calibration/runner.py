@@ -253,6 +253,21 @@ def wave_emulator(
     return fit_emulator(everything.unit, everything.z, fitted)
 
 
+def verification_candidates(everything: Evaluated, centre: np.ndarray, n: int) -> np.ndarray:
+    """The emulator's minimum and the ``n - 1`` best simulated points: a few replications a
+    point rank simulated points only roughly, so the best few are each run again with more."""
+    order = np.argsort(everything.losses)[: max(n - 1, 1)]
+    return np.vstack([centre, everything.unit[order]])
+
+
+def candidate_names(n: int) -> list[str]:
+    """How the diagnostics name the candidates of :func:`verification_candidates`."""
+    return ["emulator minimum"] + [
+        "best simulated point" if rank == 1 else f"simulated point ranked {rank}"
+        for rank in range(1, n)
+    ]
+
+
 def run_calibration(
     spec: CalibrationSpec,
     targets: Sequence[Target],
@@ -301,9 +316,11 @@ def run_calibration(
                 f"{float(emulator.loss(centre[None, :])[0]):.2f}"
             )
         everything = _stack(parts)
-        best_seen = everything.unit[int(np.argmin(everything.losses))]
-        candidates = np.vstack([centre, best_seen])
-        say(f"Verifying 2 candidates with {spec.verify_replications} replications each")
+        candidates = verification_candidates(everything, centre, spec.verify_candidates)
+        say(
+            f"Verifying {len(candidates)} candidates with {spec.verify_replications} "
+            "replications each"
+        )
         table, now = run_points(
             spec, candidates, spec.verify_replications, folder / "verify", engines,
             progress=progress, label="verify",
@@ -357,7 +374,7 @@ def diagnostics(  # noqa: PLR0917 - the pieces of one fit, named at the call
             parameter.from_unit(column.min()),
             parameter.from_unit(column.max()),
         ]
-    names = ("emulator minimum", "best simulated point")
+    names = candidate_names(len(verified.unit))
     last = quality[-1]
     return {
         "spec": spec.source,

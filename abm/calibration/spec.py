@@ -56,6 +56,7 @@ TOP_LEVEL_KEYS = (
     "splits",
     "cluster",
     "start",
+    "verify_candidates",
 )
 STARTS = ("prior_centre", "calibrated")
 EMULATORS = ("quadratic", "linear")
@@ -131,6 +132,7 @@ class CalibrationSpec:
     splits: tuple[str, ...]
     cluster: Mapping[str, Mapping[str, Any]] = dataclasses.field(default_factory=dict)
     start: str = "prior_centre"
+    verify_candidates: int = 2
 
     @property
     def names(self) -> list[str]:
@@ -365,6 +367,9 @@ def load_calibration(path: str | Path) -> CalibrationSpec:
         splits=splits,
         cluster={k: dict(v) for k, v in cluster.items()},
         start=start,
+        verify_candidates=whole_number(
+            source, "verify_candidates", data.get("verify_candidates", 2), 2
+        ),
     )
     for corner in (np.zeros(len(parameters)), np.ones(len(parameters))):
         spec.changes(corner)  # every range's ends must be valid config values
