@@ -897,8 +897,8 @@ class CareHomeMarketConfig:
         unit="share of places",
         description="Share of the area's care-home places (capacity.care_home_beds) used by "
         "residents 65+; younger adults, whom the model does not have, use the rest",
-        source="DEM-15 (Census 2021: 82.1% of care-home residents were aged 65+)",
-        evidence="DEM-15",
+        source="POP-06 (Census 2021: 82.1% of care-home residents were aged 65+)",
+        evidence="POP-06",
         scale=0.01,
         kind="share",
     )

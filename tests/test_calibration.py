@@ -251,6 +251,32 @@ def test_a_linear_wave_models_only_the_points_in_its_box():
     )
 
 
+def test_verification_takes_the_emulator_minimum_and_the_best_simulated_points():
+    from abm.calibration.runner import Evaluated, candidate_names, verification_candidates
+
+    unit = np.arange(10, dtype=float).reshape(5, 2) / 10
+    losses = np.array([3.0, 0.5, 2.0, 0.1, 1.0])
+    evaluated = Evaluated(unit, pd.DataFrame(), pd.DataFrame(), losses)
+    centre = np.array([0.33, 0.66])
+    candidates = verification_candidates(evaluated, centre, 4)
+    assert candidates.tolist() == [centre.tolist(), unit[3].tolist(), unit[1].tolist(),
+                                   unit[4].tolist()]  # fmt: skip
+    assert candidate_names(4) == [
+        "emulator minimum", "best simulated point", "simulated point ranked 2",
+        "simulated point ranked 3",
+    ]  # fmt: skip
+    assert len(verification_candidates(evaluated, centre, 2)) == 2, "the default: two"
+
+
+def test_verify_candidates_must_be_at_least_two(tmp_path):
+    spec = tiny_spec(tmp_path, '"hospital.beds" = { low = 200, high = 300 }')
+    spec.write_text(
+        spec.read_text().replace('name = "tiny"', 'name = "tiny"\nverify_candidates = 1')
+    )
+    with pytest.raises(ConfigError, match=r"tiny\.toml: verify_candidates: must be at least 2"):
+        load_calibration(spec)
+
+
 def test_a_config_error_raised_in_a_worker_process_arrives_whole():
     import pickle
 
