@@ -156,7 +156,13 @@ LEVERS: tuple[Lever, ...] = (
         500,
     ),
     Lever(
-        "care_home_beds", "capacity.care_home_beds", "Care-home beds", "SliderInt", 1000, 5000, 25
+        "care_home_beds",
+        "capacity.care_home_beds",
+        "Care-home places (all ages)",
+        "SliderInt",
+        1000,
+        5000,
+        25,
     ),
     Lever(
         "intermediate_care_beds",
