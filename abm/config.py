@@ -174,7 +174,8 @@ class FrailtyConfig:
         (150.0, 170.0),
         unit="per 1,000 person-years",
         description="Transitions mild to moderate and moderate to severe",
-        source="assumption (same order as the onset rate at 75-84)",
+        source="calibrated (care-abm calibrate), element [1]; uncalibrated defaults of the same "
+        "order as the onset rate at 75-84",
         minimum=0,
         length=2,
     )
@@ -243,7 +244,7 @@ class AdmissionsConfig:
         (95.0, 155.0, 230.0),
         unit="per 1,000 person-years",
         description="Emergency admission hazard of fit residents by age band 65-74, 75-84, 85+",
-        source="assumption, to be calibrated to ADM-01 (a validation target, not an input)",
+        source="calibrated (care-abm calibrate) to ADM-01 (a validation target, not an input)",
         minimum=0,
         length=3,
     )
@@ -311,8 +312,8 @@ class HospitalConfig:
         38.0,
         unit="admissions a day",
         description="Emergency admissions of people under 65 (not modelled as residents)",
-        source="assumption: about 3.3m under-65 emergency admissions a year in England / 152 "
-        "areas (HES)",
+        source="calibrated (care-abm calibrate); uncalibrated default about 3.3m under-65 "
+        "emergency admissions a year in England / 152 areas (HES)",
         minimum=0,
         area=True,
     )
@@ -353,7 +354,8 @@ class HospitalConfig:
         unit="days",
         description="Mean clinical length of stay of residents by frailty (admission to "
         "medically fit)",
-        source="assumption; LOS-01 (4.9 days, all ages and admissions) is context",
+        source="calibrated (care-abm calibrate); LOS-01 (4.9 days, all ages and admissions) is "
+        "context",
         minimum=0.1,
         length=4,
     )
@@ -378,14 +380,14 @@ class HospitalConfig:
         unit="probability a discharge",
         description="Chance a medically fit patient waits on the hospital's own processes "
         "(medicines to take home, transport, paperwork)",
-        source="assumption",
+        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
         kind="share",
     )
     hospital_process_mean_days: float = param(
         1.5,
         unit="days",
         description="Mean wait for the hospital's own discharge processes",
-        source="assumption",
+        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
         minimum=0,
     )
 
@@ -471,7 +473,7 @@ class CapacityConfig:
         110.0,
         unit="assessments a week",
         description="Needs assessments social workers can complete a week (hospital and community)",
-        source="assumption",
+        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
         minimum=0,
         area=True,
     )
@@ -513,7 +515,7 @@ class CapacityConfig:
         29500.0,
         unit="hours a week",
         description="Home-care hours that can be commissioned",
-        source="assumption",
+        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
         minimum=0,
         area=True,
     )
@@ -537,7 +539,8 @@ class CapacityConfig:
         50,
         unit="beds",
         description="Short-term bedded rehabilitation beds (pathway 2)",
-        source="assumption (about 21 per 100,000 population, NAIC)",
+        source="calibrated (care-abm calibrate); uncalibrated default about 21 per 100,000 "
+        "population (NAIC)",
         minimum=0,
         kind="count",
         area=True,
@@ -582,7 +585,7 @@ class CapacityConfig:
         unit="probability a placement",
         description="Chance a care-home placement waits on the patient's or family's choice "
         "of home",
-        source="assumption",
+        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
         kind="share",
     )
     choice_mean_days: float = param(
@@ -628,7 +631,7 @@ class CommunityConfig:
         unit="per 1,000 person-years",
         description="Requests for support from residents at home whose need is unmet (not "
         "already waiting), by frailty",
-        source="assumption",
+        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
         minimum=0,
         length=4,
     )
@@ -728,7 +731,7 @@ class NeedConfig:
         unit="share",
         description="How much less likely the severely frail are to own a home, and how much "
         "less they have saved, than the fit (scaled linearly across frailty categories)",
-        source="assumption (the health-wealth gradient; to be calibrated to CH-06)",
+        source="calibrated (care-abm calibrate) to CH-06 (the health-wealth gradient)",
         kind="share",
     )
     savings_median_gbp: float = param(
@@ -1074,7 +1077,7 @@ class WorkforceConfig:
         unit="share over the legal floor",
         description="How far above the National Living Wage providers pay care workers under "
         "the market rule (rising with their fee income)",
-        source="assumption",
+        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
         minimum=0,
     )
     nhs_band2_gbp: float = param(

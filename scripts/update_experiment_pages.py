@@ -41,7 +41,9 @@ def main(argv: list[str] | None = None) -> int:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         folder = Path("results") / f"experiment-pages-{stamp}"
         experiments = sorted(
-            str(p) for p in Path("experiments").glob("*.toml") if p.name != "baseline.toml"
+            str(p)
+            for p in Path("experiments").glob("*.toml")
+            if p.name not in ("baseline.toml", "calibrated.toml")
         )
         overrides = [word for change in args.set for word in ("--set", change)]
         status = care_abm(

@@ -87,13 +87,16 @@ def kpis_at(scale: float, replications: range) -> dict[str, float]:
 
 def test_the_loss_prefers_the_parameter_that_made_the_targets(tmp_path):
     """Synthetic check: targets made by the model at a known parameter (and other seeds) are
-    closer, by the loss, to that parameter than to a wrong one."""
+    closer, by the loss, to that parameter than to a wrong one. A 2,000-resident area over a
+    year has a few hundred admissions, and the mean of three replications varies by about 5%
+    from seed to seed: a tolerance of 15% holds the truth, and 0.8 against 1.2 (50% apart)
+    still tests the preference."""
     truth = kpis_at(0.8, range(10, 13))
     kpis = {"emergency_admissions_per_1000": truth["emergency_admissions_per_1000"]}
-    synthetic_targets(tmp_path, kpis, 0.1)
+    synthetic_targets(tmp_path, kpis, 0.15)
     targets = load_targets(tmp_path / "targets.csv", EVIDENCE)
     losses = {
-        scale: loss(z_scores(kpis_at(scale, range(2)), targets, AREA), targets)
+        scale: loss(z_scores(kpis_at(scale, range(3)), targets, AREA), targets)
         for scale in (0.8, 1.2)
     }
     assert losses[0.8] < losses[1.2], f"the loss should prefer the true parameter: {losses}"

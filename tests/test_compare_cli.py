@@ -74,6 +74,8 @@ def configs(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("configs")
     base = folder / "baseline.toml"
     base.write_text((ROOT / "experiments" / "baseline.toml").read_text())
+    calibrated = ROOT / "experiments" / "calibrated.toml"
+    (folder / calibrated.name).write_text(calibrated.read_text())  # the baseline extends it
     same = folder / "same.toml"
     same.write_text('extends = "baseline.toml"\nname = "same"\n')
     pay = folder / "pay.toml"

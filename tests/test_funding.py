@@ -182,8 +182,11 @@ def test_ledger_spending_matches_the_spend_outputs():
 
 
 def test_a_pool_ring_fenced_for_discharge_shortens_waits_for_home_care():
-    """Same allocations; the pool's NHS money can only buy discharge support, which it does."""
-    base = small(residents=8000, years=2)
+    """Same allocations; the pool's NHS money can only buy discharge support, which it does.
+    Home-care hours are short (80% of the default), so that packages are what patients wait
+    for and the pool's hours can shorten the waits."""
+    hours = small(residents=8000).capacity.home_care_hours_per_week * 0.8
+    base = small(residents=8000, years=2, capacity__home_care_hours_per_week=hours)
     pooled = base.with_changes([("funding.pool", "pooled")])
     before, after = outcomes(base), outcomes(pooled)
     assert after["discharge_support_hours"] > before["discharge_support_hours"] + 100

@@ -20,7 +20,9 @@ def kpis(scenario, replications: int = 2) -> dict[str, float]:
     return totals
 
 
-BASE = {"residents": 10000, "years": 2, "warmup_days": 365}
+# Care-home places as the tests were set up with (every place for residents 65+), so that
+# the labour market, not a shortage of places, decides the care workforce.
+BASE = {"residents": 10000, "years": 2, "warmup_days": 365, "care_homes__older_people_share": 1.0}
 
 
 def test_nhs_parity_cuts_turnover_vacancies_and_home_care_delays():
