@@ -7,18 +7,10 @@ margins are set well inside the effects seen, so a broken rule fails and noise d
 
 from __future__ import annotations
 
+from helpers import outcomes as kpis
 from helpers import run_model, small
 
-from abm.metrics import compute_kpis, run_record
-
-
-def kpis(scenario, replications: int = 2) -> dict[str, float]:
-    """KPIs averaged over a few replications."""
-    totals: dict[str, float] = {}
-    for k in range(replications):
-        for name, value in compute_kpis(run_record(run_model(scenario, k))).items():
-            totals[name] = totals.get(name, 0.0) + value / replications
-    return totals
+from abm.metrics import run_record
 
 
 def test_more_beds_fewer_corridor_waits():

@@ -6,20 +6,11 @@ margins well inside the effects seen, so a broken rule fails and noise does not.
 
 from __future__ import annotations
 
-from helpers import run_model, small
+from helpers import outcomes as kpis
+from helpers import small
 
 from abm.agents.capacity import responsible_body
 from abm.domain import Body, Funder
-from abm.metrics import compute_kpis, run_record
-
-
-def kpis(scenario, replications: int = 2) -> dict[str, float]:
-    """KPIs averaged over a few replications."""
-    totals: dict[str, float] = {}
-    for k in range(replications):
-        for name, value in compute_kpis(run_record(run_model(scenario, k))).items():
-            totals[name] = totals.get(name, 0.0) + value / replications
-    return totals
 
 
 def delayed_days(k: dict[str, float], reason: str) -> float:

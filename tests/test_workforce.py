@@ -6,19 +6,10 @@ Each test compares runs with common random numbers that differ in one lever.
 from __future__ import annotations
 
 import pytest
+from helpers import outcomes as kpis
 from helpers import run_model, small
 
 from abm.config import ConfigError, load_scenario
-from abm.metrics import compute_kpis, run_record
-
-
-def kpis(scenario, replications: int = 2) -> dict[str, float]:
-    totals: dict[str, float] = {}
-    for k in range(replications):
-        for name, value in compute_kpis(run_record(run_model(scenario, k))).items():
-            totals[name] = totals.get(name, 0.0) + value / replications
-    return totals
-
 
 # Care-home places as the tests were set up with (every place for residents 65+), so that
 # the labour market, not a shortage of places, decides the care workforce.

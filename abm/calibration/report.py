@@ -26,24 +26,10 @@ from pathlib import Path
 import pandas as pd
 
 from abm.calibration.figures import kpi_figure, target_figure
-from abm.calibration.targets import Target, produced
+from abm.calibration.targets import STATUS_COLUMNS, Target, produced
 from abm.config import Scenario
 from abm.run import ReplicationResult, _git_commit, summarise
 from abm.sweep.store import write_atomic
-
-STATUS_COLUMNS = (
-    "target_id",
-    "kpi",
-    "quantity",
-    "published",
-    "local_value",
-    "model_mean",
-    "ci_low",
-    "ci_high",
-    "tolerance",
-    "within",
-    "split",
-)
 
 
 @dataclasses.dataclass(frozen=True)

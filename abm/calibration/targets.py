@@ -46,6 +46,20 @@ SPLITS = ("fit", "check", "not_produced")
 SCALINGS = ("none", "england_count")
 TOLERANCE_KINDS = ("absolute", "relative")
 WITHIN = 1.0 + 1e-9  # |z| at most 1, allowing for rounding in the last digit
+# docs/calibration_status.csv: written by the calibration report, read by compare's report.
+STATUS_COLUMNS = (
+    "target_id",
+    "kpi",
+    "quantity",
+    "published",
+    "local_value",
+    "model_mean",
+    "ci_low",
+    "ci_high",
+    "tolerance",
+    "within",
+    "split",
+)
 
 
 @dataclasses.dataclass(frozen=True)

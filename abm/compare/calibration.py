@@ -14,19 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-COLUMNS = (
-    "target_id",
-    "kpi",
-    "quantity",
-    "published",
-    "local_value",
-    "model_mean",
-    "ci_low",
-    "ci_high",
-    "tolerance",
-    "within",
-    "split",
-)
+from abm.calibration.targets import STATUS_COLUMNS as COLUMNS
+
 TRUE_WORDS = {"true", "1", "yes", "y", "1.0"}
 
 
