@@ -1300,6 +1300,39 @@ class WorkforceConfig:
         source="assumption",
         kind="share",
     )
+    social_worker_pay_gbp: float = param(
+        41000.0,
+        unit="GBP a year",
+        description="Salary of a council social worker (pay is set by the council's pay scale, "
+        "not by the care pay rule)",
+        source="assumption (about the middle of councils' social worker pay scales, 2024-25)",
+        kind="money",
+    )
+    broker_pay_gbp: float = param(
+        30000.0,
+        unit="GBP a year",
+        description="Salary of a council brokerage officer (finds home-care agencies and care "
+        "homes for the people the council funds)",
+        source="assumption (a council officer grade, 2024-25)",
+        kind="money",
+    )
+    council_staff_quit_per_1000py: float = param(
+        150.0,
+        unit="per 1,000 worker-years",
+        description="Leaver rate of council social workers and brokers (before the workload "
+        "effect of vacancies)",
+        source="assumption (council social worker turnover is reported in the mid-teens per "
+        "cent a year)",
+        minimum=0,
+    )
+    council_staff_hire_per_month: float = param(
+        0.15,
+        unit="probability a vacancy is filled a month",
+        description="Chance a vacant council social worker or broker post is filled in a month "
+        "(none while the council freezes hiring)",
+        source="assumption",
+        kind="share",
+    )
     initial_fill: float = param(
         0.93,
         unit="share of posts",

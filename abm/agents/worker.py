@@ -44,10 +44,13 @@ class Role(IntEnum):
     CARE_HOME_NURSE = 2
     HEALTHCARE_ASSISTANT = 3
     WARD_NURSE = 4
+    SOCIAL_WORKER = 5
+    BROKER = 6
 
 
 CARE_ROLES = (Role.HOME_CARE_WORKER, Role.CARE_HOME_WORKER)
 NURSE_ROLES = (Role.CARE_HOME_NURSE, Role.WARD_NURSE)
+COUNCIL_ROLES = (Role.SOCIAL_WORKER, Role.BROKER)
 
 
 class Employer(Protocol):
@@ -223,6 +226,9 @@ class Workforce:
         pay[care] = self.pay_rule.care_pay(tenure[care], context)
         hca = role == Role.HEALTHCARE_ASSISTANT
         pay[hca] = nhs_scale(tenure[hca], context)
+        w = self.model.params.workforce
+        pay[role == Role.SOCIAL_WORKER] = w.social_worker_pay_gbp / HOURS_PER_YEAR
+        pay[role == Role.BROKER] = w.broker_pay_gbp / HOURS_PER_YEAR
         self.pay[ids] = pay
 
     def market_pay(self, context: PayContext) -> float:
@@ -264,8 +270,16 @@ class Workforce:
         care = np.isin(role, CARE_ROLES)
         nhs_option = nhs_scale(self.tenure[ids], context)
         outside = np.where(care, np.maximum(w.outside_wage_gbp, nhs_option), w.outside_wage_gbp)
-        gap = np.maximum((outside - pay) / pay, -0.5)
-        base = np.where(care, w.care_quit_per_1000py, w.nhs_quit_per_1000py) / 1000.0
+        council = np.isin(role, COUNCIL_ROLES)
+        gap = np.where(council, 0.0, np.maximum((outside - pay) / pay, -0.5))
+        base = (
+            np.select(
+                [care, council],
+                [w.care_quit_per_1000py, w.council_staff_quit_per_1000py],
+                w.nhs_quit_per_1000py,
+            )
+            / 1000.0
+        )
         hazard = (
             base * np.exp(w.pay_gap_sensitivity * gap) * (1.0 + w.workload_sensitivity * workload)
         )
@@ -328,14 +342,19 @@ class Workforce:
                 continue
             if role in CARE_ROLES:
                 offered = float(self.pay_rule.care_pay(np.zeros(1), context)[0])
+            elif role in COUNCIL_ROLES:
+                offered = 1.0
             elif role == Role.HEALTHCARE_ASSISTANT:
                 offered = context.band3
             else:
                 offered = w.nhs_nurse_gbp_per_hour
             nhs = role in (Role.HEALTHCARE_ASSISTANT, Role.WARD_NURSE)
-            outside = w.outside_wage_gbp if role not in NURSE_ROLES else offered
+            own_market = role in NURSE_ROLES or role in COUNCIL_ROLES
+            outside = offered if own_market else w.outside_wage_gbp
             attraction = np.exp(w.pay_gap_sensitivity * (offered - outside) / outside)
             base = w.nhs_hire_per_month if nhs else w.local_hire_per_month
+            if role in COUNCIL_ROLES:
+                base = w.council_staff_hire_per_month
             chance = min(1.0, base * attraction)
             hires = rng.binomial(open_posts, chance)
             targets = np.repeat(np.arange(len(hires)), hires)
@@ -393,4 +412,4 @@ class Workforce:
         return self._mean_pay[key]
 
 
-__all__ = ["CARE_ROLES", "Employer", "Role", "Worker", "Workforce"]
+__all__ = ["CARE_ROLES", "COUNCIL_ROLES", "Employer", "Role", "Worker", "Workforce"]
