@@ -138,6 +138,14 @@ class PopulationConfig:
         evidence="POP-05",
         minimum=0,
     )
+    replace_deaths: bool = param(
+        False,
+        unit="yes/no",
+        description="Arrivals at 65 replace each month's deaths instead of following "
+        "arrivals_65_per_1000, so the number of residents 65+ stays as it started: a population "
+        "with no demographic growth (for steady-state checks)",
+        source="lever",
+    )
     growth_85plus: float = param(
         0.0,
         unit="share (total over the run)",
@@ -375,20 +383,25 @@ class HospitalConfig:
         kind="share",
         length=4,
     )
-    hospital_process_probability: float = param(
-        0.2,
-        unit="probability a discharge",
-        description="Chance a medically fit patient waits on the hospital's own processes "
-        "(medicines to take home, transport, paperwork)",
-        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
-        kind="share",
-    )
-    hospital_process_mean_days: float = param(
-        1.5,
-        unit="days",
-        description="Mean wait for the hospital's own discharge processes",
-        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
+    discharges_per_weekday: float = param(
+        55.0,
+        unit="discharges a day",
+        description="Residents' discharges the hospital's ward teams can complete on a weekday "
+        "(discharge summaries, medicines to take home, transport, therapy sign-off), for the "
+        "beds its contract funds; a medically fit patient beyond it waits for the next day",
+        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value "
+        "(about 1.25 times the baseline's residents' discharges a day)",
         minimum=0,
+        area=True,
+    )
+    weekend_discharge_share: float = param(
+        0.5,
+        unit="share of a weekday's discharges",
+        description="Discharges the ward teams can complete on a Saturday or Sunday, as a share "
+        "of a weekday's (fewer pharmacists, therapists and senior doctors at weekends)",
+        source="assumption (hospitals discharge roughly half as many patients a day at weekends "
+        "as on weekdays)",
+        kind="share",
     )
 
 
@@ -469,53 +482,24 @@ class DischargeConfig:
 class CapacityConfig:
     """Downstream services as plain capacities (councils, providers and staff replace them)."""
 
-    assessments_per_week: float = param(
-        110.0,
-        unit="assessments a week",
-        description="Needs assessments social workers can complete a week (hospital and community)",
-        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
-        minimum=0,
-        area=True,
-    )
     assessment_mean_days: float = param(
-        2.0,
+        1.0,
         unit="days",
         description="Mean time from a social worker taking on a needs assessment to its "
-        "completion (seeing the resident and family, the care plan)",
-        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
-        minimum=0,
-    )
-    funding_decisions_per_week: float = param(
-        10.0,
-        unit="decisions a week",
-        description="Funding decisions (council panel or NHS continuing healthcare checklist) "
-        "for care-home placements a week",
-        source="assumption",
-        minimum=0,
-        area=True,
-    )
-    funding_decision_mean_days: float = param(
-        7.0,
-        unit="days",
-        description="Mean time from a funding decision being taken on (council panel, or the "
-        "NHS continuing-healthcare checklist and assessment) to the decision",
-        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
-        minimum=0,
-    )
-    package_sourcing_mean_days: float = param(
-        2.0,
-        unit="days",
-        description="Mean time a broker takes to find an agency able to take on a package "
-        "(visits at the right times and place), before its hours are allocated (at least a "
-        "day; 0: none)",
-        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
+        "completion (seeing the resident and family, the care plan): a fixed process time "
+        "(the wait to be taken on is the queue for social workers)",
+        source="assumption (a visit and a care plan take about a day of elapsed time once a "
+        "social worker has the case; not fitted to delays)",
         minimum=0,
     )
     home_care_hours_per_week: float = param(
-        29500.0,
+        24000.0,
         unit="hours a week",
-        description="Home-care hours that can be commissioned",
-        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
+        description="Home-care hours the area's agencies are staffed for on the first day: the "
+        "market's starting size, not a ceiling (agencies then hire, shed staff, exit and enter "
+        "by demand, margins and the labour market)",
+        source="assumption (an initial condition; HC-08's users are a validation target, not "
+        "an input)",
         minimum=0,
         area=True,
     )
@@ -538,9 +522,10 @@ class CapacityConfig:
     intermediate_care_beds: int = param(
         50,
         unit="beds",
-        description="Short-term bedded rehabilitation beds (pathway 2)",
-        source="calibrated (care-abm calibrate); uncalibrated default about 21 per 100,000 "
-        "population (NAIC)",
+        description="Short-term bedded rehabilitation beds (pathway 2) commissioned by whoever "
+        "pays for intermediate care (the NHS, or the pool or integrated budget): paid for "
+        "whether full or not, usable as far as their staff allow",
+        source="assumption (about 21 per 100,000 population, NAIC)",
         minimum=0,
         kind="count",
         area=True,
@@ -581,18 +566,18 @@ class CapacityConfig:
         kind="share",
     )
     choice_probability: float = param(
-        0.12,
+        0.25,
         unit="probability a placement",
         description="Chance a care-home placement waits on the patient's or family's choice "
-        "of home",
-        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
+        "of home (a fixed process time: visits and a decision)",
+        source="assumption (not fitted: the share of delays it causes is an outcome)",
         kind="share",
     )
     choice_mean_days: float = param(
-        4.0,
+        5.0,
         unit="days",
-        description="Mean extra wait when the patient or family chooses",
-        source="assumption",
+        description="Mean extra wait when the patient or family chooses (visiting homes)",
+        source="assumption (about a working week to visit homes and decide)",
         minimum=0,
     )
     grows_with_population: bool = param(
@@ -602,23 +587,6 @@ class CapacityConfig:
         "(re-measured monthly, never below the configured values); false keeps them as "
         "configured while demand grows",
         source="assumption (a baseline in which services keep pace with demography)",
-    )
-    hospital_priority: bool = param(
-        True,
-        unit="yes/no",
-        description="Hospital discharges can be served before community requests in every "
-        "queue (as many as hospital_priority_share says); false: everyone in order of joining",
-        source="assumption (discharge to assess guidance)",
-    )
-    hospital_priority_share: float = param(
-        1.0,
-        unit="share of hospital referrals",
-        description="Share of hospital discharges that home-care agencies and care homes take "
-        "ahead of the people already waiting at home (the rest join the queue in order): a "
-        "broker finds a package or a place for a hospital patient first only when a provider "
-        "can take them at once. Assessments and funding decisions always come first.",
-        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
-        kind="share",
     )
 
 
@@ -848,30 +816,37 @@ class CouncilConfig:
         minimum=-0.5,
         maximum=1.0,
     )
-    budget_headroom: float = param(
-        0.03,
-        unit="share",
-        description="First year's budget above the cost of the care commissioned at the start",
-        source="assumption",
-        minimum=-0.9,
-        maximum=5.0,
+    budget_gbp: float = param(
+        100_200_000.0,
+        unit="GBP a year",
+        description="Government's allocation for the council's adult social care for residents "
+        "65+ in the first financial year (real terms, 2025 prices): what the council's staff "
+        "and the care it buys must live within",
+        source="DERIVED from England spending per resident 65+: councils' gross current "
+        "expenditure on adult social care 2022-23 of 23.65bn (ASC-11 note: long-term support "
+        "18.4bn is 77.8% of it), the 65+ share of long-term spending (50.4%, ASC-11 note), "
+        "uprated to 2025 by the National Living Wage (12.21 / 9.50, PAY-08), x 68,000 / 10.4m",
+        kind="money",
+        area=True,
     )
     budget_change: float = param(
         0.0,
         unit="share a year (real)",
-        description="Real change in the council's adult social care budget each April "
-        "(-0.053 for the PAC's cut over 2010-2017, spread as the experiment chooses)",
+        description="Real change in the council's adult social care budget each April after "
+        "the first financial year (-0.053 for the PAC's cut over 2010-2017, spread as the "
+        "experiment chooses)",
         source="lever",
         minimum=-0.9,
         maximum=5.0,
     )
     rationing_response: str = param(
-        "tighten_eligibility",
+        "staged",
         unit="policy",
-        description="What the council does when it heads for an overspend: tighten_eligibility, "
+        description="What the council does when it heads for an overspend: staged (freeze "
+        "hiring and slow the funding panel, then tighten eligibility), tighten_eligibility, "
         "freeze_fees, slow_assessments, none",
         source="lever",
-        choices=("tighten_eligibility", "freeze_fees", "slow_assessments", "none"),
+        choices=("staged", "tighten_eligibility", "freeze_fees", "slow_assessments", "none"),
     )
     review_per_1000py: float = param(
         1000.0,
@@ -888,6 +863,79 @@ class CouncilConfig:
         "eligible for NHS continuing healthcare (the NHS pays)",
         source="assumption",
         kind="share",
+    )
+    social_workers: int = param(
+        75,
+        unit="posts",
+        description="Social worker posts for older people the council funds (assessments and "
+        "reviews); filled and emptied by the labour market",
+        source="assumption (about 17,000 social workers in councils' adult services in England, "
+        "two thirds of whose clients are 65+ (ASC-05 / ASC-04), shared by 152 areas)",
+        minimum=0,
+        kind="count",
+        area=True,
+    )
+    assessments_per_social_worker_week: float = param(
+        2.2,
+        unit="assessments a week",
+        description="Needs assessments one social worker in post can take on a week, besides "
+        "reviews and other casework",
+        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
+        minimum=0,
+    )
+    brokers: int = param(
+        10,
+        unit="posts",
+        description="Brokerage officer posts the council funds (finding agencies for packages "
+        "and homes for placements of the residents it funds)",
+        source="assumption",
+        minimum=0,
+        kind="count",
+        area=True,
+    )
+    placements_per_broker_week: float = param(
+        6.0,
+        unit="packages or placements a week",
+        description="Packages and placements one broker in post can arrange a week",
+        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
+        minimum=0,
+    )
+    panel_weekday: int = param(
+        2,
+        unit="day of the week (0 Monday)",
+        description="The day the funding panel sits each week",
+        source="assumption (panels typically meet weekly)",
+        minimum=0,
+        maximum=6,
+    )
+    panel_decisions_per_sitting: float = param(
+        8.0,
+        unit="decisions a sitting",
+        description="Care-home funding decisions (council funding, NHS continuing healthcare) "
+        "the panel can make at one sitting",
+        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
+        minimum=0,
+        area=True,
+    )
+    referral_priority: str = param(
+        "hospital_first_with_limit",
+        unit="policy",
+        description="Order in which every queue (assessments, panel, brokers, agencies, care "
+        "homes, intermediate care) serves hospital discharges and people at home: in_order "
+        "(first come first served), hospital_first (hospital discharges always first), "
+        "hospital_first_with_limit (hospital first, but people at home who have waited "
+        "community_wait_limit_days take turns with hospital discharges, one for one, so nobody "
+        "waits indefinitely)",
+        source="lever",
+        choices=("in_order", "hospital_first", "hospital_first_with_limit"),
+    )
+    community_wait_limit_days: float = param(
+        28.0,
+        unit="days",
+        description="Under hospital_first_with_limit: the wait after which a person at home "
+        "takes turns with hospital discharges",
+        source="lever (assumption: four weeks)",
+        minimum=0,
     )
 
 
@@ -1008,7 +1056,7 @@ class HomeCareMarketConfig:
     agencies: int = param(
         12,
         unit="agencies",
-        description="Agencies sharing the area's home-care hours",
+        description="Agencies in the area on the first day (they may exit and others enter)",
         source="assumption",
         minimum=1,
     )
@@ -1027,6 +1075,54 @@ class HomeCareMarketConfig:
         source="assumption",
         minimum=0,
         maximum=5.0,
+    )
+    initial_reserves_months: float = param(
+        3.0,
+        unit="months of costs",
+        description="Reserves an agency starts with",
+        source="assumption",
+        minimum=0,
+    )
+    growth_margin: float = param(
+        0.0,
+        unit="share of revenue",
+        description="An agency plans for more care workers than it has only while its margin "
+        "over the last three months is at least this",
+        source="calibrated (care-abm calibrate); the default: agencies grow while they make money",
+        minimum=-1.0,
+        maximum=1.0,
+    )
+    spare_capacity_share: float = param(
+        0.05,
+        unit="share of planned hours",
+        description="Hours an agency staffs for beyond its packages and the work waiting "
+        "(cover for sickness, holidays and new packages)",
+        source="assumption",
+        minimum=0,
+        maximum=1.0,
+    )
+    entry_margin: float = param(
+        0.05,
+        unit="share of revenue",
+        description="Market margin over the last 12 months above which a new agency opens "
+        "(while people are waiting for packages)",
+        source="assumption",
+        minimum=-1.0,
+        maximum=1.0,
+    )
+    entry_lag_months: int = param(
+        3,
+        unit="months",
+        description="Time from the decision to open an agency to its opening (registration)",
+        source="assumption",
+        minimum=0,
+    )
+    new_agency_hours: float = param(
+        400.0,
+        unit="hours a week",
+        description="Hours a new agency first staffs for",
+        source="assumption",
+        minimum=0,
     )
 
 
@@ -1142,11 +1238,12 @@ class WorkforceConfig:
         minimum=1,
     )
     home_care_contact_share: float = param(
-        0.65,
+        0.7,
         unit="share of paid hours",
         description="Share of a home-care worker's paid hours spent with clients (the rest is "
-        "travel and admin)",
-        source="assumption",
+        "travel between visits and admin): an agency's hours are its workers' paid hours times "
+        "this",
+        source="assumption (travel and admin take about 30% of a home-care worker's paid hours)",
         kind="share",
     )
     care_home_staff_per_bed: float = param(
@@ -1300,6 +1397,14 @@ class WorkforceConfig:
         source="assumption",
         kind="share",
     )
+    intermediate_care_staff_per_bed: float = param(
+        1.0,
+        unit="workers per bed",
+        description="Rehabilitation staff (therapy assistants and healthcare assistants, on NHS "
+        "pay) an intermediate-care bed needs",
+        source="assumption",
+        minimum=0,
+    )
     social_worker_pay_gbp: float = param(
         41000.0,
         unit="GBP a year",
@@ -1355,14 +1460,18 @@ class NhsConfig:
     """The NHS commissioner (integrated care board): its budget, how it pays the hospital, and
     the unit costs of hospital outcomes."""
 
-    budget_headroom: float = param(
-        0.02,
-        unit="share",
-        description="First financial year's NHS budget above what the NHS spent on the modelled "
-        "services over the year before",
-        source="assumption",
-        minimum=-0.9,
-        maximum=5.0,
+    budget_gbp: float = param(
+        168_000_000.0,
+        unit="GBP a year",
+        description="Government's allocation for the NHS commissioner's spending on the services "
+        "in the model (the acute hospital's general and acute beds, intermediate care, NHS "
+        "continuing healthcare) in the first financial year (real terms, 2025 prices)",
+        source="DERIVED from published unit costs, not from the model's spending: the area's "
+        "beds (BED-01 x 68,000 / 10.4m = 668) a night each at DD-18 (562), 50 intermediate-care "
+        "beds at 1,750 a week, and continuing healthcare for CHC-01's 62,535 people x 68,000 / "
+        "10.4m at the CH-11 nursing fee (1,225 a week): 137.1m + 4.6m + 26.1m",
+        kind="money",
+        area=True,
     )
     budget_growth: float = param(
         0.0,

@@ -20,7 +20,13 @@ import itertools
 from collections.abc import Callable, Iterator
 from typing import Protocol
 
-from abm.domain import Body, DelayReason, Location
+from abm.domain import Body, Cause, DelayReason, Location
+
+IN_ORDER = "in_order"
+HOSPITAL_FIRST = "hospital_first"
+HOSPITAL_FIRST_WITH_LIMIT = "hospital_first_with_limit"
+PRIORITY_RULES = (IN_ORDER, HOSPITAL_FIRST, HOSPITAL_FIRST_WITH_LIMIT)
+Delay = tuple[DelayReason, Body, Cause]
 
 
 class Step(Protocol):
@@ -32,8 +38,9 @@ class Step(Protocol):
     def withdraw(self, pid: int) -> None:
         """Take the patient off the waiting list (they died, were admitted or moved)."""
 
-    def status(self, pid: int) -> tuple[DelayReason, Body]:
-        """Why a patient on this step is waiting, and whose responsibility that is."""
+    def status(self, pid: int) -> Delay:
+        """Why a patient on this step is waiting, whose responsibility that is, and whether
+        they wait for a capacity or in a fixed process time."""
 
 
 class Route:
@@ -86,9 +93,10 @@ class Route:
         self.stopped.add(pid)
         self._enter(pid, day)
 
-    def ask(self, pid: int) -> tuple[DelayReason, Body] | None:
-        """Can the patient leave today? ``None`` if so, else the reason and the responsible
-        body (a plain tuple: the hospital asks about every delayed patient every day)."""
+    def ask(self, pid: int) -> Delay | None:
+        """Can the patient leave today? ``None`` if so, else the reason, the responsible
+        body and the cause (a plain tuple: the hospital asks about every delayed patient every
+        day)."""
         if pid in self._complete:
             return None
         return self.steps[self._position[pid]].status(pid)
@@ -115,40 +123,59 @@ class Route:
 class WaitingList:
     """Patients waiting for one service: hospital discharges and community requests.
 
-    Served in order of joining, except that expedited hospital discharges go first when
-    ``hospital_first``. A hospital discharge is expedited unless the service says otherwise
-    (``priority=False``): a council does not put every hospital referral ahead of everyone.
+    Served in the order the council's referral priority rule says
+    (``council.referral_priority``, :data:`PRIORITY_RULES`): everyone in order of joining;
+    hospital discharges first; or hospital discharges first except that people at home who have
+    waited ``council.community_wait_limit_days`` take turns with them, one for one, so that
+    nobody waits indefinitely behind a stream of hospital referrals and a shortage is shared.
     """
 
     def __init__(self) -> None:
         self._hospital: dict[int, int] = {}
         self._community: dict[int, int] = {}
-        self._expedited: set[int] = set()
+        self._joined: dict[int, int] = {}
         self._counter = itertools.count()
 
-    def join(self, pid: int, from_hospital: bool, priority: bool | None = None) -> None:
+    def join(self, pid: int, from_hospital: bool, day: int = 0) -> None:
         """Add a patient at the back of their queue."""
         (self._hospital if from_hospital else self._community)[pid] = next(self._counter)
-        if from_hospital and (priority is None or priority):
-            self._expedited.add(pid)
+        self._joined[pid] = day
 
     def leave(self, pid: int) -> None:
         """Remove a patient wherever they are."""
         self._hospital.pop(pid, None)
         self._community.pop(pid, None)
-        self._expedited.discard(pid)
+        self._joined.pop(pid, None)
 
-    def in_order(self, hospital_first: bool) -> Iterator[int]:
+    def joined(self, pid: int) -> int:
+        """The day a waiting patient joined."""
+        return self._joined[pid]
+
+    def in_order(
+        self, rule: str = HOSPITAL_FIRST, day: int = 0, limit_days: float = 0.0
+    ) -> Iterator[int]:
         """Waiting patients in the order they are to be served (a snapshot)."""
-        if hospital_first and len(self._expedited) == len(self._hospital):
+        if rule == IN_ORDER or not self._hospital or not self._community:
+            merged = heapq.merge(
+                ((seq, pid) for pid, seq in self._hospital.items()),
+                ((seq, pid) for pid, seq in self._community.items()),
+            )
+            return iter([pid for _, pid in merged])
+        if rule == HOSPITAL_FIRST:
             return iter([*self._hospital, *self._community])
-        first = [pid for pid in self._hospital if pid in self._expedited] if hospital_first else []
-        skip = set(first)
-        merged = heapq.merge(
-            ((seq, pid) for pid, seq in self._hospital.items() if pid not in skip),
-            ((seq, pid) for pid, seq in self._community.items()),
-        )
-        return iter([*first, *(pid for _, pid in merged)])
+        overdue = [pid for pid in self._community if day - self._joined[pid] >= limit_days]
+        if not overdue:
+            return iter([*self._hospital, *self._community])
+        late = set(overdue)
+        rest = [pid for pid in self._community if pid not in late]
+        hospital = list(self._hospital)
+        alternating = [
+            pid
+            for pair in itertools.zip_longest(hospital, overdue)
+            for pid in pair
+            if pid is not None
+        ]
+        return iter([*alternating, *rest])
 
     def __contains__(self, pid: int) -> bool:
         return pid in self._hospital or pid in self._community

@@ -107,6 +107,20 @@ class DelayReason(IntEnum):
         return self.name.lower()
 
 
+class Cause(IntEnum):
+    """What a delayed patient is waiting for: a capacity (a queue for staff, beds or hours that
+    someone funds) or a fixed process time (a real step that takes time whatever the capacity,
+    such as a family visiting homes)."""
+
+    QUEUE = 0
+    PROCESS = 1
+
+    @property
+    def label(self) -> str:
+        """The name used in outputs."""
+        return self.name.lower()
+
+
 class Pathway(IntEnum):
     """Discharge pathways of the discharge to assess model."""
 
@@ -129,10 +143,13 @@ class Purpose(StrEnum):
     REABLEMENT = "reablement"
     HOME_CARE = "home_care"
     CARE_HOME = "care_home"
+    SOCIAL_WORK = "social_work"
     OPERATING_COSTS = "operating_costs"
 
 
 HEALTH_PURPOSES = frozenset(
     {Purpose.HOSPITAL, Purpose.CONTINUING_HEALTHCARE, Purpose.INTERMEDIATE_CARE}
 )
-SOCIAL_CARE_PURPOSES = frozenset({Purpose.REABLEMENT, Purpose.HOME_CARE, Purpose.CARE_HOME})
+SOCIAL_CARE_PURPOSES = frozenset(
+    {Purpose.REABLEMENT, Purpose.HOME_CARE, Purpose.CARE_HOME, Purpose.SOCIAL_WORK}
+)

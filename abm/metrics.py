@@ -20,8 +20,9 @@ import pandas as pd
 from abm.agents import tallies
 from abm.agents.accounts import financial_year_start
 from abm.agents.worker import MonthFlows, Role
-from abm.domain import Body, DelayReason
+from abm.domain import Body, Cause, DelayReason
 from abm.params import DAYS_PER_YEAR
+from abm.waits import QUEUES, STATISTICS, wait_statistic, wait_table
 
 if TYPE_CHECKING:
     from abm.model import CareSystemModel
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 REASONS = [reason.label for reason in DelayReason]
 FLOW_COLUMNS = tuple(f.name for f in dataclasses.fields(MonthFlows))
 BODIES = [body.label for body in Body]
+CAUSES = [cause.label for cause in Cause]
 # Delayed days by reason within one responsible body (delayed transfers of care were published
 # as reason shares of each body's delays).
 BODIES_BY_REASON = (Body.NHS, Body.SOCIAL_CARE)
@@ -44,6 +46,7 @@ DAILY_COLUMNS: tuple[str, ...] = (
     "delayed",
     *(f"delayed.{reason}" for reason in REASONS),
     *(f"delayed_by.{body}" for body in BODIES),
+    *(f"delayed_cause.{cause}" for cause in CAUSES),
     "corridor",
     "resident_emergencies",
     "resident_emergencies_not_admitted",
@@ -175,6 +178,8 @@ def daily_row(model: CareSystemModel) -> dict[str, object]:
         row[f"delayed.{reason}"] = count
     for body, count in zip(BODIES, today.delayed_by_body.tolist(), strict=True):
         row[f"delayed_by.{body}"] = count
+    for cause, count in zip(CAUSES, today.delayed_by_cause.tolist(), strict=True):
+        row[f"delayed_cause.{cause}"] = count
     return row
 
 
@@ -292,6 +297,7 @@ class RunRecord:
     accounts: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
     flows: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
     unit_costs: dict[str, float] = dataclasses.field(default_factory=dict)
+    waits: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
 
 
 def run_record(model: CareSystemModel) -> RunRecord:
@@ -321,6 +327,7 @@ def run_record(model: CareSystemModel) -> RunRecord:
         fit_to_discharge=fit[:, 1] - fit[:, 0],
         accounts=accounts,
         flows=flows,
+        waits=wait_table(model),
         unit_costs={
             "delayed_bed_day": nhs.delayed_bed_day_cost_gbp,
             "corridor_day": nhs.corridor_day_cost_gbp,
@@ -399,6 +406,13 @@ def _resident_share_of_emergency_beds(record: RunRecord) -> float:
     residents = float(days["beds_occupied_by_residents"].sum())
     total = residents + float(days["background_emergency_beds"].sum())
     return residents / total if total > 0 else float("nan")
+
+
+def _queue_wait(queue: str, statistic: str, *, from_hospital: bool) -> Callable[[RunRecord], float]:
+    def compute(record: RunRecord) -> float:
+        return wait_statistic(record.waits, queue, statistic, from_hospital)
+
+    return compute
 
 
 def _later_than_ready(record: RunRecord) -> float:
@@ -497,6 +511,37 @@ KPIS: tuple[Kpi, ...] = (
         )
         for body in BODIES_BY_REASON
         for reason in REASONS
+    ),
+    *(
+        Kpi(
+            f"delay_cause_share.{cause}",
+            "Delayed bed days spent "
+            + ("waiting for a capacity (a queue)" if cause == "queue" else "in fixed process time"),
+            "share of delayed bed days",
+            _share_of_delayed(f"delayed_cause.{cause}"),
+        )
+        for cause in CAUSES
+    ),
+    *(
+        Kpi(
+            f"queue_wait_days.{queue}.{statistic}",
+            f"Wait of hospital patients for {queue.replace('_', ' ')}: {statistic}",
+            "days (patients served after the warm-up)",
+            _queue_wait(queue, statistic, from_hospital=True),
+        )
+        for queue in QUEUES
+        for statistic in STATISTICS
+    ),
+    *(
+        Kpi(
+            f"community_wait_days.{queue}.{statistic}",
+            f"Wait of people at home for {queue.replace('_', ' ')}: {statistic}",
+            "days (people served after the warm-up)",
+            _queue_wait(queue, statistic, from_hospital=False),
+        )
+        for queue in QUEUES
+        if queue not in ("intermediate_care", "hospital_discharge")
+        for statistic in STATISTICS
     ),
     Kpi(
         "discharged_later_than_ready_share",

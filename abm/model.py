@@ -9,15 +9,10 @@ import mesa
 import numpy as np
 
 from abm.agents.accounts import Accounts
-from abm.agents.capacity import (
-    FamilyChoice,
-    HospitalProcess,
-    IntermediateCare,
-    PackageSourcing,
-)
+from abm.agents.capacity import DischargeTeam, FamilyChoice, IntermediateCare
 from abm.agents.commissioner import NhsCommissioner
 from abm.agents.community import CommunityRequests
-from abm.agents.council import AssessmentTeam, Council, FundingPanel
+from abm.agents.council import AssessmentTeam, Brokerage, Council, FundingPanel
 from abm.agents.hospital import Hospital
 from abm.agents.patient import Patient
 from abm.agents.population import (
@@ -127,6 +122,7 @@ class CareSystemModel(mesa.Model):
         self._build_services()
         self.workforce.fill_initial()
         self._update_wage_bills()
+        self.council.pay_staff()
         self.commissioner.start()
         self._populate()
         self.accounts.start()
@@ -146,50 +142,68 @@ class CareSystemModel(mesa.Model):
         self.accounts = Accounts(self)
         self.council = Council(self)
         self.assessment = AssessmentTeam(self, self.council)
-        self.funding_panel = FundingPanel(self)
-        self.hospital_process = HospitalProcess(self)
+        self.funding_panel = FundingPanel(self, self.council)
+        self.brokerage = Brokerage(self, self.council)
+        self.discharge_team = DischargeTeam(self)
         self.family_choice = FamilyChoice(self)
-        self.package_sourcing = PackageSourcing(self)
         self.home_care = HomeCareMarket(self, self.council)
         self.care_homes = CareHomeMarket(self, self.council)
-        care_home_steps = [self.assessment, self.funding_panel, self.family_choice, self.care_homes]
+        care_home_steps = [
+            self.assessment,
+            self.funding_panel,
+            self.family_choice,
+            self.brokerage,
+            self.care_homes,
+        ]
         self.community = CommunityRequests(
             self,
             home_care_route=Route(
                 "community home care",
-                [self.assessment, self.package_sourcing, self.home_care],
+                [self.assessment, self.brokerage, self.home_care],
                 Location.COMMUNITY,
             ),
             care_home_route=Route("community care home", care_home_steps, Location.CARE_HOME),
             replacement_route=Route(
                 "care-home re-placement", [self.care_homes], Location.CARE_HOME
             ),
+            resourcing_route=Route(
+                "home-care re-sourcing", [self.brokerage, self.home_care], Location.COMMUNITY
+            ),
         )
         self.intermediate_care = IntermediateCare(self, self.community.after_intermediate_care)
         self.downstream = [
-            self.hospital_process,
             self.assessment,
             self.funding_panel,
             self.family_choice,
-            self.package_sourcing,
+            self.brokerage,
             self.intermediate_care,
             self.home_care,
             self.care_homes,
+            self.discharge_team,
+        ]
+        self.queues = [
+            self.assessment,
+            self.funding_panel,
+            self.brokerage,
+            self.intermediate_care,
+            self.home_care,
+            self.care_homes,
+            self.discharge_team,
         ]
         routes = {
-            Pathway.HOME: Route("pathway 0", [self.hospital_process], Location.COMMUNITY),
+            Pathway.HOME: Route("pathway 0", [self.discharge_team], Location.COMMUNITY),
             Pathway.HOME_WITH_SUPPORT: Route(
                 "pathway 1",
-                [self.assessment, self.package_sourcing, self.home_care, self.hospital_process],
+                [self.assessment, self.brokerage, self.home_care, self.discharge_team],
                 Location.COMMUNITY,
             ),
             Pathway.BEDDED_REHAB: Route(
                 "pathway 2",
-                [self.intermediate_care, self.hospital_process],
+                [self.intermediate_care, self.discharge_team],
                 Location.INTERMEDIATE_CARE,
             ),
             Pathway.CARE_HOME: Route(
-                "pathway 3", [*care_home_steps, self.hospital_process], Location.CARE_HOME
+                "pathway 3", [*care_home_steps, self.discharge_team], Location.CARE_HOME
             ),
         }
         self.hospital = Hospital(self, routes)
@@ -306,6 +320,7 @@ class CareSystemModel(mesa.Model):
         self.accounts.start_day()
         self.council.start_day()
         self.care_homes.start_day()
+        self.home_care.start_day()
         self.assessment.start_day()
         for phase in PHASES:
             getattr(self, phase)()
@@ -363,11 +378,14 @@ class CareSystemModel(mesa.Model):
         day: providers' costs and the commissioner's payments accrue."""
         date = self.date
         if date.day == 1 and self.day > 0:
+            self.home_care.plan_month()
             self.workforce.month(date)
             self._update_wage_bills()
+            self.council.pay_staff()
+            self.home_care.hand_back(self.day)
             received = self.accounts.settle(date)
             self.commissioner.settle_month()
-            self.home_care.settle_month()
+            self.home_care.settle_month(received)
             self.care_homes.settle_month(received)
             self.council.start_of_month(date)
             self.accounts.start_of_month(date)
@@ -387,7 +405,10 @@ class CareSystemModel(mesa.Model):
             return
         pop = self.params.population
         rng = self.streams["arrivals"]
-        n = int(rng.poisson(pop.arrivals_65_per_1000 * pop.residents_65plus / 1000 / 12))
+        if pop.replace_deaths:
+            n = max(self._initial_residents - len(self.residents.alive()), 0)
+        else:
+            n = int(rng.poisson(pop.arrivals_65_per_1000 * pop.residents_65plus / 1000 / 12))
         ages = 65.0 + rng.uniform(0.0, 1.0 / 12.0, n)
         self._add_arrivals(ages, self._arrival_frailty, rng)
         self.tally.arrivals_65 = n

@@ -1,12 +1,13 @@
 """The area's money: budgets each April, payments by payer and purpose, monthly settlement.
 
 :class:`Accounts` keeps the ledger (:mod:`abm.ledger`) and the funding arrangement
-(:mod:`abm.policy.funding`). Government's allocations to the council and the NHS are the same
-under every arrangement: the first April of a run rebases each on what its sector actually
-spent over the year before (plus a headroom), and after that they change by
-``council.budget_change`` and ``nhs.budget_growth`` a year (and with the population when
-capacities grow with it). The arrangement turns allocations into budgets held by accounts, and
-says who pays for what.
+(:mod:`abm.policy.funding`). Government's allocations to the council and the NHS are given, in
+pounds (``council.budget_gbp``, ``nhs.budget_gbp``), the same under every arrangement, and
+never derived from what the model happens to spend; each April after the first they change by
+``council.budget_change`` and ``nhs.budget_growth`` (and with the population when capacities
+grow with it). The arrangement turns allocations into budgets held by accounts, and says who
+pays for what: money it moves into a pool or an integrated budget comes out of the council's
+and the NHS's budgets, which is where their rationing and the hospital's contract feel it.
 
 On the first of each month the weekly payment streams are settled into the ledger, providers
 pay their staff and running costs, the allocations for the month move, and the books are
@@ -77,7 +78,7 @@ class Accounts(mesa.Agent):
         self.allocations = Allocations(0.0, 0.0)
         self.budgets: dict[str, float] = {}
         self.pressure = 0.0
-        self._rebased = False
+        self.held_for_funding = 0
         self._year_start = financial_year_start(start)
         self._paid: defaultdict[tuple[str, str], float] = defaultdict(float)
         self._booked = 0
@@ -151,10 +152,13 @@ class Accounts(mesa.Agent):
     # ---------------------------------------------------------------- the calendar
 
     def start(self) -> None:
-        """Budgets for the financial year the run starts in, from today's commitments, as if
-        spending had run at today's rates since April; then the first month's money."""
+        """Budgets for the financial year the run starts in, from the given allocations; what
+        has been spent since April is taken as today's rates since then; then the first
+        month's money."""
         date = self.model.date
-        self._set_year(self._rebase_from_rates())
+        p = self.model.params
+        self._given = (p.council.budget_gbp, p.nhs.budget_gbp)
+        self._set_year(Allocations(council=p.council.budget_gbp, nhs=p.nhs.budget_gbp))
         weeks_since_april = (date - self._year_start).days / DAYS_PER_WEEK
         for purpose in SOCIAL_CARE_PURPOSES | HEALTH_PURPOSES:
             payer = self.payer(purpose)
@@ -236,49 +240,31 @@ class Accounts(mesa.Agent):
         self._year_start = date
         self._paid.clear()
         self._delay_days[:] = 0
-        if not self._rebased:
-            self._rebased = True
-            allocations = self._rebase(last_year)
-        else:
-            allocations = self._grow(self.allocations)
+        allocations = self._grow(self.allocations)
         self._set_year(allocations, last_year)
         self.model.council.new_financial_year()
 
-    def _rebase(self, last_year: LastYear) -> Allocations:
-        """Allocations for the first full year: last year's spending plus headroom."""
-        p = self.model.params
-        return Allocations(
-            council=last_year.care_spend * (1.0 + p.council.budget_headroom),
-            nhs=last_year.health_spend * (1.0 + p.nhs.budget_headroom),
-        )
-
-    def _rebase_from_rates(self) -> Allocations:
-        """Allocations before the first April: today's commitments for a year, plus
-        headroom (the hospital at the cost of its funded beds)."""
-        p = self.model.params
-        care = sum(
-            self.streams.weekly(self.payer(purpose), purpose.value)
-            for purpose in SOCIAL_CARE_PURPOSES
-        )
-        health = sum(
-            self.streams.weekly(self.payer(purpose), purpose.value) for purpose in HEALTH_PURPOSES
-        )
-        health += self.model.commissioner.expected_weekly_cost()
-        return Allocations(
-            council=care * WEEKS_PER_YEAR * (1.0 + p.council.budget_headroom),
-            nhs=health * WEEKS_PER_YEAR * (1.0 + p.nhs.budget_headroom),
-        )
-
     def _grow(self, allocations: Allocations) -> Allocations:
+        """Next year's allocations: this year's, changed by the yearly real change, by the
+        population when capacities grow with it, and by any scheduled change to the given
+        first-year figures."""
         p = self.model.params
         ratio = self.model.population_ratio
         growth = 1.0
         if p.capacity.grows_with_population:
             growth = ratio / self._last_population_ratio
         self._last_population_ratio = ratio
+        council_given, nhs_given = self._given
+        self._given = (p.council.budget_gbp, p.nhs.budget_gbp)
         return Allocations(
-            council=allocations.council * (1.0 + p.council.budget_change) * growth,
-            nhs=allocations.nhs * (1.0 + p.nhs.budget_growth) * growth,
+            council=allocations.council
+            * (1.0 + p.council.budget_change)
+            * growth
+            * _ratio(p.council.budget_gbp, council_given),
+            nhs=allocations.nhs
+            * (1.0 + p.nhs.budget_growth)
+            * growth
+            * _ratio(p.nhs.budget_gbp, nhs_given),
         )
 
     def _set_year(self, allocations: Allocations, last_year: LastYear | None = None) -> None:
@@ -295,36 +281,69 @@ class Accounts(mesa.Agent):
         end = dt.date(financial_year_start(date).year + 1, 4, 1)
         return max((end - date).days, 0) / DAYS_PER_WEEK
 
+    def care_purposes(self) -> frozenset[Purpose]:
+        """The social care purposes the care budget holder pays for."""
+        holder = self.arrangement.care_holder
+        return frozenset(p for p in SOCIAL_CARE_PURPOSES if self.payer(p) == holder)
+
+    def care_commitments_a_year(self) -> float:
+        """What the care budget holder's ongoing commitments (staff, packages, placements,
+        reablement) cost a year at today's weekly rates (GBP)."""
+        holder = self.arrangement.care_holder
+        return WEEKS_PER_YEAR * sum(
+            self.streams.weekly(holder, p.value) for p in self.care_purposes()
+        )
+
+    def care_spending_limit(self) -> float:
+        """The most the care budget holder lets its commitments cost a year: its budget less
+        ``funding.reserve_share`` (GBP)."""
+        budget = self.budgets.get(self.arrangement.care_holder, 0.0)
+        return budget * (1.0 - self.model.params.funding.reserve_share)
+
+    def care_headroom_a_year(self) -> float:
+        """What new commitments the care budget holder can still take on, a year (GBP): its
+        spending limit less its commitments and the money its brokers have set aside for care
+        about to start."""
+        council = self.model.council
+        return (
+            self.care_spending_limit()
+            - self.care_commitments_a_year()
+            - council.approved_weekly * WEEKS_PER_YEAR
+        )
+
     def review(self, date: dt.date) -> None:
-        """The care budget holder projects its year, rations, and buys discharge support."""
+        """The care budget holder compares what its commitments, and the care it is holding
+        back for want of money, would cost a year with its budget (the pressure), rations
+        accordingly, and buys discharge support with money nobody is waiting for."""
         holder = self.arrangement.care_holder
         budget = self.budgets.get(holder, 0.0)
-        weeks_left = self.weeks_left(date)
-        purposes = frozenset(p for p in SOCIAL_CARE_PURPOSES if self.payer(p) == holder)
-        projected = self.paid_this_year(holder, purposes) + weeks_left * sum(
-            self.streams.weekly(holder, p.value) for p in purposes
-        )
+        self.held_for_funding, held_weekly = self.model.brokerage.held_for_funding()
+        held = held_weekly * WEEKS_PER_YEAR
         if budget > 0:
-            self.pressure = projected / budget - 1.0
+            self.pressure = (self.care_commitments_a_year() + held) / budget - 1.0
             self.model.council.review_budget(self.pressure)
-        self._buy_discharge_support(weeks_left)
+        self._buy_discharge_support()
 
-    def _buy_discharge_support(self, weeks_left: float) -> None:
-        """Money beyond commitments and reserve buys a block of home-care hours for people
-        leaving hospital (less when commitments already exceed the budget)."""
+    def _buy_discharge_support(self) -> None:
+        """Money beyond the discharge budget holder's commitments and reserve buys a block of
+        home-care hours for people leaving hospital, while nobody is waiting for council money
+        (care for eligible needs comes first). The block moves a third of the way each month
+        toward what the spare money would buy, so that agencies are not asked to hire and shed
+        staff with every month's figures."""
         holder = self.arrangement.discharge_holder
         budget = self.budgets.get(holder, 0.0)
         fee = self.model.council.home_care_fee
-        if weeks_left <= 0 or fee <= 0 or budget <= 0:
+        home_care = self.model.home_care
+        current = home_care.discharge_support_hours
+        if fee <= 0 or budget <= 0:
             return
         purposes = frozenset(p for p in SOCIAL_CARE_PURPOSES if self.payer(p) == holder)
-        committed = self.paid_this_year(holder, purposes) + weeks_left * sum(
-            self.streams.weekly(holder, p.value) for p in purposes
-        )
+        committed = WEEKS_PER_YEAR * sum(self.streams.weekly(holder, p.value) for p in purposes)
         spare = budget * (1.0 - self.model.params.funding.reserve_share) - committed
-        home_care = self.model.home_care
-        hours = home_care.discharge_support_hours + spare / weeks_left / fee
-        home_care.commission_discharge_support(max(hours, 0.0))
+        if holder == self.arrangement.care_holder and self.held_for_funding:
+            spare = min(spare, 0.0)
+        target = max(current + spare / WEEKS_PER_YEAR / fee, 0.0)
+        home_care.commission_discharge_support(current + (target - current) / 3.0)
 
     def close_books(self) -> None:
         """Settle what is owed so far and let providers pay their costs so far (at the end of
@@ -332,7 +351,9 @@ class Accounts(mesa.Agent):
         model = self.model
         self.settle(model.date)
         model.commissioner.settle_month()
-        model.home_care.settle_month()
+        for agency in model.home_care.open_agencies:
+            self.pay_costs(agency.account, agency.costs_this_month)
+            agency.costs_this_month = 0.0
         for home in model.care_homes.open_homes:
             self.pay_costs(home.account, home.costs_this_month)
             home.costs_this_month = 0.0
@@ -343,6 +364,10 @@ class Accounts(mesa.Agent):
     def balance(self, account: str) -> float:
         """An account's balance (GBP)."""
         return self.ledger.balance_gbp(account)
+
+
+def _ratio(new: float, old: float) -> float:
+    return new / old if old > 0 else 1.0
 
 
 __all__ = ["ECONOMY", "HOME_CARE", "HOSPITAL", "HOUSEHOLDS", "INTERMEDIATE_CARE", "Accounts"]

@@ -1,14 +1,18 @@
-"""Building blocks of the services after hospital, and the ones that are plain capacities.
+"""Building blocks of the services after hospital, and the services that are not the
+council's or the care providers'.
 
 :class:`QueuedService` and :class:`ThroughputService` are the waiting-list machinery that the
-council (``abm.agents.council``) and the providers (``abm.agents.provider``) build on. The
-services defined here have no organisation behind them yet: intermediate care (an NHS bed
-capacity), the hospital's own discharge processes and a family choosing a home. Capacities
-are read from the scenario every day, so a ``[[schedule]]`` change takes effect at once.
+council (``abm.agents.council``) and the providers (``abm.agents.provider``) build on. Every
+wait a delayed patient spends in one of them is a queue for a capacity that someone funds.
+Defined here: the hospital's own discharge work (:class:`DischargeTeam`, the hospital's), the
+intermediate-care unit (:class:`IntermediateCare`, commissioned by the NHS or the pool), and
+the one fixed process time, a family choosing a home (:class:`FamilyChoice`). Capacities are
+read from the scenario every day, so a ``[[schedule]]`` change takes effect at once.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -16,8 +20,9 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from abm.discharge import Route, WaitingList
-from abm.domain import Body, DelayReason, Funder
+from abm.agents.worker import Role
+from abm.discharge import IN_ORDER, Delay, Route, WaitingList
+from abm.domain import Body, Cause, DelayReason, Funder
 from abm.params import per_week_to_per_day
 
 if TYPE_CHECKING:
@@ -37,51 +42,66 @@ def responsible_body(step_body: Body, funder: int) -> Body:
 
 
 class QueuedService(mesa.Agent):
-    """A service with a waiting list; subclasses decide each day whom they can take."""
+    """A service with a waiting list; subclasses decide each day whom they can take.
+
+    Everyone waiting here waits for this service's capacity (a queue). The order in which
+    hospital referrals and people at home are served is the council's referral priority rule
+    (``council.referral_priority``). Every wait that ends in service is logged
+    (:attr:`wait_log`: the day served, the days waited, and whether from hospital), so that
+    each queue's mean, 99th percentile and longest wait can be reported.
+    """
 
     reason: DelayReason
     responsible: Body
     model: CareSystemModel
-    # Places found through providers (packages, beds) put only some hospital referrals first;
-    # statutory work (assessments, funding decisions) puts every hospital referral first.
-    brokered = True
+    queue_name: str = ""
 
     def __init__(self, model: CareSystemModel) -> None:
         super().__init__(model)
         self.waiting = WaitingList()
         self._routes: dict[int, Route] = {}
         self.served_today = 0
+        self.wait_log: list[tuple[int, int, bool]] = []
+        self._from_hospital: set[int] = set()
 
     def enrol(self, pid: int, day: int, from_hospital: bool, route: Route) -> None:
-        """Join the waiting list; served from the next tick. A brokered service puts a hospital
-        discharge ahead of community requests with probability
-        ``capacity.hospital_priority_share``."""
+        """Join the waiting list; served from the next tick."""
         self._routes[pid] = route
-        share = self.model.params.capacity.hospital_priority_share if self.brokered else 1.0
-        priority = from_hospital and (
-            share >= 1.0 or self.model.streams["priority"].random() < share
-        )
-        self.waiting.join(pid, from_hospital, priority)
+        self.waiting.join(pid, from_hospital, day)
+        if from_hospital:
+            self._from_hospital.add(pid)
 
     def withdraw(self, pid: int) -> None:
         """Leave the waiting list."""
         self.waiting.leave(pid)
         self._routes.pop(pid, None)
+        self._from_hospital.discard(pid)
 
-    def status(self, pid: int) -> tuple[DelayReason, Body]:
+    def status(self, pid: int) -> Delay:
         """The delay reason, and the responsible body for this patient (who funds their care
         decides whether a social-care wait is the council's: :func:`responsible_body`)."""
-        return self.reason, responsible_body(self.responsible, self.model.residents.funder[pid])
+        return (
+            self.reason,
+            responsible_body(self.responsible, self.model.residents.funder[pid]),
+            Cause.QUEUE,
+        )
+
+    def _log_wait(self, pid: int, day: int) -> None:
+        if pid in self.waiting:
+            from_hospital = pid in self._from_hospital
+            self.wait_log.append((day, day - self.waiting.joined(pid), from_hospital))
 
     def _finish(self, pid: int, day: int) -> None:
+        self._log_wait(pid, day)
         self.waiting.leave(pid)
+        self._from_hospital.discard(pid)
         self.served_today += 1
         self._routes.pop(pid).step_done(pid, day)
 
-    @property
-    def hospital_first(self) -> bool:
-        """Whether hospital discharges are served before community requests."""
-        return self.model.params.capacity.hospital_priority
+    def in_order(self, day: int) -> list[int]:
+        """The waiting list in the order the council's referral priority rule serves it."""
+        c = self.model.params.council
+        return list(self.waiting.in_order(c.referral_priority, day, c.community_wait_limit_days))
 
     def tick(self, day: int) -> None:
         """Serve the waiting list for one day."""
@@ -89,17 +109,15 @@ class QueuedService(mesa.Agent):
 
 
 class ThroughputService(QueuedService):
-    """Takes on up to a number of cases a week (fractions carry over to the next day), first
-    come first served; a case taken on is finished after a random working time.
+    """Takes on up to a number of cases a week (fractions carry over to the next day), in the
+    referral priority order; a case taken on is finished after a random working time.
 
-    A subclass names the ``capacity`` field with the mean working time in ``duration_field``
-    (none: a case is finished the day it is taken on). While a case is worked on the patient
-    is still waiting on this step, with its delay reason: an assessment or a funding decision
-    takes days of work even when nobody is queueing for it.
+    A subclass says how many cases its staff can take on (:meth:`per_week`) and the mean
+    working time of a case (:meth:`mean_duration_days`; none: a case is finished the day it is
+    taken on). Waiting to be taken on is a queue; while a case is worked on the patient is still
+    on this step, with its delay reason, in a fixed process time (a visit and a care plan take
+    days even when nobody is queueing).
     """
-
-    duration_field: str | None = None
-    brokered = False
 
     def __init__(self, model: CareSystemModel) -> None:
         super().__init__(model)
@@ -112,22 +130,27 @@ class ThroughputService(QueuedService):
         raise NotImplementedError
 
     def mean_duration_days(self) -> float:
-        """Mean working time of a case, in days (from ``capacity.<duration_field>``)."""
-        if self.duration_field is None:
-            return 0.0
-        return float(getattr(self.model.params.capacity, self.duration_field))
+        """Mean working time of a case, in days."""
+        return 0.0
+
+    def status(self, pid: int) -> Delay:
+        """As :meth:`QueuedService.status`, in process time once the case is taken on."""
+        reason, body, _ = super().status(pid)
+        return reason, body, Cause.PROCESS if pid in self._in_progress else Cause.QUEUE
 
     def tick(self, day: int) -> None:
         """Finish the cases due today, then take on as many waiting cases as today's capacity
-        allows, first come first served."""
+        allows, in the referral priority order."""
         self.served_today = 0
         for pid in self._due.pop(day, ()):
             if self._in_progress.get(pid) == day:
                 del self._in_progress[pid]
-                self._finish(pid, day)
+                self._complete(pid, day)
         daily = per_week_to_per_day(self.per_week())
         self._credit = min(self._credit + daily, daily + 1.0)
-        for pid in self.waiting.in_order(self.hospital_first):
+        if self._credit < 1.0 or not len(self.waiting):
+            return
+        for pid in self.in_order(day):
             if self._credit < 1.0:
                 break
             self._credit -= 1.0
@@ -138,10 +161,17 @@ class ThroughputService(QueuedService):
         if mean <= 0.0:
             self._finish(pid, day)
             return
+        self._log_wait(pid, day)
         self.waiting.leave(pid)
         due = day + int(self.model.streams["service_time"].geometric(1.0 / max(mean, 1.0)))
         self._in_progress[pid] = due
         self._due[due].append(pid)
+
+    def _complete(self, pid: int, day: int) -> None:
+        """The work on a case is done: on to the next step."""
+        self._from_hospital.discard(pid)
+        self.served_today += 1
+        self._routes.pop(pid).step_done(pid, day)
 
     def withdraw(self, pid: int) -> None:
         """Leave the waiting list, or stop the work on this patient's case."""
@@ -155,7 +185,8 @@ class ThroughputService(QueuedService):
 
 
 class TimedWait(mesa.Agent):
-    """A wait that needs no capacity: some patients wait a random number of days."""
+    """A fixed process time that needs no capacity: some patients wait a random number of
+    days whatever the services can do (a family visiting homes)."""
 
     reason: DelayReason
     responsible: Body
@@ -185,9 +216,11 @@ class TimedWait(mesa.Agent):
         """Forget the patient (their due day entry is skipped)."""
         self._routes.pop(pid, None)
 
-    def status(self, pid: int) -> tuple[DelayReason, Body]:
-        """The delay reason and responsible body while waiting (:func:`responsible_body`)."""
-        return self.reason, responsible_body(self.responsible, self.model.residents.funder[pid])
+    def status(self, pid: int) -> Delay:
+        """The delay reason and responsible body while waiting (:func:`responsible_body`), in
+        process time."""
+        body = responsible_body(self.responsible, self.model.residents.funder[pid])
+        return self.reason, body, Cause.PROCESS
 
     def tick(self, day: int) -> None:
         """Release the patients whose wait ends today."""
@@ -200,21 +233,61 @@ class TimedWait(mesa.Agent):
         return len(self._routes)
 
 
-class HospitalProcess(TimedWait):
-    """The hospital's own discharge processes: medicines, transport, paperwork."""
+class DischargeTeam(QueuedService):
+    """The hospital's own discharge work: discharge summaries, medicines to take home,
+    transport and therapy sign-off, done by the ward teams the hospital funds.
+
+    It can complete ``hospital.discharges_per_weekday`` residents' discharges a weekday (grown
+    with the population, and cut with the beds the hospital's contract funds), and
+    ``hospital.weekend_discharge_share`` of that on Saturdays and Sundays, when fewer pharmacists,
+    therapists and senior doctors are at work. Only patients who are medically fit can be
+    discharged; those who cannot be done today wait for the next day's capacity, first come
+    first served.
+    """
 
     reason = DelayReason.HOSPITAL_PROCESS
     responsible = Body.NHS
-    stream = "hospital_process"
+    queue_name = "hospital_discharge"
 
-    def chance_and_mean_days(self) -> tuple[float, float]:
-        """From ``hospital.hospital_process_*``."""
+    def __init__(self, model: CareSystemModel) -> None:
+        super().__init__(model)
+        self._credit = 0.0
+
+    def capacity_today(self) -> float:
+        """Discharges the ward teams can complete today."""
         h = self.model.params.hospital
-        return h.hospital_process_probability, h.hospital_process_mean_days
+        hospital = self.model.hospital
+        per_day = self.model.with_population(h.discharges_per_weekday) * hospital.funded_share
+        if self.model.date.weekday() >= 5:
+            per_day *= h.weekend_discharge_share
+        return per_day
+
+    def tick(self, day: int) -> None:
+        """Complete today's discharges, medically fit patients first come first served."""
+        self.served_today = 0
+        self._credit = min(self._credit, 1.0) + self.capacity_today()
+        if not len(self.waiting):
+            return
+        fit = self.model.hospital.fit
+        for pid in self.waiting.in_order(IN_ORDER):
+            if self._credit < 1.0:
+                break
+            if pid not in fit:
+                continue
+            self._credit -= 1.0
+            self._finish(pid, day)
+
+    def _log_wait(self, pid: int, day: int) -> None:
+        """A discharge's wait counts from the later of joining and becoming fit."""
+        stay = self.model.hospital.fit.get(pid)
+        if stay is not None and pid in self.waiting:
+            start = max(self.waiting.joined(pid), stay.fit_day)
+            self.wait_log.append((day, day - start, True))
 
 
 class FamilyChoice(TimedWait):
-    """A patient or family choosing a care home."""
+    """A patient or family choosing a care home: visits and a decision that take time whatever
+    the services can do (a fixed process time, not fitted to the delays it causes)."""
 
     reason = DelayReason.PATIENT_OR_FAMILY_CHOICE
     responsible = Body.SOCIAL_CARE
@@ -226,43 +299,56 @@ class FamilyChoice(TimedWait):
         return c.choice_probability, c.choice_mean_days
 
 
-class PackageSourcing(TimedWait):
-    """A broker finding an agency that can take on a package (visits at the right times, in
-    the right place) before the hours are allocated: a wait even when hours are free."""
-
-    reason = DelayReason.AWAITING_HOME_CARE
-    responsible = Body.SOCIAL_CARE
-    stream = "sourcing"
-
-    def chance_and_mean_days(self) -> tuple[float, float]:
-        """Every package is sourced, taking ``capacity.package_sourcing_mean_days``."""
-        return 1.0, self.model.params.capacity.package_sourcing_mean_days
-
-
 HELD = -1
 
 
 class IntermediateCare(QueuedService):
-    """Short-term bedded rehabilitation (discharge pathway 2).
+    """Short-term bedded rehabilitation (discharge pathway 2), commissioned by whoever pays for
+    intermediate care under the funding arrangement (the NHS, unless pooled or integrated)
+    and staffed by rehabilitation staff it employs.
 
-    Beds are offered only to patients ready to move: a hospital patient once medically fit
-    (planning may have started earlier). A bed is held for a patient from the day it is
-    offered; their stay (and its end) starts when they arrive from hospital
+    The commissioner pays for ``capacity.intermediate_care_beds`` beds whether or not they are
+    full (a block contract); a bed can be used only while the unit has the staff for it
+    (``workforce.intermediate_care_staff_per_bed``), who are recruited and leave as NHS
+    healthcare assistants do. Beds are offered only to patients ready to move: a hospital
+    patient once medically fit (planning may have started earlier). A bed is held for a patient
+    from the day it is offered; their stay (and its end) starts when they arrive from hospital
     (:meth:`arrive`)."""
 
     reason = DelayReason.AWAITING_INTERMEDIATE_CARE
     responsible = Body.NHS
+    queue_name = "intermediate_care"
+    employer_id: int
 
     def __init__(self, model: CareSystemModel, on_stay_end: Callable[[int, int], None]) -> None:
         super().__init__(model)
         self.stays: dict[int, int] = {}
         self._ends: defaultdict[int, list[int]] = defaultdict(list)
         self._on_stay_end = on_stay_end
+        self.weekly_wages = 0.0
+        model.workforce.register(self)
+
+    @property
+    def commissioned_beds(self) -> int:
+        """Beds the commissioner pays for."""
+        return round(self.model.with_population(self.model.params.capacity.intermediate_care_beds))
+
+    def posts(self, role: Role) -> int:
+        """Rehabilitation staff for every commissioned bed."""
+        if role != Role.HEALTHCARE_ASSISTANT:
+            return 0
+        per_bed = self.model.params.workforce.intermediate_care_staff_per_bed
+        return math.ceil(self.commissioned_beds * per_bed)
 
     @property
     def beds(self) -> int:
-        """Intermediate-care beds today."""
-        return round(self.model.with_population(self.model.params.capacity.intermediate_care_beds))
+        """Beds that can be used today: commissioned beds, as far as the staff allow."""
+        per_bed = self.model.params.workforce.intermediate_care_staff_per_bed
+        beds = self.commissioned_beds
+        if per_bed > 0:
+            staff = self.model.workforce.staff_of(self, Role.HEALTHCARE_ASSISTANT)
+            beds = min(beds, math.floor(staff / per_bed + 1e-9))
+        return beds
 
     def tick(self, day: int) -> None:
         """Discharge patients whose stay ends today, then offer free beds in order."""
@@ -271,9 +357,12 @@ class IntermediateCare(QueuedService):
                 del self.stays[pid]
                 self._on_stay_end(pid, day)
         self.served_today = 0
+        if not len(self.waiting):
+            return
         hospital = self.model.hospital
-        for pid in self.waiting.in_order(self.hospital_first):
-            if len(self.stays) >= self.beds:
+        beds = self.beds
+        for pid in self.in_order(day):
+            if len(self.stays) >= beds:
                 break
             if pid in hospital.stays and pid not in hospital.fit:
                 continue

@@ -3,8 +3,9 @@
 The commissioner pays from whichever account holds the health budget under the funding
 arrangement. It pays the hospital either a block contract (set each April: the health budget
 less what its other commitments will cost over the year, paid in twelfths) or by activity (a
-price per occupied bed-day, so the commissioner carries the risk). It pays for intermediate
-care beds in use, and for NHS continuing healthcare through the care placements it funds.
+price per occupied bed-day, so the commissioner carries the risk). It pays for the
+intermediate-care beds it commissions (a block: full or not), and for NHS continuing
+healthcare through the care placements it funds.
 
 Under a block contract the hospital funds only the beds it can afford: when the contract falls
 short of what the hospital cost last year, it funds that share of its beds (fewer staff posts,
@@ -59,7 +60,8 @@ class NhsCommissioner(mesa.Agent):
             self.other_cost_per_bed_day * hospital.funded_beds * DAYS_PER_WEEK
         )
         return (
-            hospital_cost + self.model.intermediate_care.beds * nhs.intermediate_care_gbp_per_week
+            hospital_cost
+            + self.model.intermediate_care.commissioned_beds * nhs.intermediate_care_gbp_per_week
         )
 
     def new_financial_year(self, health_budget: float) -> None:
@@ -76,7 +78,7 @@ class NhsCommissioner(mesa.Agent):
         chc = Purpose.CONTINUING_HEALTHCARE
         other = WEEKS_PER_YEAR * (
             accounts.streams.weekly(accounts.payer(chc), chc.value)
-            + self.model.intermediate_care.beds * nhs.intermediate_care_gbp_per_week
+            + self.model.intermediate_care.commissioned_beds * nhs.intermediate_care_gbp_per_week
         )
         self.contract = max(health_budget - other, 0.0)
         if last_year > 0:
@@ -114,10 +116,10 @@ class NhsCommissioner(mesa.Agent):
         else:
             payer = accounts.payer(Purpose.HOSPITAL)
             accounts.count_today(payer, Purpose.HOSPITAL, self.contract / 365.25)
-        in_rehab = len(self.model.intermediate_care.stays)
-        if in_rehab:
+        commissioned = self.model.intermediate_care.commissioned_beds
+        if commissioned:
             ic = Purpose.INTERMEDIATE_CARE
-            price = in_rehab * nhs.intermediate_care_gbp_per_week / DAYS_PER_WEEK
+            price = commissioned * nhs.intermediate_care_gbp_per_week / DAYS_PER_WEEK
             accounts.owe(accounts.payer(ic), INTERMEDIATE_CARE, ic, price)
             accounts.owe(INTERMEDIATE_CARE, ECONOMY, Purpose.OPERATING_COSTS, price)
 

@@ -30,6 +30,7 @@ class CommunityRequests(mesa.Agent):
         home_care_route: Route,
         care_home_route: Route,
         replacement_route: Route,
+        resourcing_route: Route,
     ) -> None:
         super().__init__(model)
         self.routes = {
@@ -37,6 +38,7 @@ class CommunityRequests(mesa.Agent):
             Pathway.CARE_HOME: care_home_route,
         }
         self.replacement = replacement_route
+        self.resourcing = resourcing_route
         self.waiting: dict[int, Pathway] = {}
         self.requests_today = 0
         self.stopped_waiting_today = 0
@@ -59,6 +61,11 @@ class CommunityRequests(mesa.Agent):
     def request_place(self, pid: int, day: int) -> None:
         """A care-home resident whose home closed and who found no other bed waits at home."""
         self._wait(pid, day, Pathway.CARE_HOME, self.replacement)
+
+    def request_package_again(self, pid: int, day: int) -> None:
+        """A resident whose agency handed their package back waits for another agency (their
+        assessment still stands)."""
+        self._wait(pid, day, Pathway.HOME_WITH_SUPPORT, self.resourcing)
 
     def after_intermediate_care(self, pid: int, day: int) -> None:
         """Home from intermediate care. A resident whose need is now unmet asks for a package
@@ -95,7 +102,7 @@ class CommunityRequests(mesa.Agent):
             residents.set_funder(pid, Funder.NONE)
 
     def _all_routes(self) -> tuple[Route, ...]:
-        return (*self.routes.values(), self.replacement)
+        return (*self.routes.values(), self.replacement, self.resourcing)
 
     def leave(self, pid: int) -> int:
         """Take a resident out of every community queue; returns the pathway they needed."""

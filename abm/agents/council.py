@@ -1,12 +1,14 @@
 """The council's adult social care: assessments, eligibility, the means test, fees and budget.
 
 The council decides who gets care and who pays. Its social workers assess residents in turn
-(hospital discharges first when ``capacity.hospital_priority``); a resident whose means test
+(in the order of ``council.referral_priority``); a resident whose means test
 makes them pay the whole cost is a self-funder and arranges their own care without waiting for
 an assessment. An assessed resident is eligible when their need beyond what an unpaid carer
 gives reaches the eligibility threshold. The council pays providers its fee rates, less what
 residents contribute; it sets a budget each April and, when it heads for an overspend, applies
-its rationing response. NHS continuing healthcare is decided at the funding panel.
+its rationing response. NHS continuing healthcare is decided at the funding panel. Its brokers
+find agencies and homes for the residents it funds. Social workers, brokers and the panel are
+posts the council pays for from its budget.
 """
 
 from __future__ import annotations
@@ -18,16 +20,19 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from abm.agents.accounts import HOUSEHOLDS
-from abm.agents.capacity import ThroughputService
-from abm.discharge import Route
+from abm.agents.accounts import ECONOMY, HOUSEHOLDS, WEEKS_PER_YEAR
+from abm.agents.capacity import QueuedService, ThroughputService
+from abm.agents.worker import Role
+from abm.discharge import Delay, Route
 from abm.domain import Body, DelayReason, Frailty, Funder, Location, Purpose
-from abm.params import DAYS_PER_WEEK
+from abm.params import DAYS_PER_WEEK, per_week_to_per_day
 from abm.policy.means_test import MEANS_TESTS, MeansTest, MeansTestRules
 from abm.policy.rationing import RATIONING_RESPONSES, Measures, RationingResponse
 
 if TYPE_CHECKING:
     from abm.model import CareSystemModel
+
+MIN_PACKAGE_HOURS = 0.5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,12 +57,25 @@ class Commitment:
 
 
 class Council(mesa.Agent):
-    """The local authority's adult social care department."""
+    """The local authority's adult social care department.
+
+    It employs social workers (assessments) and brokers (finding agencies and homes for the
+    people it funds), posts it pays for from its social care budget
+    (``council.social_workers``, ``council.brokers``), filled and emptied by the labour market
+    (:mod:`abm.agents.worker`). While it freezes hiring (a rationing measure), a post that falls
+    vacant stays vacant.
+    """
 
     model: CareSystemModel
+    employer_id: int
 
     def __init__(self, model: CareSystemModel) -> None:
         super().__init__(model)
+        self.weekly_wages = 0.0
+        self._wage_rate = 0.0
+        self.approved: dict[int, float] = {}
+        self.approved_weekly = 0.0
+        model.workforce.register(self)
         c = model.params.council
         self.means_test: MeansTest = MEANS_TESTS.create(c.means_test, self.rules())  # type: ignore[assignment]
         self.rationing: RationingResponse = RATIONING_RESPONSES.create(c.rationing_response)  # type: ignore[assignment]
@@ -70,6 +88,47 @@ class Council(mesa.Agent):
         self.spent_down_today = 0
         self.not_eligible_today = 0
         self.packages_ended_at_review_today = 0
+
+    def funded_posts(self, role: Role) -> int:
+        """Posts of ``role`` the council's budget pays for (grown with the population when
+        capacities are)."""
+        c = self.model.params.council
+        count = {Role.SOCIAL_WORKER: c.social_workers, Role.BROKER: c.brokers}.get(role, 0)
+        return round(self.model.with_population(count))
+
+    def posts(self, role: Role) -> int:
+        """Funded posts, or only the staff in post while hiring is frozen."""
+        funded = self.funded_posts(role)
+        if self.measures.hiring_freeze:
+            return min(funded, self.model.workforce.staff_of(self, role))
+        return funded
+
+    def staff(self, role: Role) -> int:
+        """Staff of ``role`` in post."""
+        return self.model.workforce.staff_of(self, role)
+
+    def approve(self, pid: int, weekly_gbp: float) -> None:
+        """A broker has committed money to a resident's care, which starts when an agency or a
+        home takes them: until then the money is set aside."""
+        self.approved[pid] = weekly_gbp
+        self.approved_weekly += weekly_gbp
+
+    def drop_approval(self, pid: int) -> None:
+        """Money set aside for a resident's care is released (their care started, or they no
+        longer need it)."""
+        weekly = self.approved.pop(pid, None)
+        if weekly is not None:
+            self.approved_weekly = max(self.approved_weekly - weekly, 0.0) if self.approved else 0.0
+
+    def pay_staff(self) -> None:
+        """Pay the social workers' and brokers' wage bill from the social care budget."""
+        accounts = self.model.accounts
+        delta = self.weekly_wages - self._wage_rate
+        if delta:
+            accounts.pay_weekly(
+                accounts.payer(Purpose.SOCIAL_WORK), ECONOMY, Purpose.SOCIAL_WORK, delta
+            )
+            self._wage_rate = self.weekly_wages
 
     def start_day(self) -> None:
         """Reset today's counts."""
@@ -160,6 +219,7 @@ class Council(mesa.Agent):
         payee: str,
     ) -> Commitment:
         """Start paying ``payee`` for a resident's care; returns who pays what a week."""
+        self.drop_approval(pid)
         residents = self.model.residents
         funder = int(residents.funder[pid])
         purpose = Purpose.CARE_HOME if care_home else Purpose.HOME_CARE
@@ -295,7 +355,7 @@ class AssessmentTeam(ThroughputService):
 
     reason = DelayReason.AWAITING_ASSESSMENT
     responsible = Body.SOCIAL_CARE
-    duration_field = "assessment_mean_days"
+    queue_name = "assessment"
 
     def __init__(self, model: CareSystemModel, council: Council) -> None:
         super().__init__(model)
@@ -305,9 +365,14 @@ class AssessmentTeam(ThroughputService):
         self._joined: dict[int, int] = {}
 
     def per_week(self) -> float:
-        """Assessments completed a week, less any rationing."""
-        capacity = self.model.with_population(self.model.params.capacity.assessments_per_week)
+        """Assessments the social workers in post can take on a week, less any rationing."""
+        c = self.model.params.council
+        capacity = self.council.staff(Role.SOCIAL_WORKER) * c.assessments_per_social_worker_week
         return capacity * self.council.measures.assessment_factor
+
+    def mean_duration_days(self) -> float:
+        """The visit and the care plan (``capacity.assessment_mean_days``): a fixed process."""
+        return float(self.model.params.capacity.assessment_mean_days)
 
     def start_day(self) -> None:
         """Reset today's counts."""
@@ -342,31 +407,48 @@ class AssessmentTeam(ThroughputService):
         self._joined.pop(pid, None)
         super().withdraw(pid)
 
-    def _finish(self, pid: int, day: int) -> None:
+    def _complete(self, pid: int, day: int) -> None:
         """An assessment is complete: on to the next step if eligible, otherwise no service."""
         self.waits_completed_today.append(day - self._joined.pop(pid, day))
-        route = self._routes[pid]
         if self.council.is_eligible(pid):
-            super()._finish(pid, day)
+            super()._complete(pid, day)
             return
-        self.waiting.leave(pid)
-        self._routes.pop(pid)
+        self._from_hospital.discard(pid)
+        route = self._routes.pop(pid)
         self.served_today += 1
         self.council.not_eligible_today += 1
         self.model.residents.set_funder(pid, Funder.NONE)
         route.stop(pid, day)
 
+    def _finish(self, pid: int, day: int) -> None:
+        """With no working time the assessment completes the day it is taken on."""
+        self._log_wait(pid, day)
+        self.waiting.leave(pid)
+        self._complete(pid, day)
 
-class FundingPanel(ThroughputService):
-    """Funding decisions for care-home placements, including NHS continuing healthcare."""
+
+class FundingPanel(QueuedService):
+    """The funding panel: council managers (and, for continuing healthcare, the NHS's nurse
+    assessors) who meet on a set weekday and decide care-home placements in turn.
+
+    It sits every week on ``council.panel_weekday`` and decides up to
+    ``council.panel_decisions_per_sitting`` cases a week of sittings (grown with the population;
+    a fraction of a case carries over to the next sitting); while the council is rationing it
+    may sit only every other week (a rationing measure) and then decides two weeks' worth, so a
+    budget under pressure adds days to every decision, for hospital patients too. A severely
+    frail resident is found eligible for NHS continuing healthcare with probability
+    ``council.chc_probability_severe`` (then the NHS pays). Self-funders need no decision.
+    """
 
     reason = DelayReason.AWAITING_FUNDING_DECISION
     responsible = Body.BOTH
-    duration_field = "funding_decision_mean_days"
+    queue_name = "funding_panel"
 
-    def per_week(self) -> float:
-        """Decisions made a week."""
-        return self.model.with_population(self.model.params.capacity.funding_decisions_per_week)
+    def __init__(self, model: CareSystemModel, council: Council) -> None:
+        super().__init__(model)
+        self.council = council
+        self.sittings = 0
+        self._credit = 0.0
 
     def enrol(self, pid: int, day: int, from_hospital: bool, route: Route) -> None:
         """Self-funders need no decision."""
@@ -375,11 +457,134 @@ class FundingPanel(ThroughputService):
             return
         super().enrol(pid, day, from_hospital, route)
 
-    def _finish(self, pid: int, day: int) -> None:
+    def sits_today(self) -> bool:
+        """Whether the panel meets today."""
+        date = self.model.date
+        if date.weekday() != self.model.params.council.panel_weekday:
+            return False
+        every = self.council.measures.panel_interval_weeks
+        return every <= 1 or (date.toordinal() // 7) % every == 0
+
+    def tick(self, day: int) -> None:
+        """On a sitting day, decide as many cases as the sitting can, in priority order."""
+        self.served_today = 0
+        if not len(self.waiting) or not self.sits_today():
+            return
+        self.sittings += 1
+        weeks = max(self.council.measures.panel_interval_weeks, 1)
+        per_week = self.model.with_population(self.model.params.council.panel_decisions_per_sitting)
+        self._credit = min(self._credit, 1.0) + per_week * weeks
+        cases = int(self._credit)
+        self._credit -= cases
+        for pid in self.in_order(day)[:cases]:
+            self._decide(pid, day)
+
+    def _decide(self, pid: int, day: int) -> None:
         """Decide who pays: the NHS for eligible severely frail residents, else the council."""
         residents = self.model.residents
         chance = self.model.params.council.chc_probability_severe
         draw = self.model.streams["funding"].random()
         if int(residents.frailty[pid]) == Frailty.SEVERE and draw < chance:
             residents.set_funder(pid, Funder.NHS)
+        self._finish(pid, day)
+
+
+class Brokerage(ThroughputService):
+    """The council's brokers: they find a home-care agency for a package, or a home for a
+    placement, for the residents the council funds, and commit the council's money to it.
+    Self-funders arrange their own care and the NHS's own team places continuing-healthcare
+    residents, so neither waits here.
+
+    Each broker in post can arrange ``council.placements_per_broker_week`` a week, in the
+    referral priority order. A broker commits money only while the council can afford it:
+    when its ongoing commitments would pass its budget less reserve
+    (:meth:`~abm.agents.accounts.Accounts.can_afford`), the case waits for money (held for
+    funding) and the next, cheaper case may go ahead. Both waits are queues, with the reason of
+    what is being arranged."""
+
+    reason = DelayReason.AWAITING_HOME_CARE
+    responsible = Body.SOCIAL_CARE
+    queue_name = "brokerage"
+
+    def __init__(self, model: CareSystemModel, council: Council) -> None:
+        super().__init__(model)
+        self.council = council
+        self._reasons: dict[int, DelayReason] = {}
+
+    def per_week(self) -> float:
+        """Packages and placements the brokers in post can arrange a week."""
+        c = self.model.params.council
+        return self.council.staff(Role.BROKER) * c.placements_per_broker_week
+
+    def enrol(self, pid: int, day: int, from_hospital: bool, route: Route) -> None:
+        """Only residents the council funds wait for a broker."""
+        if int(self.model.residents.funder[pid]) != Funder.COUNCIL:
+            route.step_done(pid, day)
+            return
+        care_home = route.destination == Location.CARE_HOME
+        self._reasons[pid] = (
+            DelayReason.AWAITING_CARE_HOME if care_home else DelayReason.AWAITING_HOME_CARE
+        )
+        super().enrol(pid, day, from_hospital, route)
+
+    def weekly_cost(self, pid: int) -> float:
+        """What the council would commit a week from its budget for this case, at its fee
+        rates (before any contribution from the resident). Reablement for a hospital patient
+        with no package before is paid for in bulk by whoever pays for reablement (the block
+        the budget holder has bought), so it needs a broker but no new money."""
+        if self._reasons.get(pid) == DelayReason.AWAITING_CARE_HOME:
+            nursing = int(self.model.residents.frailty[pid]) == Frailty.SEVERE
+            return self.council.care_home_fee(nursing=nursing)
+        if self.model.home_care.will_be_reablement(pid):
+            return 0.0
+        return self.model.residents.assessed_need(pid) * self.council.home_care_fee
+
+    def tick(self, day: int) -> None:
+        """Arrange as many cases as the brokers can today, in priority order, each only if the
+        council can afford it (a cheaper case may go ahead of one it cannot)."""
+        self.served_today = 0
+        daily = per_week_to_per_day(self.per_week())
+        self._credit = min(self._credit + daily, daily + 1.0)
+        if self._credit < 1.0 or not len(self.waiting):
+            return
+        accounts = self.model.accounts
+        headroom = accounts.care_headroom_a_year()
+        cheapest = MIN_PACKAGE_HOURS * self.council.home_care_fee * WEEKS_PER_YEAR
+        for pid in self.in_order(day):
+            if self._credit < 1.0:
+                break
+            if headroom < cheapest and not self.model.home_care.will_be_reablement(pid):
+                continue
+            yearly = self.weekly_cost(pid) * WEEKS_PER_YEAR
+            if yearly > headroom:
+                continue
+            headroom -= yearly
+            self._credit -= 1.0
+            self.council.approve(pid, yearly / WEEKS_PER_YEAR)
+            self._finish(pid, day)
+
+    def held_for_funding(self) -> tuple[int, float]:
+        """Cases waiting that the council could not afford now, and what they would cost a
+        week (worked out when the council reviews its budget)."""
+        headroom = self.model.accounts.care_headroom_a_year()
+        held, weekly = 0, 0.0
+        for pid in self.in_order(self.model.day):
+            cost = self.weekly_cost(pid)
+            if cost > 0 and cost * WEEKS_PER_YEAR > headroom:
+                held += 1
+                weekly += cost
+        return held, weekly
+
+    def status(self, pid: int) -> Delay:
+        """Waiting for a package or a place, as the broker is arranging."""
+        _, body, cause = super().status(pid)
+        return self._reasons.get(pid, self.reason), body, cause
+
+    def withdraw(self, pid: int) -> None:
+        """Leave the queue."""
+        self._reasons.pop(pid, None)
+        super().withdraw(pid)
+
+    def _finish(self, pid: int, day: int) -> None:
+        self._reasons.pop(pid, None)
         super()._finish(pid, day)

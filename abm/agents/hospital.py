@@ -25,7 +25,7 @@ import numpy as np
 
 from abm.agents.worker import Role
 from abm.discharge import Route
-from abm.domain import Body, Care, DelayReason, Location, Pathway
+from abm.domain import Body, Care, Cause, DelayReason, Location, Pathway
 
 if TYPE_CHECKING:
     from abm.model import CareSystemModel
@@ -92,6 +92,9 @@ class HospitalDay:
     )
     delayed_by_body_and_reason: np.ndarray = dataclasses.field(
         default_factory=lambda: np.zeros((len(Body), len(DelayReason)), dtype=np.int64)
+    )
+    delayed_by_cause: np.ndarray = dataclasses.field(
+        default_factory=lambda: np.zeros(len(Cause), dtype=np.int64)
     )
 
 
@@ -297,7 +300,7 @@ class Hospital(mesa.Agent):
     def discharge(self, day: int) -> None:
         """Ask each medically fit patient's route whether they can leave; record delays."""
         delayed: list[int] = []
-        by_reason, by_body = [0] * len(DelayReason), [0] * len(Body)
+        by_reason, by_body, by_cause = [0] * len(DelayReason), [0] * len(Body), [0] * len(Cause)
         by_body_and_reason = [[0] * len(DelayReason) for _ in Body]
         routes = self.routes
         for pid, stay in list(self.fit.items()):
@@ -305,12 +308,13 @@ class Hospital(mesa.Agent):
             if delay is None:
                 self._leave(pid, stay, day)
                 continue
-            reason, body = delay
+            reason, body, cause = delay
             if reason != stay.delay_reason:
                 self._close_segment(stay, day)
                 stay.delay_reason, stay.delay_body, stay.delay_start = int(reason), int(body), day
             by_reason[reason] += 1
             by_body[body] += 1
+            by_cause[cause] += 1
             by_body_and_reason[body][reason] += 1
             if (
                 stay.pathway == Pathway.HOME_WITH_SUPPORT
@@ -321,6 +325,7 @@ class Hospital(mesa.Agent):
             delayed.append(pid)
         self.today.delayed_by_reason += by_reason
         self.today.delayed_by_body += by_body
+        self.today.delayed_by_cause += by_cause
         self.today.delayed_by_body_and_reason += by_body_and_reason
         self._decondition(delayed)
         self.open_beds = max(self.beds, self.occupied)

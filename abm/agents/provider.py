@@ -1,11 +1,18 @@
-"""Care providers: home-care agencies and care homes, with fees, costs and a market.
+"""Care providers: home-care agencies and care homes, with fees, costs and markets.
 
-Home-care agencies share the area's home-care hours; a package goes to the agency with the most
-free hours. Care homes each have beds, residents, a council fee (the council's rate), a private
-fee they set themselves each month to cover their costs and margin from what the council and
-the NHS pay, and reserves. A home whose reserves run out closes: every resident is moved to
-another home with a free bed, or recorded as unplaced and returned to the community queue. New
-homes open, after a lag, when the market's margin over the last year is high enough.
+Home care is a market of agencies. Each agency's hours come from its care workers (a worker's
+paid hours less travel and admin, ``workforce.home_care_contact_share``); each month it sets
+the staff it wants from the work it has and the work waiting, grows only while its recent
+margin allows (``home_care.growth_margin``), lets staff go when work falls away, hands back
+packages its staff cannot cover, and leaves the market when losses exhaust its reserves. New
+agencies enter, after a lag, when the market's margin over the last year is high enough.
+``capacity.home_care_hours_per_week`` is only the market's size on the first day.
+
+Care homes each have beds, residents, a council fee (the council's rate), a private fee they
+set themselves each month to cover their costs and margin from what the council and the NHS
+pay, and reserves. A home whose reserves run out closes: every resident is moved to another
+home with a free bed, or recorded as unplaced and returned to the community queue. New homes
+open, after a lag, when the market's margin over the last year is high enough.
 
 Both markets are :class:`~abm.discharge.Step` s, so discharges and community requests wait on
 them the same way.
@@ -22,6 +29,7 @@ import numpy as np
 
 from abm.agents.accounts import HOME_CARE, pool_of
 from abm.agents.capacity import QueuedService
+from abm.agents.council import MIN_PACKAGE_HOURS
 from abm.agents.worker import Role
 from abm.domain import Body, Care, DelayReason, Frailty, Funder, Location, Purpose
 from abm.params import DAYS_PER_WEEK
@@ -30,7 +38,7 @@ if TYPE_CHECKING:
     from abm.agents.council import Council
     from abm.model import CareSystemModel
 
-MIN_PACKAGE_HOURS = 0.5
+MONTHS_OF_MARGIN = 3
 
 
 class HomeCareAgency(mesa.Agent):
@@ -39,42 +47,69 @@ class HomeCareAgency(mesa.Agent):
     model: CareSystemModel
     employer_id: int
 
-    def __init__(self, model: CareSystemModel, market: HomeCareMarket) -> None:
+    def __init__(self, model: CareSystemModel, market: HomeCareMarket, target_hours: float) -> None:
         super().__init__(model)
         self.market = market
         self.packages: dict[int, float] = {}
         self.hours = 0.0
+        self.target_hours = target_hours
         self.weekly_wages = 0.0
         self.costs_this_month = 0.0
-        self._staffed_day, self._staffed = -1, 0.0
+        self.open = True
+        self.margins: collections.deque[tuple[float, float]] = collections.deque(
+            maxlen=MONTHS_OF_MARGIN
+        )
+        self._staffed_key: tuple[int, object] | None = None
+        self._staffed = 0.0
+        self.account = f"home_care:{self.unique_id}"
+        model.workforce.register(self)
+        h = model.params.home_care
+        reserves = self.expected_weekly_costs() * h.initial_reserves_months * 365.25 / 12 / 7
+        model.accounts.open_provider(self.account, reserves)
 
-    @property
-    def commissioned_share(self) -> float:
-        """The agency's share of the hours the area commissions a week."""
-        return self.market.commissioned_hours / len(self.market.agencies)
+    def productive_hours_per_worker(self) -> float:
+        """Contact hours a week one care worker delivers (paid hours less travel and admin)."""
+        w = self.model.params.workforce
+        return w.hours_per_week * w.home_care_contact_share
+
+    def expected_weekly_costs(self) -> float:
+        """Wages and overheads a week for its target hours at today's pay."""
+        w, h = self.model.params.workforce, self.model.params.home_care
+        workforce = self.model.workforce
+        pay = workforce.mean_pay((Role.HOME_CARE_WORKER,)) or workforce.legal_floor(self.model.date)
+        wage = pay * (1.0 + w.on_cost_share) / max(w.home_care_contact_share, 1e-9)
+        return self.target_hours * (wage + h.overhead_gbp_per_hour)
 
     def posts(self, role: Role) -> int:
-        """Care workers needed to deliver its share of the commissioned hours."""
-        if role != Role.HOME_CARE_WORKER:
+        """Care workers for the hours it plans to deliver."""
+        if role != Role.HOME_CARE_WORKER or not self.open:
             return 0
-        w = self.model.params.workforce
-        return math.ceil(self.commissioned_share / (w.hours_per_week * w.home_care_contact_share))
+        return math.ceil(self.target_hours / self.productive_hours_per_worker() - 1e-9)
 
     @property
     def staffed_hours(self) -> float:
-        """Contact hours a week its care workers can deliver (worked out once a day: staff
-        change monthly)."""
-        if self._staffed_day != self.model.day:
-            w = self.model.params.workforce
+        """Contact hours a week its care workers can deliver (worked out again only when staff
+        or levers change)."""
+        key = (self.model.workforce.version, self.model.params)
+        if key != self._staffed_key:
             staff = self.model.workforce.staff_of(self, Role.HOME_CARE_WORKER)
-            hours = staff * w.hours_per_week * w.home_care_contact_share
-            self._staffed_day, self._staffed = self.model.day, min(hours, self.commissioned_share)
+            self._staffed_key, self._staffed = key, staff * self.productive_hours_per_worker()
         return self._staffed
+
+    @property
+    def free_hours(self) -> float:
+        """Staffed hours not yet given to packages."""
+        return self.staffed_hours - self.hours
 
     @property
     def delivered_hours(self) -> float:
         """Hours a week actually delivered: the packages, as far as staff allow."""
         return min(self.hours, self.staffed_hours)
+
+    @property
+    def reserves(self) -> float:
+        """The agency's money (its ledger balance, GBP)."""
+        return self.model.accounts.balance(self.account)
 
     @property
     def private_rate(self) -> float:
@@ -83,6 +118,14 @@ class HomeCareAgency(mesa.Agent):
         pay = self.model.workforce.mean_pay((Role.HOME_CARE_WORKER,)) or 0.0
         wage_per_contact_hour = pay * (1.0 + w.on_cost_share) / w.home_care_contact_share
         return (wage_per_contact_hour + h.overhead_gbp_per_hour) * (1.0 + h.private_margin)
+
+    def margin(self) -> float:
+        """Its margin over the last few months (share of revenue; 0 before it has a month of
+        books or any revenue: a new agency plans to grow)."""
+        revenue = sum(r for r, _ in self.margins)
+        costs = sum(c for _, c in self.margins)
+        scale = max(revenue, costs)
+        return (revenue - costs) / scale if scale > 0 else 0.0
 
     def accrue(self) -> None:
         """Today's costs: wages and the overheads of the hours delivered."""
@@ -93,42 +136,49 @@ class HomeCareAgency(mesa.Agent):
 class HomeCareMarket(QueuedService):
     """The area's home-care agencies, as one service with a waiting list.
 
-    A package started for a hospital discharge who had no care before is reablement: free,
-    and ending after ``capacity.reablement_weeks`` unless it turns into ongoing care. The
-    agencies share one account. Reablement is paid for in bulk by whoever pays for it under the
-    funding arrangement: the hours in use, or the block of discharge-support hours that body has
-    commissioned, whichever is more.
+    A package goes to the agency with the most free staffed hours. A package started for a
+    hospital discharge who had no care before is reablement: free, and ending after
+    ``capacity.reablement_weeks`` unless it turns into ongoing care. Reablement is paid for in
+    bulk (to ``HOME_CARE``, passed on to the agencies that deliver it) by whoever pays for it
+    under the funding arrangement: the hours in use, or the block of discharge-support hours
+    that body has commissioned, whichever is more. Agencies staff up for their share of that
+    block, so money spent on discharge support buys care workers.
     """
 
     reason = DelayReason.AWAITING_HOME_CARE
     responsible = Body.SOCIAL_CARE
+    queue_name = "home_care"
 
     def __init__(self, model: CareSystemModel, council: Council) -> None:
         super().__init__(model)
         self.council = council
-        self.agencies = [
-            HomeCareAgency(model, self) for _ in range(model.params.home_care.agencies)
-        ]
-        for agency in self.agencies:
-            model.workforce.register(agency)
+        n = model.params.home_care.agencies
+        start = model.with_population(model.params.capacity.home_care_hours_per_week)
+        self.agencies = [HomeCareAgency(model, self, start / n) for _ in range(n)]
         self.agency_of: dict[int, HomeCareAgency] = {}
         self.packages: dict[int, float] = {}
         self.hours_used = 0.0
         self.started_today = 0
+        self.handed_back_today = 0
+        self.exits_today = 0
+        self.entries_today = 0
         self._restart: set[int] = set()
         self._reablement_end: dict[int, int] = {}
         self._ends: collections.defaultdict[int, list[int]] = collections.defaultdict(list)
         self._continues: dict[int, bool] = {}
         self.reablement_hours = 0.0
         self.discharge_support_hours = 0.0
-        self._capacity_day, self._capacity_hours = -1, 0.0
+        self._market_margins: collections.deque[tuple[float, float]] = collections.deque(maxlen=12)
+        self._opening = False
+
+    def start_day(self) -> None:
+        """Reset today's counts."""
+        self.handed_back_today = self.exits_today = self.entries_today = 0
 
     @property
-    def commissioned_hours(self) -> float:
-        """Hours a week the area commissions from agencies (the posts they fund): the
-        council's contracts and any discharge support."""
-        base = self.model.with_population(self.model.params.capacity.home_care_hours_per_week)
-        return base + self.discharge_support_hours
+    def open_agencies(self) -> list[HomeCareAgency]:
+        """Agencies still trading."""
+        return [agency for agency in self.agencies if agency.open]
 
     def commission_discharge_support(self, hours: float) -> None:
         """Set the block of home-care hours a week bought for people leaving hospital."""
@@ -144,27 +194,40 @@ class HomeCareMarket(QueuedService):
 
     @property
     def capacity_hours(self) -> float:
-        """Hours a week the agencies' care workers can deliver today (each agency's figure is
-        fixed for the day, so their sum is worked out once a day)."""
-        if self._capacity_day != self.model.day:
-            hours = sum(agency.staffed_hours for agency in self.agencies)
-            self._capacity_day, self._capacity_hours = self.model.day, hours
-        return self._capacity_hours
+        """Hours a week the agencies' care workers can deliver."""
+        return sum(agency.staffed_hours for agency in self.open_agencies)
 
     @property
     def delivered_hours(self) -> float:
-        """Hours a week delivered: packages as far as staff allow (less than commissioned
-        when staff are short)."""
-        return sum(agency.delivered_hours for agency in self.agencies)
+        """Hours a week delivered: packages as far as staff allow."""
+        return sum(agency.delivered_hours for agency in self.open_agencies)
+
+    @property
+    def target_hours(self) -> float:
+        """Hours a week the agencies are staffing up (or down) for."""
+        return sum(agency.target_hours for agency in self.open_agencies)
 
     def package_hours(self, pid: int) -> float:
         """Hours a week a resident's package needs: their need beyond unpaid care."""
         return self.model.residents.assessed_need(pid)
 
+    def _roomiest(self) -> HomeCareAgency | None:
+        open_agencies = self.open_agencies
+        if not open_agencies:
+            return None
+        return max(open_agencies, key=lambda a: a.free_hours)
+
+    def withdraw(self, pid: int) -> None:
+        """Leave the waiting list; money the council set aside for the package is released."""
+        self.council.drop_approval(pid)
+        super().withdraw(pid)
+
     def start_package(self, pid: int, day: int = 0, *, reablement: bool = False) -> None:
         """Give a resident a package now, from the agency with the most free hours."""
+        self.council.drop_approval(pid)
         hours = self.package_hours(pid)
-        agency = max(self.agencies, key=lambda a: a.staffed_hours - a.hours)
+        agency = self._roomiest()
+        assert agency is not None, "a package needs an agency"
         agency.packages[pid] = hours
         agency.hours += hours
         self.agency_of[pid] = agency
@@ -196,7 +259,15 @@ class HomeCareMarket(QueuedService):
             private_rate_cost=hours * agency.private_rate,
             nhs_cost=0.0,
             care_home=False,
-            payee=HOME_CARE,
+            payee=agency.account,
+        )
+
+    def will_be_reablement(self, pid: int) -> bool:
+        """Whether a package started now would be reablement: a hospital patient who had no
+        package before admission."""
+        return (
+            int(self.model.residents.location[pid]) == Location.HOSPITAL
+            and pid not in self._restart
         )
 
     def in_reablement(self, pid: int) -> bool:
@@ -241,12 +312,11 @@ class HomeCareMarket(QueuedService):
         self._restart.discard(pid)
 
     def resize(self, pid: int) -> None:
-        """A review: the package is resized to current need; it grows only into free hours
-        (none are free when staff are short of the hours already committed)."""
+        """A review: the package is resized to current need; it grows only into its agency's
+        free hours (none are free when staff are short of the hours already committed)."""
         old = self.packages[pid]
-        free = max(self.capacity_hours - self.hours_used, 0.0)
-        new = min(self.package_hours(pid), old + free)
         agency = self.agency_of[pid]
+        new = min(self.package_hours(pid), old + max(agency.free_hours, 0.0))
         self.packages[pid] = new
         agency.packages[pid] = new
         self.hours_used += new - old
@@ -273,22 +343,27 @@ class HomeCareMarket(QueuedService):
         self._start_packages(day)
 
     def _start_packages(self, day: int) -> None:
-        """Start packages for those waiting, in order, where the hours fit.
+        """Start packages for those waiting, in order, where some agency's free hours fit.
 
-        Free hours only fall as packages start, so whoever needs more than is free now cannot
-        start one later today: the next resident whose need fits is found with numpy (the
-        vector form of :meth:`package_hours`) instead of asking everyone down a queue that can
-        be a thousand long while less than a package is free.
+        Free hours only fall as packages start, so whoever needs more than any agency has free
+        now cannot start one later today: the next resident whose need fits is found with numpy
+        (the vector form of :meth:`package_hours`) instead of asking everyone down a queue that
+        can be a thousand long while less than a package is free.
         """
-        residents = self.model.residents
-        free = self.capacity_hours - self.hours_used
-        if free < MIN_PACKAGE_HOURS:
+        if not len(self.waiting):
             return
-        order = list(self.waiting.in_order(self.hospital_first))
+        agencies = self.open_agencies
+        if not agencies:
+            return
+        free = np.array([agency.free_hours for agency in agencies])
+        if free.max() < MIN_PACKAGE_HOURS:
+            return
+        residents = self.model.residents
+        order = self.in_order(day)
         needs = residents.assessed_needs(np.array(order, dtype=np.int64))
         i = -1
-        while free >= MIN_PACKAGE_HOURS:
-            fits = np.flatnonzero(needs[i + 1 :] <= free)
+        while free.max() >= MIN_PACKAGE_HOURS:
+            fits = np.flatnonzero(needs[i + 1 :] <= free.max())
             if len(fits) == 0:
                 break
             i += 1 + int(fits[0])
@@ -297,12 +372,14 @@ class HomeCareMarket(QueuedService):
             if hours <= 0.0:
                 route = self._routes.pop(pid)
                 self.waiting.leave(pid)
+                self._from_hospital.discard(pid)
+                self.council.drop_approval(pid)
                 route.stop(pid, day)
                 continue
-            if hours <= free:
-                free -= hours
-                in_hospital = int(residents.location[pid]) == Location.HOSPITAL
-                reablement = in_hospital and pid not in self._restart
+            best = int(np.argmax(free))
+            if hours <= free[best]:
+                free[best] -= hours
+                reablement = self.will_be_reablement(pid)
                 self._restart.discard(pid)
                 self.start_package(pid, day, reablement=reablement)
                 self.started_today += 1
@@ -310,15 +387,150 @@ class HomeCareMarket(QueuedService):
 
     def accrue(self) -> None:
         """Agencies' costs today."""
-        for agency in self.agencies:
+        for agency in self.open_agencies:
             agency.accrue()
 
-    def settle_month(self) -> None:
-        """The agencies pay last month's costs."""
-        costs = sum(agency.costs_this_month for agency in self.agencies)
-        self.model.accounts.pay_costs(HOME_CARE, costs)
-        for agency in self.agencies:
+    # ---------------------------------------------------------------- the month
+
+    def waiting_hours(self) -> float:
+        """Hours a week of the packages people are waiting for."""
+        if not len(self.waiting):
+            return 0.0
+        order = np.fromiter(self.waiting.in_order(), dtype=np.int64)
+        return float(self.model.residents.assessed_needs(order).sum())
+
+    def plan_month(self) -> None:
+        """Before the labour market moves: each agency sets the hours it staffs for.
+
+        An agency plans for the packages it has, its share of the discharge-support block and
+        its share (by size) of the hours people are waiting for, plus
+        ``home_care.spare_capacity_share``; it plans for more staff than it has only while its
+        margin over the last three months is at least ``home_care.growth_margin``, and lets go
+        the staff beyond its plan."""
+        agencies = self.open_agencies
+        if not agencies:
+            return
+        h = self.model.params.home_care
+        waiting = self.waiting_hours()
+        size = np.array([agency.target_hours for agency in agencies])
+        weights = (
+            size / size.sum() if size.sum() > 0 else np.full(len(agencies), 1.0 / len(agencies))
+        )
+        block = max(self.discharge_support_hours - self.reablement_hours, 0.0) / len(agencies)
+        workforce = self.model.workforce
+        for agency, share in zip(agencies, weights.tolist(), strict=True):
+            demand = (agency.hours + block + waiting * share) * (1.0 + h.spare_capacity_share)
+            if agency.margin() < h.growth_margin:
+                demand = min(demand, max(agency.staffed_hours, agency.hours))
+            agency.target_hours = demand
+            surplus = workforce.staff_of(agency, Role.HOME_CARE_WORKER) - agency.posts(
+                Role.HOME_CARE_WORKER
+            )
+            workforce.shed(agency, Role.HOME_CARE_WORKER, surplus)
+
+    def hand_back(self, day: int) -> None:
+        """After the labour market moves: an agency whose staff can no longer cover its
+        packages hands back the newest until they can; the residents wait for another agency
+        (from home; in hospital a package is suspended, not handed back)."""
+        for agency in self.open_agencies:
+            excess = agency.hours - agency.staffed_hours
+            for pid in reversed(list(agency.packages)):
+                if excess <= 1e-9:
+                    break
+                if pid in self._reablement_end:
+                    continue
+                excess -= agency.packages[pid]
+                self._hand_back(pid, day)
+
+    def _hand_back(self, pid: int, day: int) -> None:
+        self.end_package(pid)
+        self._restart.add(pid)
+        self.handed_back_today += 1
+        residents = self.model.residents
+        residents.set_care(pid, Care.NONE)
+        if int(residents.location[pid]) == Location.COMMUNITY:
+            self.model.community.request_package_again(pid, day)
+
+    def settle_month(self, received: dict[str, float] | None = None) -> None:
+        """The agencies close their books: the reablement money is passed on to them in
+        proportion to the hours they staff for it, they pay last month's costs, those whose
+        reserves have run out leave the market, and a new agency may be on its way."""
+        received = received or {}
+        accounts = self.model.accounts
+        agencies = self.open_agencies
+        date = self.model.date
+        pot = accounts.balance(HOME_CARE)
+        shares = np.array([agency.target_hours for agency in agencies], dtype=float)
+        revenue_total = costs_total = 0.0
+        for agency, share in zip(agencies, shares.tolist(), strict=True):
+            passed = pot * share / shares.sum() if pot > 0 and shares.sum() > 0 else 0.0
+            if passed > 0:
+                accounts.transfer(date, HOME_CARE, agency.account, Purpose.REABLEMENT, passed)
+            revenue = received.get(agency.account, 0.0) + passed
+            costs = agency.costs_this_month
+            accounts.pay_costs(agency.account, costs)
             agency.costs_this_month = 0.0
+            agency.margins.append((revenue, costs))
+            revenue_total += revenue
+            costs_total += costs
+            if agency.reserves < 0.0:
+                self.close(agency)
+        self._market_margins.append((revenue_total, costs_total))
+        self._consider_entry()
+
+    def market_margin(self) -> float:
+        """The market's margin over the last twelve months (share of revenue)."""
+        revenue = sum(r for r, _ in self._market_margins)
+        costs = sum(c for _, c in self._market_margins)
+        return (revenue - costs) / revenue if revenue > 0 else 0.0
+
+    def _consider_entry(self) -> None:
+        h = self.model.params.home_care
+        if (
+            self._opening
+            or len(self._market_margins) < 12
+            or self.market_margin() <= h.entry_margin
+            or not len(self.waiting)
+        ):
+            return
+        self._opening = True
+        self.model.schedule_event(self.open_agency, after=h.entry_lag_months * 365.25 / 12.0)
+
+    def open_agency(self) -> None:
+        """A new agency opens (decided a lag earlier, when margins allowed)."""
+        self.agencies.append(
+            HomeCareAgency(self.model, self, self.model.params.home_care.new_agency_hours)
+        )
+        self.entries_today += 1
+        self._opening = False
+        self._market_margins.clear()
+
+    def close(self, agency: HomeCareAgency) -> None:
+        """An agency whose reserves have run out leaves: its packages are handed back and its
+        staff look for other jobs."""
+        agency.open = False
+        self.exits_today += 1
+        day = self.model.day
+        for pid in list(agency.packages):
+            if pid in self._reablement_end:
+                self._move_reablement(pid, agency)
+                continue
+            self._hand_back(pid, day)
+        self.model.workforce.release(agency)
+        agency.target_hours = 0.0
+        agency.remove()
+
+    def _move_reablement(self, pid: int, old: HomeCareAgency) -> None:
+        """Reablement in progress moves to another agency (it is short and paid in bulk)."""
+        new = self._roomiest()
+        if new is None:
+            self.end_package(pid)
+            return
+        hours = old.packages.pop(pid)
+        old.hours -= hours
+        new.packages[pid] = hours
+        new.hours += hours
+        self.agency_of[pid] = new
 
 
 class CareHome(mesa.Agent):
@@ -423,6 +635,7 @@ class CareHomeMarket(QueuedService):
 
     reason = DelayReason.AWAITING_CARE_HOME
     responsible = Body.SOCIAL_CARE
+    queue_name = "care_home"
 
     def __init__(self, model: CareSystemModel, council: Council) -> None:
         super().__init__(model)
@@ -456,6 +669,11 @@ class CareHomeMarket(QueuedService):
     def beds(self) -> int:
         """Beds in open homes."""
         return sum(home.beds for home in self.open_homes)
+
+    def withdraw(self, pid: int) -> None:
+        """Leave the waiting list; money the council set aside for the place is released."""
+        self.council.drop_approval(pid)
+        super().withdraw(pid)
 
     def place(self, pid: int) -> bool:
         """Give a resident a bed in the home with the most free beds; False if none is free.
@@ -527,7 +745,7 @@ class CareHomeMarket(QueuedService):
         self.served_today = 0
         funders = self.model.residents.funder
         full: set[tuple[bool, bool]] = set()
-        for pid in self.waiting.in_order(self.hospital_first):
+        for pid in self.in_order(day):
             kind = (self.needs_nursing(pid), bool(funders[pid] == Funder.SELF))
             if kind in full:
                 continue
@@ -603,7 +821,7 @@ class CareHomeMarket(QueuedService):
     def open_new_home(self) -> None:
         """A new home opens (scheduled when margins allowed, a lag earlier): a nursing home if
         more of those waiting need nursing care, else a residential home."""
-        waiting = list(self.waiting.in_order(True))
+        waiting = list(self.waiting.in_order())
         nursing = sum(self.needs_nursing(pid) for pid in waiting) * 2 > len(waiting)
         beds = self.model.params.care_homes.beds_per_home
         self.homes.append(CareHome(self.model, beds, nursing=nursing))

@@ -191,6 +191,17 @@ class Workforce:
         ids = np.flatnonzero(self.employer[: self.n] == employer.employer_id)
         self._place_or_lose(ids, self.model.streams["workforce"])
 
+    def shed(self, employer: Employer, role: Role, count: int) -> None:
+        """An employer with more staff than it has work for lets ``count`` of them go (the
+        most recently hired first, as zero-hours contracts run out of hours): they look for
+        other care jobs now, or leave care."""
+        if count <= 0:
+            return
+        ids = np.flatnonzero(
+            (self.employer[: self.n] == employer.employer_id) & (self.role[: self.n] == role)
+        )
+        self._place_or_lose(ids[::-1][:count], self.model.streams["workforce"])
+
     # ---------------------------------------------------------------- the month
 
     def legal_floor(self, date: dt.date) -> float:

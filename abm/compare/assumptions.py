@@ -21,21 +21,29 @@ GENERAL = (
     "Care at home prevents admissions through one link only: a resident at home whose need "
     "nobody meets has an emergency admission hazard {admissions.unmet_need_hazard_ratio} times "
     "that of a resident whose need is met (an assumption; effects on admissions scale with it).",
-    "Hospital discharges are served before requests from the community in every queue "
-    "(capacity.hospital_priority = {capacity.hospital_priority}), so a shortage of care shows "
-    "mostly as residents waiting at home (unmet need) rather than as delayed discharges.",
-    "The council's budget is rebased at the first April of the reported period on what it "
-    "spent in the warm-up year, plus {council.budget_headroom} headroom, and then changes by "
-    "council.budget_change each April (and grows with the population when capacities do). A "
-    "policy in force from the first day therefore starts with a budget that pays for it; when "
-    "the council heads for an overspend it responds by {council.rationing_response}.",
+    "Every wait is a queue for something someone pays for: social workers, brokers and the "
+    "funding panel (the council), home-care agencies' care workers (who follow demand, fees and "
+    "the labour market), care-home places, intermediate-care beds (the NHS or the pool) and the "
+    "hospital's own discharge work. Queues serve hospital discharges and people at home by the "
+    "rule {council.referral_priority} (people at home who have waited "
+    "{council.community_wait_limit_days} days take turns with hospital discharges under "
+    "hospital_first_with_limit).",
+    "Budgets are given: the council has £{council.budget_gbp} a year for residents 65+ and the "
+    "NHS commissioner £{nhs.budget_gbp}, changed by council.budget_change and "
+    "nhs.budget_growth each April. The council's brokers commit money only while its "
+    "commitments stay within its budget less reserve, so a short budget shows first as people "
+    "waiting for money (hospital patients among them); a policy that costs more is paid from "
+    "these budgets unless the experiment adds money. When demand outruns the budget the council "
+    "responds by {council.rationing_response}.",
     "Care workers quit with a hazard that rises with the gap between their pay and their best "
     "outside option (sensitivity {workforce.pay_gap_sensitivity}) and with their employer's "
     "vacancies; vacancies and turnover emerge from that, and services can use only the "
     "capacity their staff can deliver.",
     "Beds and service capacities are as configured and grow with the number of residents 65+ "
     "(capacity.grows_with_population = {capacity.grows_with_population}); care homes close "
-    "when their reserves run out and open when margins allow; home-care agencies never close.",
+    "when their reserves run out and open when margins allow; home-care agencies hire for the "
+    "work they have and the work waiting while their margins allow, hand back packages they "
+    "cannot staff, and close when their reserves run out.",
     "The area is one typical English local authority with {population.residents_65plus} "
     "residents aged 65+: results are for that area, not for England.",
     "Base hazards, pathway shares, request rates and capacities are assumptions chosen to give "
@@ -80,21 +88,21 @@ LEVERS = {
         "The council's budget changes by {council.budget_change} a year in real terms each "
         "April after the first reported one (compounded over the later Aprils of the run); "
         "when it heads for an overspend the council responds by {council.rationing_response} "
-        "(tighten_eligibility raises the threshold an hour a week each month under pressure). "
+        "(staged: a hiring freeze and a fortnightly funding panel while demand outruns the "
+        "budget; tighten_eligibility raises the threshold an hour a week each month). "
         "Need comes in a few sizes ({need.hours_by_frailty} hours a week by frailty, less what "
         "an unpaid carer gives), so raising the threshold an hour at a time turns people away "
         "only when it crosses one of them."
     ),
-    "council.budget_headroom": (
-        "The council's budget is set on the first simulated day from the cost of the care it "
-        "commissions, and rebased at the first April of the reported period on what it spent in "
-        "the warm-up year, each time plus {council.budget_headroom} headroom (3% in the "
-        "baseline; -2.459% is 5.3% less). A smaller budget changes outcomes only through the "
-        "rationing response, when the council heads for an overspend: it responds by "
-        "{council.rationing_response}. "
-        "Need comes in a few sizes ({need.hours_by_frailty} hours a week by frailty, less what "
-        "an unpaid carer gives), so raising the threshold an hour at a time turns people away "
-        "only when it crosses one of them."
+    "council.budget_gbp": (
+        "The council's budget for residents 65+ is £{council.budget_gbp} in the first financial "
+        "year, given rather than derived from what the model spends. Its brokers commit money to "
+        "packages and placements only while its commitments (staff, care, reablement) stay "
+        "within the budget less {funding.reserve_share} reserve; beyond that people wait for "
+        "money, hospital patients included (by the rule {council.referral_priority}). Under "
+        "pressure it responds by {council.rationing_response} (staged: a hiring freeze on "
+        "social workers and brokers, and a funding panel that sits fortnightly). Spare money "
+        "buys a block of home-care hours for hospital discharges."
     ),
     "council.care_home_fee_gbp_per_week": (
         "The council pays residential homes £{council.care_home_fee_gbp_per_week} a week and "
@@ -103,10 +111,12 @@ LEVERS = {
         "home whose reserves run out closes. A higher council fee keeps homes open with fewer "
         "self-funders."
     ),
-    "capacity.assessments_per_week": (
-        "The council's social workers complete up to {capacity.assessments_per_week} needs "
-        "assessments a week, first come first served (hospital discharges first); self-funders "
-        "(by the means test) arrange their own care without waiting."
+    "council.social_workers": (
+        "The council funds {council.social_workers} social worker posts, filled by the labour "
+        "market; each social worker in post takes on "
+        "{council.assessments_per_social_worker_week} needs assessments a week, in the order of "
+        "{council.referral_priority}; self-funders (by the means test) arrange their own care "
+        "without waiting."
     ),
     "council.eligibility_threshold": (
         "The council meets need of at least {council.eligibility_threshold} hours a week beyond "

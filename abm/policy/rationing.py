@@ -22,6 +22,8 @@ class Measures:
     extra_threshold_hours: float = 0.0
     fees_frozen: bool = False
     assessment_factor: float = 1.0
+    hiring_freeze: bool = False
+    panel_interval_weeks: int = 1
 
 
 class RationingResponse:
@@ -69,6 +71,29 @@ class FreezeFees(RationingResponse):
     def respond(self, pressure: float, measures: Measures) -> Measures:
         """Freeze next April's fee uplift when under pressure."""
         return dataclasses.replace(measures, fees_frozen=pressure > 0.0)
+
+
+@RATIONING_RESPONSES.register("staged")
+class Staged(RationingResponse):
+    """What councils report doing first when demand outruns the budget: freeze hiring (social
+    workers and brokers who leave are not replaced) and let the funding panel sit only every
+    other week, while the brokers hold back the care the council cannot afford (a waiting list
+    for money). Eligibility is not changed: the waiting list, from which people give up or die,
+    is the rationing, as councils' own waiting lists show. Both measures end when spending is
+    back within budget.
+
+    The measures fall on hospital patients as well as people at home: fewer staff and fewer
+    panel sittings mean longer waits for assessments, packages and decisions.
+    """
+
+    def respond(self, pressure: float, measures: Measures) -> Measures:
+        """Freeze hiring and slow the panel while under pressure."""
+        under_pressure = pressure > 0.0
+        return dataclasses.replace(
+            measures,
+            hiring_freeze=under_pressure,
+            panel_interval_weeks=2 if under_pressure else 1,
+        )
 
 
 @RATIONING_RESPONSES.register("slow_assessments")
