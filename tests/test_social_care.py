@@ -173,3 +173,22 @@ def test_residents_65plus_use_their_share_of_the_areas_care_home_places():
         after["delay_reason_share.awaiting_care_home"]
         > before["delay_reason_share.awaiting_care_home"]
     ), "fewer places for residents 65+ should lengthen waits for a care home"
+
+
+def test_a_new_care_home_is_counted_on_the_day_it_opens():
+    """A home opens (Mesa's event, a lag after margins allowed it) between two days; the day
+    it first trades must count it in ``care_home_entries``, or entries vanish from outputs.
+    Any margin above -100% and a one-month lag make a home open within the run."""
+    scenario = small(
+        residents=4000,
+        years=1,
+        warmup_days=150,
+        care_homes__entry_margin=-1.0,
+        care_homes__entry_lag_months=1,
+    )
+    daily = run_model(scenario).datacollector.get_table_dataframe("daily")
+    opened = daily["care_homes_open"].diff().fillna(0).clip(lower=0)
+    assert opened.sum() > 0, "the test needs a home to open"
+    entries = daily["care_home_entries"]
+    assert entries.sum() == opened.sum(), "every home that opens is one entry"
+    assert (entries[opened > 0] == opened[opened > 0]).all(), "counted on the day it opens"
