@@ -10,6 +10,7 @@ import numpy as np
 from helpers import assert_invariants, outcomes, run_model, small
 
 from abm.domain import Funder, Location
+from abm.metrics import compute_kpis, run_record
 from abm.model import CareSystemModel
 from abm.rng import replication_seed
 
@@ -192,3 +193,23 @@ def test_a_new_care_home_is_counted_on_the_day_it_opens():
     entries = daily["care_home_entries"]
     assert entries.sum() == opened.sum(), "every home that opens is one entry"
     assert (entries[opened > 0] == opened[opened > 0]).all(), "counted on the day it opens"
+
+
+def test_not_eligible_share_is_a_share_of_completed_assessments():
+    """Self-funders whose needs are below the threshold make their own arrangements without a
+    council assessment, so they count in neither side of ``not_eligible_share``: the share of
+    completed needs assessments that found the resident not eligible lies in [0, 1]. A low
+    upper capital limit makes most residents self-funders and a high threshold turns many
+    away."""
+    scenario = small(
+        residents=4000,
+        council__upper_capital_limit_gbp=1000.0,
+        council__lower_capital_limit_gbp=500.0,
+        council__eligibility_threshold=12.0,
+    )
+    record = run_record(run_model(scenario))
+    share = compute_kpis(record)["not_eligible_share"]
+    assert 0.0 <= share <= 1.0, f"not_eligible_share is a share, got {share}"
+    reported = record.daily[record.daily["reported"]]
+    assert reported["self_funders_below_threshold"].sum() > 0, "self-funders were turned away"
+    assert share == reported["not_eligible"].sum() / reported["assessments_completed"].sum()
