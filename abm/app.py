@@ -291,11 +291,6 @@ class AppModel(CareSystemModel):
             # The unwrapped step: warm-up days do not count as Mesa steps (Time stays 0).
             CareSystemModel.step(self)
 
-    def step(self) -> None:
-        """Simulate one day; stop the play button after the last day of the run."""
-        super().step()
-        self.running = not self.finished
-
     @property
     def days_shown(self) -> int:
         """Days simulated since ``run.start_date``."""
