@@ -46,16 +46,16 @@ from abm.config import (
     ConfigError,
     Scenario,
     all_keys,
+    apply_area,
     coerce_value,
     field_of,
     load_scenario,
-    scale_area,
 )
 from abm.domain import DelayReason
 from abm.figures import REASON_COLOURS
 from abm.metrics import KPIS, REASONS, compute_kpis, run_record
 from abm.model import CareSystemModel
-from abm.server import CONFIG_ENV
+from abm.server import AREA_ENV, CONFIG_ENV
 
 DEFAULT_CONFIG = Path("experiments/baseline.toml")
 DEFAULT_RESIDENTS = 10_000
@@ -238,6 +238,15 @@ def load_base(config: str | Path | None = None) -> Scenario:
     return load_scenario(path) if path is not None else Scenario(name="defaults")
 
 
+def start_residents(base: Scenario) -> int:
+    """Residents 65+ the page starts with: ``care-abm serve --area N`` (``$CARE_ABM_APP_AREA``),
+    else ``DEFAULT_RESIDENTS`` or the config's own area if that is smaller."""
+    given = os.environ.get(AREA_ENV)
+    if given:
+        return int(RESIDENTS.coerce(given))  # type: ignore[call-overload]
+    return min(DEFAULT_RESIDENTS, base.population.residents_65plus)
+
+
 def apply_levers(base: Scenario, levers: Mapping[str, object]) -> Scenario:
     """The scenario with lever values written at their config keys (full-size area).
 
@@ -264,7 +273,8 @@ class AppModel(CareSystemModel):
 
     Args:
         config: a config file (default: ``$CARE_ABM_APP_CONFIG`` or the baseline).
-        simulated_residents: residents 65+ in the simulated area (capacities scale with it).
+        simulated_residents: residents 65+ in the simulated area (capacities scale with it;
+            default :func:`start_residents`).
         **levers: lever values by :attr:`Lever.name`, in the config's (full-size) units.
 
     Attributes:
@@ -276,7 +286,7 @@ class AppModel(CareSystemModel):
         self,
         *,
         config: str | Path | None = None,
-        simulated_residents: object = DEFAULT_RESIDENTS,
+        simulated_residents: object = None,
         **levers: object,
     ) -> None:
         # Mesa's Reset adds ``scenario`` (a blank Mesa scenario) for models that take keyword
@@ -284,17 +294,14 @@ class AppModel(CareSystemModel):
         levers.pop("scenario", None)
         self.config_file = Path(config) if config is not None else config_path()
         self.chosen = apply_levers(load_base(self.config_file), levers)
-        residents = int(RESIDENTS.coerce(simulated_residents))  # type: ignore[call-overload]
-        scenario = scale_area(self.chosen, residents)
+        if simulated_residents is None:
+            simulated_residents = start_residents(self.chosen)
+        residents = RESIDENTS.coerce(simulated_residents)
+        scenario = apply_area(self.chosen, residents, SOURCE)
         super().__init__(scenario, scenario.run.seed)
         for _ in range(self.warmup_days):
             # The unwrapped step: warm-up days do not count as Mesa steps (Time stays 0).
             CareSystemModel.step(self)
-
-    def step(self) -> None:
-        """Simulate one day; stop the play button after the last day of the run."""
-        super().step()
-        self.running = not self.finished
 
     @property
     def days_shown(self) -> int:
@@ -843,7 +850,8 @@ def model_params(base: Scenario) -> dict[str, Any]:
     """Mesa's ``model_params``: every lever, starting at the config's values, and the area."""
     params = {lever.name: lever.param(base) for lever in active_levers()}
     area = RESIDENTS.param(base)
-    area["value"] = min(DEFAULT_RESIDENTS, base.population.residents_65plus)
+    area["value"] = start_residents(base)
+    area["min"], area["max"] = min(area["min"], area["value"]), max(area["max"], area["value"])
     params[RESIDENTS.name] = area
     return params
 

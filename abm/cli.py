@@ -13,7 +13,14 @@ from pathlib import Path
 
 from abm.calibration.command import add_calibrate_parser
 from abm.compare.command import add_compare_parsers
-from abm.config import ConfigError, Scenario, load_scenario
+from abm.config import (
+    AREA_HELP,
+    ConfigError,
+    Scenario,
+    apply_area,
+    area_from_command_line,
+    load_scenario,
+)
 from abm.sweep.command import add_sweep_parser
 
 HEADLINE_KPIS = [
@@ -38,7 +45,13 @@ def _scenario_for_run(args: argparse.Namespace) -> Scenario:
         overrides.append(f"run.replications={args.replications}")
     if args.seed is not None:
         overrides.append(f"run.seed={args.seed}")
-    return load_scenario(args.config, overrides)
+    overrides, area, given_by = area_from_command_line(overrides, args.area, _say)
+    scenario = load_scenario(args.config, overrides)
+    return scenario if area is None else apply_area(scenario, area, given_by)
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -96,7 +109,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--set",
         action="append",
         metavar="KEY=VALUE",
-        help="override a config value, e.g. --set hospital.beds=850 (repeatable)",
+        help="override a config value, e.g. --set hospital.beds=850 (repeatable); "
+        "--set population.residents_65plus=N means --area N",
+    )
+    run.add_argument(
+        "--area",
+        type=int,
+        metavar="N",
+        help=f"{AREA_HELP}; values given with --set are for the config's area and scale too. "
+        "The results folder's config.toml holds the scaled values",
     )
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
     run.set_defaults(handler=_cmd_run)
@@ -118,6 +139,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     serve.add_argument("--port", type=int, default=8765, help="port (8765; 0 for any free port)")
+    serve.add_argument(
+        "--area",
+        type=int,
+        metavar="N",
+        help=f"{AREA_HELP}: the page's 'Residents 65+ simulated' starts at N (default 10,000, "
+        "or the config's area if smaller); lever values stay in the config's units",
+    )
     serve.set_defaults(handler=_cmd_serve)
     return parser
 
@@ -125,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _cmd_serve(args: argparse.Namespace) -> int:
     from abm.server import serve  # noqa: PLC0415
 
-    return serve(args.config, host=args.host, port=args.port)
+    return serve(args.config, host=args.host, port=args.port, area=args.area)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -19,7 +19,7 @@ import math
 import tomllib
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,13 @@ AGE_BANDS = ("65-74", "75-84", "85+")
 ENGLAND_RESIDENTS_65PLUS = 10_400_000
 BASELINE_RESIDENTS_65PLUS = 68_000
 BASELINE_AREA_SHARE = BASELINE_RESIDENTS_65PLUS / ENGLAND_RESIDENTS_65PLUS
+AREA_KEY = "population.residents_65plus"
+"""The size of the area: :func:`apply_area` scales every capacity with it."""
+AREA_HELP = (
+    "run the system in an area of N residents 65+ (at least 10): beds, capacities and "
+    "background load scale in proportion, [[schedule]] changes too (docs/config.md, Area size)"
+)
+"""The start of every command's ``--area`` help; each command says what else it scales."""
 
 
 def england_to_area(count: float, residents_65plus: float = BASELINE_RESIDENTS_65PLUS) -> float:
@@ -2009,14 +2016,92 @@ def scale_area(scenario: Scenario, residents_65plus: int) -> Scenario:
     """The same system for an area of ``residents_65plus`` residents.
 
     Every field declared ``area=True`` (beds, capacities, background hospital load) is scaled
-    in proportion, so a small area is the default area in miniature: handy for quick runs,
-    tests and the visual server.
+    in proportion, in the scenario and in its ``[[schedule]]`` (winter beds open in proportion
+    too), so a small area is the default area in miniature: handy for quick runs, tests and
+    the visual server. Commands go through :func:`apply_area`, which checks the number first.
     """
     factor = residents_65plus / scenario.population.residents_65plus
-    changes: list[tuple[str, Any]] = [("population.residents_65plus", residents_65plus)]
-    for key in all_keys():
+
+    def scaled(key: str, value: Any) -> Any:
         f = field_of(key)
-        if f.metadata.get("area"):
-            value = scenario.get(key) * factor
-            changes.append((key, round(value) if isinstance(f.default, int) else value))
-    return scenario.with_changes(changes)
+        if not f.metadata.get("area"):
+            return value
+        return round(value * factor) if isinstance(f.default, int) else value * factor
+
+    changes: list[tuple[str, Any]] = [(AREA_KEY, residents_65plus)]
+    changes += [
+        (key, scaled(key, scenario.get(key)))
+        for key in all_keys()
+        if field_of(key).metadata.get("area")
+    ]
+    schedule = tuple(
+        dataclasses.replace(
+            change, changes=tuple((key, scaled(key, value)) for key, value in change.changes)
+        )
+        for change in scenario.schedule
+    )
+    return dataclasses.replace(scenario.with_changes(changes), schedule=schedule)
+
+
+def apply_area(
+    scenario: Scenario, residents_65plus: object, source: str, key: str = AREA_KEY
+) -> Scenario:
+    """The area-scaling rule of ``run``, ``compare``, ``sweep`` and ``serve``: the scenario's
+    system in an area of ``residents_65plus`` residents 65+ (:func:`scale_area`).
+
+    The number is checked as ``population.residents_65plus`` is (a whole number, at least 10);
+    a bad one stops with one message naming ``source`` (``--area``, ``--set``, a sweep file)
+    and ``key`` (how that source calls it).
+
+    Raises:
+        ConfigError: the number is not a whole number of at least 10.
+    """
+    try:
+        residents = coerce_value(AREA_KEY, residents_65plus, source)
+    except ConfigError as error:
+        raise ConfigError(source, key, error.message) from None
+    return scale_area(scenario, residents)
+
+
+def area_from_command_line(
+    overrides: Iterable[str], area: int | None, say: Callable[[str], object]
+) -> tuple[list[str], int | None, str]:
+    """The area asked for on the command line, and the other ``--set`` overrides.
+
+    On the command line ``--set population.residents_65plus=N`` means ``--area N``: changing
+    the number of residents alone would leave a full-size hospital and full-size services in
+    a small area, so the whole area is scaled instead (``say`` is told so in one line). Given
+    with ``--area`` as well, it is refused: two answers to one question.
+
+    Returns:
+        The overrides without the number of residents, the residents (None: the config's own
+        area) and where they were given (``--area`` or ``--set``).
+
+    Raises:
+        ConfigError: both ``--area`` and ``--set population.residents_65plus`` were given, or
+            the number is not a whole number of at least 10.
+    """
+    rest: list[str] = []
+    residents: int | None = None
+    for text in overrides:
+        key, value = parse_override(text)
+        if key == AREA_KEY:
+            residents = coerce_value(AREA_KEY, value, "--set")
+        else:
+            rest.append(text)
+    if residents is None:
+        if area is not None:
+            coerce_value(AREA_KEY, area, "--area")
+        return rest, area, "--area"
+    if area is not None:
+        raise ConfigError(
+            "--area",
+            AREA_KEY,
+            f"given twice (--area {area} and --set {AREA_KEY}={residents}); "
+            "both scale the area: give one",
+        )
+    say(
+        f"care-abm: --set {AREA_KEY}={residents} scales the whole area, as --area {residents} "
+        "does (beds and capacities in proportion)"
+    )
+    return rest, residents, "--set"

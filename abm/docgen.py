@@ -47,6 +47,18 @@ Keys left out take the defaults listed here, so an empty file is the baseline.
 - Command-line overrides: `--set key=value` replaces one key after all files are merged. The
   value is read as TOML (`850` is a number, `false` a boolean, `2026-01-01` a date,
   `[0.5, 0.3, 0.2]` a list) and as plain text when it is not valid TOML.
+- Area size: one rule for `run`, `compare`, `sweep` and `serve` (`abm.config.apply_area`).
+  `--area N` runs the config's system in an area of N residents 65+ (at least 10): every key
+  marked "scales with the size of the area" below (beds, capacities, the hospital's background
+  load), in the scenario and in its `[[schedule]]`, is multiplied by N / the config's
+  `population.residents_65plus`. For `run` and `compare`, `--set` values are for the config's
+  area and are scaled with it (as the app's levers are); on the command line
+  `--set population.residents_65plus=N` means `--area N` (one line says so), and giving both
+  is an error. A sweep's `--area` takes the place of the sweep file's `area_residents`, and the
+  sweep's `[set]` values and parameters are for the scaled area; `serve --area N` starts the
+  page's simulated area at N. A results folder's `config.toml` holds the scaled values, so it
+  reproduces the run without `--area`. Inside a config file `population.residents_65plus` is
+  the number of residents alone: the file states its own capacities.
 
 ```toml
 name = "more-beds"

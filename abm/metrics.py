@@ -78,6 +78,7 @@ DAILY_COLUMNS: tuple[str, ...] = (
     "not_eligible",
     "assessments_completed",
     "self_funders_arranging_care",
+    "self_funders_below_threshold",
     "packages_started",
     "packages_ended_at_review",
     *tallies.CARE_HOME_FUNDERS,
@@ -244,6 +245,7 @@ def social_care_row(model: CareSystemModel) -> dict[str, object]:
         "not_eligible": council.not_eligible_today,
         "assessments_completed": model.assessment.served_today,
         "self_funders_arranging_care": model.assessment.self_funders_today,
+        "self_funders_below_threshold": model.assessment.self_funders_below_threshold_today,
         "packages_started": model.home_care.started_today,
         "packages_ended_at_review": council.packages_ended_at_review_today,
         "care_homes_open": len(open_homes),
@@ -718,8 +720,9 @@ KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         "not_eligible_share",
-        "Needs assessments that found the resident not eligible",
-        "share of assessments",
+        "Completed needs assessments that found the resident not eligible (self-funders "
+        "below the threshold, who are not assessed, are in neither count)",
+        "share of completed assessments",
         _ratio_of_sums("not_eligible", "assessments_completed"),
     ),
     Kpi(

@@ -313,7 +313,8 @@ class CareSystemModel(mesa.Model):
         return self.day >= self.total_days
 
     def step(self) -> None:
-        """Simulate one day: the phases listed in the class docstring, in order."""
+        """Simulate one day: the phases listed in the class docstring, in order; after the
+        last day ``running`` turns false, so Mesa's ``run_model`` stops there."""
         self.tally = DayTally()
         self.hospital.start_day()
         self.community.start_day()
@@ -325,6 +326,8 @@ class CareSystemModel(mesa.Model):
         for phase in PHASES:
             getattr(self, phase)()
         self.day += 1
+        if self.finished:
+            self.running = False
 
     # ---------------------------------------------------------------- phases
 

@@ -16,11 +16,12 @@ import sys
 from pathlib import Path
 from types import FrameType
 
-from abm.config import ConfigError, load_scenario
+from abm.config import ConfigError, apply_area, load_scenario
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 CONFIG_ENV = "CARE_ABM_APP_CONFIG"  # read by abm.app
+AREA_ENV = "CARE_ABM_APP_AREA"  # read by abm.app: the simulated area the page starts with
 STOP_TIMEOUT_S = 10.0
 
 
@@ -62,10 +63,14 @@ def solara_command(host: str, port: int) -> list[str]:
     ]
 
 
-def server_environment(config: Path) -> dict[str, str]:
-    """The server's environment: the config for the app, and no calls to the outside."""
+def server_environment(config: Path, area: int | None = None) -> dict[str, str]:
+    """The server's environment: the config (and the area to start with) for the app, and no
+    calls to the outside."""
     env = dict(os.environ)
     env[CONFIG_ENV] = str(config.resolve())
+    env.pop(AREA_ENV, None)
+    if area is not None:
+        env[AREA_ENV] = str(area)
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
     env.setdefault("MPLBACKEND", "Agg")
     # Solara warns on every page load that 127.0.0.1 (not "localhost") gets a lax cookie.
@@ -74,16 +79,22 @@ def server_environment(config: Path) -> dict[str, str]:
     return env
 
 
-def serve(config: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
+def serve(
+    config: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, area: int | None = None
+) -> int:
     """Run the visual server until Ctrl-C (or SIGTERM); return its exit status.
 
-    The server is a child process in the same process group, so Ctrl-C in a terminal reaches
-    both; either way this process then asks the child to stop, waits, and insists if needed.
+    ``area`` is the simulated area the page starts with (residents 65+; the page's slider
+    changes it). The server is a child process in the same process group, so Ctrl-C in a
+    terminal reaches both; either way this process then asks the child to stop, waits, and
+    insists if needed.
 
     Raises:
-        ConfigError: a bad config or a port that is taken, before the server starts.
+        ConfigError: a bad config, area or a port that is taken, before the server starts.
     """
     scenario = load_scenario(config)
+    if area is not None:
+        apply_area(scenario, area, "--area")
     if port == 0:
         port = free_port(host)
     _check_port(host, port)
@@ -95,7 +106,7 @@ def serve(config: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> i
     previous = {
         signum: signal.signal(signum, _interrupt) for signum in (signal.SIGINT, signal.SIGTERM)
     }
-    child = subprocess.Popen(solara_command(host, port), env=server_environment(config))
+    child = subprocess.Popen(solara_command(host, port), env=server_environment(config, area))
     try:
         return child.wait()
     except KeyboardInterrupt:
@@ -130,4 +141,12 @@ def _stop(child: subprocess.Popen) -> None:
             continue
 
 
-__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "free_port", "serve", "solara_command"]
+__all__ = [
+    "AREA_ENV",
+    "DEFAULT_HOST",
+    "DEFAULT_PORT",
+    "free_port",
+    "serve",
+    "server_environment",
+    "solara_command",
+]

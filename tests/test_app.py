@@ -297,3 +297,28 @@ def test_levers_are_dataclasses_with_one_entry_each():
     assert dataclasses.replace(lever, name="x").key == "hospital.beds"
     assert lever.coerce("700") == 700
     assert lever.param(load_scenario(BASELINE))["value"] == 668
+
+
+def test_serve_area_sets_the_simulated_area_the_page_starts_with(monkeypatch):
+    from abm.cli import build_parser
+    from abm.server import AREA_ENV, server_environment
+
+    args = build_parser().parse_args(["serve", "--area", "3000"])
+    assert args.area == 3000
+    assert server_environment(BASELINE, args.area)[AREA_ENV] == "3000"
+    assert AREA_ENV not in server_environment(BASELINE)
+    monkeypatch.setenv(AREA_ENV, "3000")
+    params = app.model_params(load_scenario(BASELINE))
+    assert params["simulated_residents"]["value"] == 3000, "the slider starts at --area"
+    model = app.AppModel(config=BASELINE, warmup_days=0)
+    assert model.params.population.residents_65plus == 3000, "so does the first model"
+    monkeypatch.setenv(AREA_ENV, "500")
+    spec = app.model_params(load_scenario(BASELINE))["simulated_residents"]
+    assert spec["min"] <= spec["value"] == 500, "the slider reaches a small --area"
+
+
+def test_serve_refuses_a_bad_area_before_starting():
+    done = care_abm("serve", "--area", "5", "--port", "0")
+    assert done.returncode == 2
+    assert "--area: population.residents_65plus: must be at least 10, got 5" in done.stderr
+    assert "serving" not in done.stdout

@@ -165,3 +165,84 @@ def test_every_experiment_loads_and_runs_briefly(path):
     scenario = load_scenario(path, ["run.years=1", "run.warmup_days=30"])
     result = run_replication(scale_area(scenario, 2000), 0)
     assert result.kpis["emergency_admissions_per_1000"] > 0
+
+
+def test_area_scales_the_run_and_its_resolved_config_reproduces_it(tmp_path):
+    out = tmp_path / "area"
+    done = care_abm(
+        "run",
+        "experiments/baseline.toml",
+        "--area",
+        "2000",
+        "-r",
+        "1",
+        "--out",
+        str(out),
+        *SHORT,
+        "--quiet",
+    )
+    assert done.returncode == 0, done.stderr
+    config = tomllib.loads((out / "config.toml").read_text())
+    full = load_scenario(ROOT / "experiments" / "baseline.toml")
+    assert config["population"]["residents_65plus"] == 2000
+    assert config["hospital"]["beds"] == round(full.hospital.beds * 2000 / 68000), (
+        "--area scales the hospital with the area, in the resolved config too"
+    )
+    again = tmp_path / "again"
+    done = care_abm("run", str(out / "config.toml"), "--out", str(again), "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert (again / "config.toml").read_text() == (out / "config.toml").read_text()
+    pd.testing.assert_frame_equal(
+        pd.read_csv(out / "summary.csv"), pd.read_csv(again / "summary.csv")
+    )
+
+
+def test_setting_the_residents_on_the_command_line_scales_the_area(tmp_path):
+    """``--set population.residents_65plus=N`` is ``--area N``: the same resolved config, and
+    one line saying so (the residents alone would keep a full-size hospital)."""
+    folders = {}
+    for name, option in (
+        ("area", ["--area", "2000"]),
+        ("set", ["--set", "population.residents_65plus=2000"]),
+    ):
+        folders[name] = tmp_path / name
+        done = care_abm(
+            "run",
+            "experiments/baseline.toml",
+            *option,
+            "-r",
+            "1",
+            "--out",
+            str(folders[name]),
+            *SHORT,
+            "--quiet",
+        )
+        assert done.returncode == 0, done.stderr
+        said = [line for line in done.stderr.splitlines() if "as --area 2000" in line]
+        assert len(said) == (name == "set"), done.stderr
+    assert (folders["set"] / "config.toml").read_text() == (
+        folders["area"] / "config.toml"
+    ).read_text()
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (
+            ["--area", "2000", "--set", "population.residents_65plus=3000"],
+            "--area: population.residents_65plus: given twice",
+        ),
+        (["--area", "5"], "--area: population.residents_65plus: must be at least 10, got 5"),
+        (
+            ["--set", "population.residents_65plus=5"],
+            "--set: population.residents_65plus: must be at least 10, got 5",
+        ),
+    ],
+)
+def test_a_bad_area_is_one_clear_line_and_writes_nothing(tmp_path, options, expected):
+    out = tmp_path / "out"
+    done = care_abm("run", "experiments/baseline.toml", *options, "--out", str(out))
+    assert done.returncode == 2
+    assert expected in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert not out.exists()

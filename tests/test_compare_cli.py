@@ -240,3 +240,14 @@ def test_bad_input_is_one_clear_line(configs, tmp_path):
     done = care_abm("report", str(tmp_path))
     assert done.returncode == 2
     assert "not a comparison folder" in done.stderr
+
+
+def test_the_area_is_given_once_and_by_the_one_rule(configs):
+    both = ["--area", "2000", "--set", "population.residents_65plus=2000"]
+    done = care_abm("compare", str(configs["base"]), str(configs["pay"]), *both)
+    assert done.returncode == 2
+    assert "--area: population.residents_65plus: given twice" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    done = care_abm("compare", str(configs["base"]), str(configs["pay"]), "--area", "5")
+    assert done.returncode == 2
+    assert "--area: population.residents_65plus: must be at least 10, got 5" in done.stderr

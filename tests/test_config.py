@@ -963,3 +963,27 @@ def test_non_finite_values_never_pass(key: str, value: float) -> None:
 @given(key=st.sampled_from(FLOAT_KEYS), text=st.text(max_size=30))
 def test_text_is_never_a_number(key: str, text: str) -> None:
     assert "must be a number" in str(_rejected(key, text))
+
+
+def test_area_scaling_scales_scheduled_capacities_too(tmp_path: Path) -> None:
+    """A winter bed opening in a config is for the config's area: in a smaller area it opens
+    beds in proportion, not the full-size number (which would dwarf the scaled hospital)."""
+    path = write(
+        tmp_path,
+        "winter.toml",
+        '[hospital]\nbeds = 680\n[[schedule]]\ndate = 2025-11-01\nset = { "hospital.beds" = 748, '
+        '"council.eligibility_threshold" = 6.0 }\n',
+    )
+    small = config.apply_area(load_scenario(path), 6800, "--area")
+    assert small.hospital.beds == 68
+    assert dict(small.schedule[0].changes) == {
+        "hospital.beds": 75,
+        "council.eligibility_threshold": 6.0,
+    }, "capacities scale; levers that are not sizes stay as they are"
+
+
+@pytest.mark.parametrize("residents", [5, 2000.5, "many", True])
+def test_a_bad_area_is_one_message_naming_source_and_key(residents: object) -> None:
+    with pytest.raises(ConfigError) as info:
+        config.apply_area(Scenario(), residents, "sweep.toml", "area_residents")
+    assert (info.value.source, info.value.key) == ("sweep.toml", "area_residents")

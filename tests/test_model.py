@@ -129,3 +129,18 @@ def test_daily_stepping_reference_gives_similar_rates():
     for columns in (("resident_emergencies", "resident_emergencies_not_admitted"), ("deaths",)):
         a, b = total(calendar, *columns), total(daily, *columns)
         assert abs(a - b) < 0.15 * max(a, b), f"{columns}: calendar {a} vs daily stepping {b}"
+
+
+def test_run_model_stops_after_the_last_day():
+    """Mesa's ``run_model`` steps while ``running``: the model must stop itself at the end."""
+    model = CareSystemModel(small(residents=500, warmup_days=10), 1)
+    mesa_step = model.step
+
+    def step() -> None:
+        assert not model.finished, "run_model went on after the last day"
+        mesa_step()
+
+    model.step = step
+    model.run_model()
+    assert model.day == model.total_days
+    assert not model.running

@@ -10,6 +10,7 @@ import numpy as np
 from helpers import assert_invariants, outcomes, run_model, small
 
 from abm.domain import Funder, Location
+from abm.metrics import compute_kpis, run_record
 from abm.model import CareSystemModel
 from abm.rng import replication_seed
 
@@ -173,3 +174,42 @@ def test_residents_65plus_use_their_share_of_the_areas_care_home_places():
         after["delay_reason_share.awaiting_care_home"]
         > before["delay_reason_share.awaiting_care_home"]
     ), "fewer places for residents 65+ should lengthen waits for a care home"
+
+
+def test_a_new_care_home_is_counted_on_the_day_it_opens():
+    """A home opens (Mesa's event, a lag after margins allowed it) between two days; the day
+    it first trades must count it in ``care_home_entries``, or entries vanish from outputs.
+    Any margin above -100% and a one-month lag make a home open within the run."""
+    scenario = small(
+        residents=4000,
+        years=1,
+        warmup_days=150,
+        care_homes__entry_margin=-1.0,
+        care_homes__entry_lag_months=1,
+    )
+    daily = run_model(scenario).datacollector.get_table_dataframe("daily")
+    opened = daily["care_homes_open"].diff().fillna(0).clip(lower=0)
+    assert opened.sum() > 0, "the test needs a home to open"
+    entries = daily["care_home_entries"]
+    assert entries.sum() == opened.sum(), "every home that opens is one entry"
+    assert (entries[opened > 0] == opened[opened > 0]).all(), "counted on the day it opens"
+
+
+def test_not_eligible_share_is_a_share_of_completed_assessments():
+    """Self-funders whose needs are below the threshold make their own arrangements without a
+    council assessment, so they count in neither side of ``not_eligible_share``: the share of
+    completed needs assessments that found the resident not eligible lies in [0, 1]. A low
+    upper capital limit makes most residents self-funders and a high threshold turns many
+    away."""
+    scenario = small(
+        residents=4000,
+        council__upper_capital_limit_gbp=1000.0,
+        council__lower_capital_limit_gbp=500.0,
+        council__eligibility_threshold=12.0,
+    )
+    record = run_record(run_model(scenario))
+    share = compute_kpis(record)["not_eligible_share"]
+    assert 0.0 <= share <= 1.0, f"not_eligible_share is a share, got {share}"
+    reported = record.daily[record.daily["reported"]]
+    assert reported["self_funders_below_threshold"].sum() > 0, "self-funders were turned away"
+    assert share == reported["not_eligible"].sum() / reported["assessments_completed"].sum()

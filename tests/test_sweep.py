@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from abm.config import ConfigError
+from abm.config import ConfigError, load_scenario
 from abm.run import RunError, run_replication
 from abm.sweep import engine as engine_module
 from abm.sweep.design import make_design, spec_hash
@@ -431,3 +431,20 @@ def test_analyse_a_sweep_stopped_part_way_reports_what_is_missing(tmp_path):
     assert analysis.notes[0] == "3 of 16 runs are not finished yet"
     assert analysis.sensitivity.empty, "Sobol indices need every point"
     assert np.isfinite(pd.read_parquet(out / "results.parquet")["delayed_bed_days"]).all()
+
+
+def test_area_option_replaces_the_sweep_files_area(tmp_path):
+    """``care-abm sweep --area N`` scales the base as the file's ``area_residents`` does (the
+    one rule, :func:`abm.config.apply_area`), in its place."""
+    from abm.cli import build_parser
+
+    path = sweep_file(tmp_path, '[parameters]\n"hospital.beds" = [10, 12]')
+    assert build_parser().parse_args(["sweep", str(path), "--area", "2000"]).area == 2000
+    full = load_scenario(BASELINE)
+    base = load_sweep(path, area=2000).base
+    assert base.population.residents_65plus == 2000
+    assert base.hospital.beds == round(full.hospital.beds * 2000 / full.population.residents_65plus)
+    assert base.run.years == 1, "[set] still applies"
+    with pytest.raises(ConfigError) as caught:
+        load_sweep(path, area=5)
+    assert str(caught.value) == "--area: population.residents_65plus: must be at least 10, got 5"

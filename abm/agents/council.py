@@ -361,6 +361,7 @@ class AssessmentTeam(ThroughputService):
         super().__init__(model)
         self.council = council
         self.self_funders_today = 0
+        self.self_funders_below_threshold_today = 0
         self.waits_completed_today: list[int] = []
         self._joined: dict[int, int] = {}
 
@@ -376,7 +377,7 @@ class AssessmentTeam(ThroughputService):
 
     def start_day(self) -> None:
         """Reset today's counts."""
-        self.self_funders_today = 0
+        self.self_funders_today = self.self_funders_below_threshold_today = 0
         self.waits_completed_today: list[int] = []
 
     def enrol(self, pid: int, day: int, from_hospital: bool, route: Route) -> None:
@@ -390,7 +391,7 @@ class AssessmentTeam(ThroughputService):
         care_home = route.destination == Location.CARE_HOME
         if self.council.is_self_funder(pid, care_home=care_home):
             if not care_home and not self.council.is_eligible(pid):
-                self.council.not_eligible_today += 1
+                self.self_funders_below_threshold_today += 1
                 residents.set_funder(pid, Funder.NONE)
                 route.stop(pid, day)
                 return

@@ -651,14 +651,17 @@ class CareHomeMarket(QueuedService):
         self.residents_placed: set[int] = set()
         self.exits_today = 0
         self.entries_today = 0
+        self.entries_since_last_day = 0
         self.unplaced_today = 0
         self.moved_today = 0
         self._margins: collections.deque[tuple[float, float]] = collections.deque(maxlen=12)
         self._opening = False
 
     def start_day(self) -> None:
-        """Reset today's counts."""
-        self.exits_today = self.entries_today = self.unplaced_today = self.moved_today = 0
+        """Reset today's counts. Homes open between two days (Mesa's event queue), so today's
+        entries are those opened since the last day ended."""
+        self.exits_today = self.unplaced_today = self.moved_today = 0
+        self.entries_today, self.entries_since_last_day = self.entries_since_last_day, 0
 
     @property
     def open_homes(self) -> list[CareHome]:
@@ -825,7 +828,7 @@ class CareHomeMarket(QueuedService):
         nursing = sum(self.needs_nursing(pid) for pid in waiting) * 2 > len(waiting)
         beds = self.model.params.care_homes.beds_per_home
         self.homes.append(CareHome(self.model, beds, nursing=nursing))
-        self.entries_today += 1
+        self.entries_since_last_day += 1
         self._opening = False
         self._margins.clear()
 

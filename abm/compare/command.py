@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from abm.config import AREA_HELP
+
 
 def add_compare_parsers(sub: Any) -> None:
     """Add the ``compare`` and ``report`` subcommands to ``care-abm``'s subparsers."""
@@ -50,8 +52,8 @@ def add_compare_parsers(sub: Any) -> None:
         "--area",
         type=int,
         metavar="N",
-        help="scale every config to an area of N residents 65+ (beds and capacities in "
-        "proportion): quick looks and tests",
+        help=f"every config: {AREA_HELP}; values given with --set are for the configs' area "
+        "and scale too. --set population.residents_65plus=N means --area N",
     )
     compare.add_argument(
         "--report", action="store_true", help="also write the HTML report of each comparison"
@@ -108,18 +110,17 @@ def option_words(args: argparse.Namespace) -> tuple[str, ...]:
     return tuple(words)
 
 
-def load_entries(paths: list[Path], changes: list[str], area: int | None) -> list[Any]:
-    """Load and validate every config (before anything runs), named uniquely."""
+def load_entries(
+    paths: list[Path], changes: list[str], area: int | None, area_source: str = "--area"
+) -> list[Any]:
+    """Load and validate every config (before anything runs), named uniquely; with ``area``,
+    each is scaled to that many residents 65+ (:func:`abm.config.apply_area`)."""
     from abm.compare.pairing import Entry, unique_names  # noqa: PLC0415
-    from abm.config import ConfigError, load_scenario, scale_area  # noqa: PLC0415
+    from abm.config import apply_area, load_scenario  # noqa: PLC0415
 
-    if area is not None and area < 10:
-        raise ConfigError(
-            "--area", "population.residents_65plus", f"must be at least 10, got {area}"
-        )
     scenarios = [load_scenario(path, changes) for path in paths]
     if area is not None:
-        scenarios = [scale_area(scenario, area) for scenario in scenarios]
+        scenarios = [apply_area(scenario, area, area_source) for scenario in scenarios]
     names = unique_names(paths, scenarios)
     return [
         Entry(path=path, scenario=scenario, name=name)
@@ -133,11 +134,14 @@ def run_compare(args: argparse.Namespace) -> int:
     from abm.compare.folder import CompareResults  # noqa: PLC0415
     from abm.compare.report import write_reports  # noqa: PLC0415
     from abm.compare.runner import Comparison, default_compare_dir  # noqa: PLC0415
-    from abm.config import ConfigError  # noqa: PLC0415
+    from abm.config import ConfigError, area_from_command_line  # noqa: PLC0415
 
     if args.jobs < 1:
         raise ConfigError("--jobs", "jobs", f"must be at least 1, got {args.jobs}")
-    entries = load_entries([args.base, *args.others], overrides(args), args.area)
+    changes, area, given_by = area_from_command_line(
+        overrides(args), args.area, lambda text: print(text, file=sys.stderr)
+    )
+    entries = load_entries([args.base, *args.others], changes, area, given_by)
     out = args.out or default_compare_dir(entries[0].name)
     comparison = Comparison(
         entries, out, jobs=args.jobs, progress=not args.quiet, options=option_words(args)

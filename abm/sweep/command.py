@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from abm.config import AREA_HELP
+
 SWEEPS_ROOT = Path("results") / "sweeps"
 
 
@@ -35,6 +37,13 @@ def add_sweep_parser(sub: Any) -> None:
         help="re-consolidate and re-analyse the sweep folder DIR without running anything",
     )
     add_engine_arguments(sweep, "sweep")
+    sweep.add_argument(
+        "--area",
+        type=int,
+        metavar="N",
+        help=f"the base config: {AREA_HELP}; replaces the sweep file's area_residents, and the "
+        "file's [set] values and parameters are for the scaled area",
+    )
     sweep.add_argument(
         "--out", "-o", type=Path, help="sweep folder (default results/sweeps/<name>)"
     )
@@ -131,6 +140,8 @@ def run_command(args: argparse.Namespace) -> int:
     if args.analyse is not None:
         if args.sweep_file is not None:
             raise RunError("give a sweep file to run, or --analyse DIR, not both")
+        if args.area is not None:
+            raise RunError("--area scales a sweep to run; --analyse DIR runs nothing")
         analysis = analyse_folder(args.analyse)
         spec = load_sweep(args.analyse / "sweep.toml")
         if not args.quiet:
@@ -145,7 +156,7 @@ def run_command(args: argparse.Namespace) -> int:
         raise RunError("give a sweep file to run (care-abm sweep FILE), or --analyse DIR")
     if args.retry_errors and not args.resume:
         raise RunError("--retry-errors only applies with --resume")
-    spec = load_sweep(args.sweep_file)
+    spec = load_sweep(args.sweep_file, args.area)
     make_engine = engine_factory(args, spec)
     out = args.out if args.out is not None else SWEEPS_ROOT / spec.name
     log = None if args.quiet else (lambda text: print(text, file=sys.stderr))

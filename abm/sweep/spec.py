@@ -30,10 +30,10 @@ from abm.config import (
     ConfigError,
     Scenario,
     all_keys,
+    apply_area,
     coerce_value,
     field_of,
     load_scenario,
-    scale_area,
 )
 from abm.metrics import KPI_BY_NAME
 
@@ -378,9 +378,10 @@ def _parse_parameter(key: str, raw: Any, source: str) -> Parameter:
 # --------------------------------------------------------------------------- the file
 
 
-def base_scenario(data: Mapping[str, Any], path: Path) -> Scenario:
-    """The ``base`` config of a sweep (or calibration) file with its ``[set]`` values and
-    ``area_residents`` applied."""
+def base_scenario(data: Mapping[str, Any], path: Path, area: int | None = None) -> Scenario:
+    """The ``base`` config of a sweep (or calibration) file with its ``area_residents`` (or
+    ``area``, the command line's ``--area``, in its place) and then its ``[set]`` values
+    applied."""
     source = str(path)
     if "base" not in data:
         raise ConfigError(
@@ -405,9 +406,10 @@ def base_scenario(data: Mapping[str, Any], path: Path) -> Scenario:
     overrides = [f"{key}={_toml_literal(value)}" for key, value in flat.items()]
     load_scenario(base_path, overrides)
     scenario = load_scenario(base_path)
-    if "area_residents" in data:
-        residents = whole_number(source, "area_residents", data["area_residents"], 10)
-        scenario = scale_area(scenario, residents)
+    if area is not None:
+        scenario = apply_area(scenario, area, "--area")
+    elif "area_residents" in data:
+        scenario = apply_area(scenario, data["area_residents"], source, "area_residents")
     return scenario.with_changes(flat.items())
 
 
@@ -416,8 +418,9 @@ def _toml_literal(value: Any) -> str:
     return text.split("=", 1)[1].strip()
 
 
-def load_sweep(path: str | Path) -> SweepSpec:
-    """Read and check a sweep file completely, before any run.
+def load_sweep(path: str | Path, area: int | None = None) -> SweepSpec:
+    """Read and check a sweep file completely, before any run; ``area`` (``--area``) replaces
+    the file's ``area_residents``.
 
     Raises:
         ConfigError: at the first problem, naming the file and the key.
@@ -427,7 +430,7 @@ def load_sweep(path: str | Path) -> SweepSpec:
     data = read_checked(path, TOP_LEVEL_KEYS)
     name = _text(source, "name", data.get("name", path.stem))
     description = _text(source, "description", data.get("description", ""))
-    base = base_scenario(data, path)
+    base = base_scenario(data, path, area)
 
     design = data.get("design", "grid")
     if design not in DESIGNS:
