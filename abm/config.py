@@ -830,9 +830,9 @@ class CouncilConfig:
         "65+ in the first financial year (real terms, 2025 prices): what the council's staff "
         "and the care it buys must live within",
         source="DERIVED from England spending per resident 65+: councils' gross current "
-        "expenditure on adult social care 2022-23 of 23.65bn (ASC-11 note: long-term support "
-        "18.4bn is 77.8% of it), the 65+ share of long-term spending (50.4%, ASC-11 note), "
-        "uprated to 2025 by the National Living Wage (12.21 / 9.50, PAY-08), x 68,000 / 10.4m",
+        "expenditure on adult social care 2022-23 (23.65bn, ASC-15) x the 65+ share of "
+        "long-term support spending (50.4%, ASC-16), uprated to 2025 by the National Living "
+        "Wage (12.21 / 9.50, PAY-08 / PAY-12), x 68,000 / 10.4m",
         kind="money",
         area=True,
     )
@@ -877,7 +877,7 @@ class CouncilConfig:
         description="Social worker posts for older people the council funds (assessments and "
         "reviews); filled and emptied by the labour market",
         source="assumption (about 17,000 social workers in councils' adult services in England, "
-        "two thirds of whose clients are 65+ (ASC-05 / ASC-04), shared by 152 areas)",
+        "about two thirds of them working with older people, shared by 152 areas)",
         minimum=0,
         kind="count",
         area=True,
@@ -1468,15 +1468,15 @@ class NhsConfig:
     the unit costs of hospital outcomes."""
 
     budget_gbp: float = param(
-        168_000_000.0,
+        151_700_000.0,
         unit="GBP a year",
         description="Government's allocation for the NHS commissioner's spending on the services "
         "in the model (the acute hospital's general and acute beds, intermediate care, NHS "
         "continuing healthcare) in the first financial year (real terms, 2025 prices)",
-        source="DERIVED from published unit costs, not from the model's spending: the area's "
-        "beds (BED-01 x 68,000 / 10.4m = 668) a night each at DD-18 (562), 50 intermediate-care "
-        "beds at 1,750 a week, and continuing healthcare for CHC-01's 62,535 people x 68,000 / "
-        "10.4m at the CH-11 nursing fee (1,225 a week): 137.1m + 4.6m + 26.1m",
+        source="DERIVED from unit costs, not from the model's spending: the area's beds "
+        "(BED-01 x 68,000 / 10.4m = 668) a night each at DD-18 (562): 137.1m; 50 "
+        "intermediate-care beds at 1,750 a week: 4.6m; and 10m for continuing healthcare "
+        "(assumption)",
         kind="money",
         area=True,
     )

@@ -144,6 +144,7 @@ class Purpose(StrEnum):
     HOME_CARE = "home_care"
     CARE_HOME = "care_home"
     SOCIAL_WORK = "social_work"
+    PROVIDER_TRANSFER = "provider_transfer"
     OPERATING_COSTS = "operating_costs"
 
 

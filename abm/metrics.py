@@ -22,7 +22,14 @@ from abm.agents.accounts import financial_year_start
 from abm.agents.worker import MonthFlows, Role
 from abm.domain import Body, Cause, DelayReason
 from abm.params import DAYS_PER_YEAR
-from abm.waits import QUEUES, STATISTICS, wait_statistic, wait_table
+from abm.waits import (
+    CAPACITY_COLUMNS,
+    QUEUES,
+    STATISTICS,
+    capacity_row,
+    wait_statistic,
+    wait_table,
+)
 
 if TYPE_CHECKING:
     from abm.model import CareSystemModel
@@ -131,6 +138,7 @@ DAILY_COLUMNS: tuple[str, ...] = (
     "long_stay_delayed_for_care_at_home",
     "legal_floor_gbp",
     *(f"delayed_{body.label}.{reason}" for body in BODIES_BY_REASON for reason in REASONS),
+    *CAPACITY_COLUMNS,
 )
 
 
@@ -175,6 +183,7 @@ def daily_row(model: CareSystemModel) -> dict[str, object]:
     row.update(social_care_row(model))
     row.update(workforce_row(model))
     row.update(calibration_row(model))
+    row.update(capacity_row(model))
     for reason, count in zip(REASONS, today.delayed_by_reason.tolist(), strict=True):
         row[f"delayed.{reason}"] = count
     for body, count in zip(BODIES, today.delayed_by_body.tolist(), strict=True):
@@ -417,6 +426,31 @@ def _queue_wait(queue: str, statistic: str, *, from_hospital: bool) -> Callable[
     return compute
 
 
+def _transfers_a_year(record: RunRecord, payer: str) -> float:
+    """What ``payer`` paid into a pool a year over the reported financial years (contributions
+    and deficit cover; for an integrated budget the allocation it would otherwise have held)."""
+    flows = record.flows
+    if flows.empty:
+        return 0.0
+    reported = flows[~flows["financial_year"].isin(_warmup_years(record))]
+    into_pool = reported["purpose"].isin(["pool_contribution", "deficit_cover"]) & (
+        reported["payer"] == payer
+    )
+    years = max(reported["financial_year"].nunique(), 1)
+    return float(reported.loc[into_pool, "gbp"].sum()) / years
+
+
+def _warmup_years(record: RunRecord) -> set[str]:
+    days = record.daily
+    warm = days.loc[~days["reported"], "date"]
+    if warm.empty:
+        return set()
+    labels = {financial_year_start(d.date()).year for d in warm}
+    first_reported = days.loc[days["reported"], "date"]
+    reported = {financial_year_start(d.date()).year for d in first_reported}
+    return {f"{y}-{str(y + 1)[2:]}" for y in labels - reported}
+
+
 def _later_than_ready(record: RunRecord) -> float:
     delays = record.fit_to_discharge
     return float(np.mean(delays > 0)) if len(delays) else float("nan")
@@ -544,6 +578,60 @@ KPIS: tuple[Kpi, ...] = (
         for queue in QUEUES
         if queue not in ("intermediate_care", "hospital_discharge")
         for statistic in STATISTICS
+    ),
+    Kpi(
+        "held_for_funding",
+        "People the council's brokers hold back for want of money",
+        "people (mean of the monthly counts)",
+        _mean("held_for_funding"),
+    ),
+    Kpi(
+        "social_workers_in_post",
+        "Council social workers in post",
+        "people (mean)",
+        _mean("social_workers_in_post"),
+    ),
+    Kpi(
+        "brokers_in_post",
+        "Council brokers in post",
+        "people (mean)",
+        _mean("brokers_in_post"),
+    ),
+    Kpi(
+        "home_care_agencies",
+        "Home-care agencies trading",
+        "agencies (mean)",
+        _mean("home_care_agencies"),
+    ),
+    Kpi(
+        "home_care_agency_exits_per_year",
+        "Home-care agencies leaving the market",
+        "agencies a year",
+        lambda r: _per_year(r, "home_care_agency_exits"),
+    ),
+    Kpi(
+        "home_care_packages_handed_back_per_year",
+        "Home-care packages handed back by agencies that cannot staff them",
+        "packages a year",
+        lambda r: _per_year(r, "home_care_packages_handed_back"),
+    ),
+    Kpi(
+        "intermediate_care_beds_usable",
+        "Intermediate-care beds usable (commissioned and staffed)",
+        "beds (mean)",
+        _mean("intermediate_care_beds_usable"),
+    ),
+    Kpi(
+        "pool_from_council_gbp",
+        "Money the council moved into a pooled or integrated budget",
+        "GBP a year",
+        lambda r: _transfers_a_year(r, "council"),
+    ),
+    Kpi(
+        "pool_from_nhs_gbp",
+        "Money the NHS moved into a pooled or integrated budget",
+        "GBP a year",
+        lambda r: _transfers_a_year(r, "nhs"),
     ),
     Kpi(
         "discharged_later_than_ready_share",

@@ -1,10 +1,12 @@
-"""Waits in each queue: how long patients waited for a capacity before it served them.
+"""Queues and the capacities behind them: who waited how long, and what was there to serve.
 
 Every queue in the model (:class:`~abm.agents.capacity.QueuedService`) logs each wait that ends
 in service: the day served, the days waited and whether the patient was in hospital. These
 functions turn the logs into a tidy table and into per-queue summary figures (mean, 99th
 percentile and longest wait, for hospital patients and for people at home), so that a reader
-can see which queue a delay comes from, and that nobody waits indefinitely.
+can see which queue a delay comes from, and that nobody waits indefinitely; and they record,
+day by day, the capacities the queues wait for and who pays for them (the council's staff and
+money, the home-care agencies, intermediate care, the hospital's discharge work).
 """
 
 from __future__ import annotations
@@ -27,7 +29,49 @@ QUEUES = (
     "hospital_discharge",
 )
 STATISTICS = ("mean", "p99", "max")
+CAPACITY_COLUMNS = (
+    "social_workers_in_post",
+    "social_worker_posts",
+    "brokers_in_post",
+    "held_for_funding",
+    "council_commitments_gbp_a_year",
+    "council_spending_limit_gbp",
+    "home_care_agencies",
+    "home_care_agency_exits",
+    "home_care_agency_entries",
+    "home_care_packages_handed_back",
+    "home_care_hours_planned",
+    "intermediate_care_beds_usable",
+    "hospital_discharge_capacity",
+    "panel_sitting",
+    "pool_budget_gbp",
+)
 WAIT_COLUMNS = ("queue", "day", "days", "from_hospital")
+
+
+def capacity_row(model: CareSystemModel) -> dict[str, object]:
+    """Today's capacities behind the queues, and the money behind them."""
+    from abm.agents.worker import Role  # noqa: PLC0415
+
+    council, home_care, accounts = model.council, model.home_care, model.accounts
+    pool = accounts.budgets.get(accounts.arrangement.discharge_holder, 0.0)
+    return {
+        "social_workers_in_post": council.staff(Role.SOCIAL_WORKER),
+        "social_worker_posts": council.funded_posts(Role.SOCIAL_WORKER),
+        "brokers_in_post": council.staff(Role.BROKER),
+        "held_for_funding": accounts.held_for_funding,
+        "council_commitments_gbp_a_year": accounts.care_commitments_a_year(),
+        "council_spending_limit_gbp": accounts.care_spending_limit(),
+        "home_care_agencies": len(home_care.open_agencies),
+        "home_care_agency_exits": home_care.exits_today,
+        "home_care_agency_entries": home_care.entries_today,
+        "home_care_packages_handed_back": home_care.handed_back_today,
+        "home_care_hours_planned": home_care.target_hours,
+        "intermediate_care_beds_usable": model.intermediate_care.beds,
+        "hospital_discharge_capacity": model.discharge_team.capacity_today(),
+        "panel_sitting": int(model.funding_panel.sits_today()),
+        "pool_budget_gbp": pool if accounts.arrangement.discharge_holder != "council" else 0.0,
+    }
 
 
 def wait_table(model: CareSystemModel) -> pd.DataFrame:
@@ -69,4 +113,11 @@ def wait_statistic(waits: pd.DataFrame, queue: str, statistic: str, from_hospita
     return float(days.max())
 
 
-__all__ = ["QUEUES", "STATISTICS", "wait_statistic", "wait_table"]
+__all__ = [
+    "CAPACITY_COLUMNS",
+    "QUEUES",
+    "STATISTICS",
+    "capacity_row",
+    "wait_statistic",
+    "wait_table",
+]

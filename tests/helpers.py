@@ -29,6 +29,24 @@ def small(
     return scenario.with_changes((key.replace("__", "."), value) for key, value in changes.items())
 
 
+BASELINE_CONFIG = Path(__file__).resolve().parents[1] / "experiments" / "baseline.toml"
+BEHAVIOUR_AREA = 20000
+
+
+def calibrated(
+    residents: int = BEHAVIOUR_AREA, years: int = 2, warmup_days: int = 365, **changes: object
+) -> Scenario:
+    """The calibrated baseline (experiments/baseline.toml) scaled to a smaller area by the
+    project's area rule, with dotted-key changes (in the scaled area's units) applied: what
+    behaviour tests compare, so that they test the model users run."""
+    from abm.config import load_scenario
+
+    scenario = scale_area(load_scenario(BASELINE_CONFIG), residents)
+    run = dataclasses.replace(scenario.run, years=years, warmup_days=warmup_days)
+    scenario = dataclasses.replace(scenario, run=run)
+    return scenario.with_changes((key.replace("__", "."), value) for key, value in changes.items())
+
+
 def run_model(scenario: Scenario, replication: int = 0, check: bool = False) -> CareSystemModel:
     """Run a model to its end, checking the invariants every day when ``check``."""
     model = CareSystemModel(scenario, replication_seed(scenario.run.seed, replication))

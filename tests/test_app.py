@@ -91,7 +91,7 @@ def test_reset_rebuilds_the_model_from_lever_values_as_mesa_passes_them():
         seed=" 42 ",
         hospital_beds=850,
         home_care_hours_per_week=12000,
-        hospital_priority=False,
+        referral_priority="in_order",
         scenario=MesaScenario(),
         **SMALL,
     )
@@ -100,7 +100,7 @@ def test_reset_rebuilds_the_model_from_lever_values_as_mesa_passes_them():
     factor = 2000 / 68000
     assert model.params.hospital.beds == round(850 * factor), "then scaled to the small area"
     assert model.params.capacity.home_care_hours_per_week == pytest.approx(12000 * factor)
-    assert model.params.capacity.hospital_priority is False
+    assert model.params.council.referral_priority == "in_order"
     assert model.params.population.residents_65plus == 2000
     same = app.AppModel(config=BASELINE, seed=42, **SMALL)
     other = app.AppModel(config=BASELINE, seed="43", **SMALL)

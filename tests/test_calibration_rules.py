@@ -6,8 +6,8 @@ margins well inside the effects seen, so a broken rule fails and noise does not.
 
 from __future__ import annotations
 
+from helpers import calibrated, small
 from helpers import outcomes as kpis
-from helpers import small
 
 from abm.agents.capacity import responsible_body
 from abm.domain import Body, Funder
@@ -78,25 +78,25 @@ def test_longer_assessments_mean_more_waiting_for_them():
     ), "assessments that take days of work should keep patients waiting for them"
 
 
-def test_fewer_hospital_referrals_first_means_longer_waits_for_home_care():
-    size = small()
-    base = small(capacity__home_care_hours_per_week=size.capacity.home_care_hours_per_week * 0.8)
-    first = base.with_changes([("capacity.hospital_priority_share", 1.0)])
-    queued = base.with_changes([("capacity.hospital_priority_share", 0.6)])
-    before, after = kpis(first), kpis(queued)
-    # A patient who waits long for a package deconditions and may come to need a care home,
-    # so the longer waits show in the delays for a package or a place taken together.
-    waits = ("awaiting_home_care", "awaiting_care_home")
-    assert sum(delayed_days(after, r) for r in waits) > sum(
-        delayed_days(before, r) for r in waits
-    ), "hospital patients who queue with those at home should wait longer for care"
+def test_more_brokers_shorter_waits_for_a_package():
+    base = calibrated(discharge__referral_lead_days=0)
+    few = base.with_changes([("council.placements_per_broker_week", 1.0)])
+    many = base.with_changes([("council.placements_per_broker_week", 30.0)])
+    before, after = kpis(few), kpis(many)
+    assert after["queue_wait_days.brokerage.mean"] < before["queue_wait_days.brokerage.mean"], (
+        "brokers who can arrange more packages a week should keep patients waiting less"
+    )
 
 
-def test_finding_an_agency_takes_time():
-    base = small(discharge__referral_lead_days=0)
-    quick = base.with_changes([("capacity.package_sourcing_mean_days", 0.0)])
-    slow = base.with_changes([("capacity.package_sourcing_mean_days", 8.0)])
-    before, after = kpis(quick), kpis(slow)
-    assert delayed_days(after, "awaiting_home_care") > delayed_days(before, "awaiting_home_care"), (
-        "a broker who takes days to find an agency should keep patients waiting for a package"
+def test_more_discharge_work_done_means_fewer_waits_for_the_hospital():
+    base = calibrated()
+    slow = base.with_changes(
+        [("hospital.discharges_per_weekday", base.hospital.discharges_per_weekday * 0.7)]
+    )
+    fast = base.with_changes(
+        [("hospital.discharges_per_weekday", base.hospital.discharges_per_weekday * 1.5)]
+    )
+    before, after = kpis(slow), kpis(fast)
+    assert delayed_days(after, "hospital_process") < delayed_days(before, "hospital_process"), (
+        "ward teams that can complete more discharges a day should hold fewer fit patients"
     )

@@ -226,9 +226,9 @@ def test_wrong_type_is_rejected(tmp_path: Path, line: str, key: str, expected: s
 
 
 def test_text_for_a_boolean_is_rejected(tmp_path: Path) -> None:
-    path = write(tmp_path, "s.toml", '[capacity]\nhospital_priority = "yes"\n')
+    path = write(tmp_path, "s.toml", '[capacity]\ngrows_with_population = "yes"\n')
     error = load_error(path)
-    assert_names(error, src(path), "capacity.hospital_priority")
+    assert_names(error, src(path), "capacity.grows_with_population")
     assert "must be true or false" in str(error)
 
 
@@ -539,7 +539,7 @@ def test_values_are_validated_after_merging(tmp_path: Path) -> None:
     ("text", "key", "value"),
     [
         ("hospital.beds=850", "hospital.beds", 850),
-        ("capacity.hospital_priority=false", "capacity.hospital_priority", False),
+        ("capacity.grows_with_population=false", "capacity.grows_with_population", False),
         ("run.start_date=2026-01-01", "run.start_date", dt.date(2026, 1, 1)),
         (
             "population.age_band_shares=[0.5, 0.3, 0.2]",
@@ -566,7 +566,7 @@ def test_overrides_are_applied_with_their_types(tmp_path: Path) -> None:
         path,
         [
             "hospital.beds=850",
-            "capacity.hospital_priority=false",
+            "capacity.grows_with_population=false",
             "run.start_date=2026-01-01",
             "population.age_band_shares=[0.5, 0.3, 0.2]",
             "hospital.clinical_los_days=[5, 7, 9, 12]",
@@ -574,7 +574,7 @@ def test_overrides_are_applied_with_their_types(tmp_path: Path) -> None:
     )
     assert scenario.hospital.beds == 850
     assert type(scenario.hospital.beds) is int
-    assert scenario.capacity.hospital_priority is False
+    assert scenario.capacity.grows_with_population is False
     assert scenario.run.start_date == dt.date(2026, 1, 1)
     assert scenario.population.age_band_shares == (0.5, 0.3, 0.2)
     assert scenario.hospital.clinical_los_days == (5.0, 7.0, 9.0, 12.0)
@@ -633,7 +633,7 @@ def test_schedule_entry_is_validated_and_applied(tmp_path: Path) -> None:
         tmp_path,
         "s.toml",
         "[[schedule]]\ndate = 2026-04-01\n"
-        'set = { "hospital.beds" = 700, "capacity.hospital_priority" = false, '
+        'set = { "hospital.beds" = 700, "capacity.grows_with_population" = false, '
         '"population.age_band_shares" = [0.5, 0.3, 0.2] }\n',
     )
     scenario = load_scenario(path)
@@ -641,16 +641,16 @@ def test_schedule_entry_is_validated_and_applied(tmp_path: Path) -> None:
     assert change.date == dt.date(2026, 4, 1)
     assert change.changes == (
         ("hospital.beds", 700),
-        ("capacity.hospital_priority", False),
+        ("capacity.grows_with_population", False),
         ("population.age_band_shares", (0.5, 0.3, 0.2)),
     )
     changed = scenario.with_changes(change.changes)
     assert changed.hospital.beds == 700
-    assert changed.capacity.hospital_priority is False
+    assert changed.capacity.grows_with_population is False
     assert changed.population.age_band_shares == (0.5, 0.3, 0.2)
     # the original is untouched and frozen
     assert scenario.hospital.beds == HospitalConfig().beds
-    assert scenario.capacity.hospital_priority is True
+    assert scenario.capacity.grows_with_population is True
     assert changed.schedule == scenario.schedule
     assert changed.mortality is scenario.mortality  # untouched sections are shared
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -795,11 +795,11 @@ def test_to_dict_round_trip(tmp_path: Path) -> None:
         'name = "round"\ndescription = "Round trip"\n'
         "[run]\nyears = 3\nstart_date = 2026-01-01\n"
         "[hospital]\nbeds = 720\nlos_shape = 1.75\n"
-        "[capacity]\nhospital_priority = false\n"
+        "[capacity]\ngrows_with_population = false\n"
         "[population]\nage_band_shares = [0.5, 0.3, 0.2]\n"
         '[[schedule]]\ndate = 2026-06-01\nset = { "hospital.beds" = 700, '
         '"hospital.clinical_los_days" = [4.0, 6.0, 8.5, 10.0] }\n'
-        '[[schedule]]\ndate = 2027-01-01\nset = { "capacity.hospital_priority" = true }\n',
+        '[[schedule]]\ndate = 2027-01-01\nset = { "capacity.grows_with_population" = true }\n',
     )
     scenario = load_scenario(path)
     assert len(scenario.schedule) == 2

@@ -85,7 +85,7 @@ def test_funding_cut_gives_the_council_5_3_percent_less_and_nothing_else():
     base = daily(BASELINE)
     cut = daily(EXPERIMENTS / "council_funding_cut.toml")
     ratio = cut["council_budget_gbp"] / base["council_budget_gbp"]
-    # Set from the same commissioned care on the first day: exactly 5.3% less in real terms.
+    # Budgets are given: exactly 5.3% less in real terms from the first day.
     assert ratio.iloc[0] == pytest.approx(1 - 0.053, abs=1e-9)
     # The budget is not a random draw: until a smaller budget changes a decision, the two runs
     # see the same residents and events (common random numbers).

@@ -226,8 +226,11 @@ def test_a_council_budget_cut_brings_rationing():
     before, after = outcomes(base), outcomes(cut)
     assert after["council_budget_pressure"] > before["council_budget_pressure"]
     assert after["discharge_support_hours"] <= before["discharge_support_hours"]
-    model = run_model(cut)
-    assert model.council.measures.extra_threshold_hours > 0, "eligibility was tightened"
+    staged = run_model(cut).council.measures
+    assert staged.hiring_freeze, "the staged response freezes hiring while under pressure"
+    assert staged.panel_interval_weeks == 2, "and the funding panel sits fortnightly"
+    tighten = run_model(cut.with_changes([("council.rationing_response", "tighten_eligibility")]))
+    assert tighten.council.measures.extra_threshold_hours > 0, "eligibility was tightened"
 
 
 def test_a_block_contract_short_of_costs_funds_fewer_hospital_beds():

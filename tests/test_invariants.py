@@ -23,11 +23,13 @@ def random_scenario(seed: int):
     return base.with_changes(
         [
             ("hospital.beds", int(base.hospital.beds * factor())),
-            ("capacity.assessments_per_week", base.capacity.assessments_per_week * factor()),
+            ("council.social_workers", int(base.council.social_workers * factor())),
+            ("council.brokers", int(base.council.brokers * factor())),
             (
-                "capacity.funding_decisions_per_week",
-                base.capacity.funding_decisions_per_week * factor(),
+                "council.panel_decisions_per_sitting",
+                base.council.panel_decisions_per_sitting * factor(),
             ),
+            ("council.budget_gbp", base.council.budget_gbp * factor()),
             (
                 "capacity.home_care_hours_per_week",
                 base.capacity.home_care_hours_per_week * factor(),
@@ -37,11 +39,15 @@ def random_scenario(seed: int):
                 int(base.capacity.intermediate_care_beds * factor()),
             ),
             ("capacity.care_home_beds", int(base.capacity.care_home_beds * factor())),
-            ("capacity.hospital_priority", bool(rng.integers(2))),
+            (
+                "council.referral_priority",
+                str(rng.choice(["in_order", "hospital_first", "hospital_first_with_limit"])),
+            ),
             ("population.growth_85plus", float(rng.uniform(0, 2))),
             ("hospital.corridor_limit_share", float(rng.choice([0.0, 0.05, 1.0]))),
             ("admissions.fit_per_1000py", tuple(rng.uniform(0, 600, 3))),
-            ("hospital.hospital_process_probability", float(rng.uniform())),
+            ("hospital.discharges_per_weekday", base.hospital.discharges_per_weekday * factor()),
+            ("hospital.weekend_discharge_share", float(rng.uniform())),
         ]
     ).with_changes([("run.seed", int(rng.integers(1, 10**6)))])
 
@@ -59,7 +65,8 @@ def test_invariants_with_zero_beds_and_no_services():
         capacity__home_care_hours_per_week=0.0,
         capacity__care_home_beds=0,
         capacity__intermediate_care_beds=0,
-        capacity__assessments_per_week=0.0,
+        council__social_workers=0,
+        council__brokers=0,
     )
     model = run_model(scenario, check=True)
     daily = model.datacollector.get_table_dataframe("daily")

@@ -7,7 +7,7 @@ and states the direction expected and why.
 from __future__ import annotations
 
 import numpy as np
-from helpers import assert_invariants, outcomes, run_model, small
+from helpers import assert_invariants, calibrated, outcomes, run_model, small
 
 from abm.domain import Funder, Location
 from abm.metrics import compute_kpis, run_record
@@ -16,24 +16,16 @@ from abm.rng import replication_seed
 
 
 def test_budget_cut_rations_care_raises_unmet_need_and_emergencies():
-    # Ample home-care hours and staff, so that money and not capacity limits what the council
-    # buys; a strong unmet-need link, so that its effect on emergencies stands out of the noise.
-    hours = small(residents=8000).capacity.home_care_hours_per_week
-    base = small(
-        residents=8000,
-        years=3,
-        warmup_days=365,
-        capacity__home_care_hours_per_week=hours * 1.5,
-        workforce__local_hire_per_month=0.6,
-        admissions__unmet_need_hazard_ratio=2.0,
-    )
-    cut = base.with_changes([("council.budget_change", -0.25)])
+    # The calibrated baseline with a quarter less council money; a strong unmet-need link, so
+    # that its effect on emergencies stands out of the noise.
+    base = calibrated(years=3, admissions__unmet_need_hazard_ratio=2.0)
+    cut = base.with_changes([("council.budget_gbp", base.council.budget_gbp * 0.75)])
     before, after = outcomes(base), outcomes(cut)
     assert after["council_budget_pressure"] > before["council_budget_pressure"] + 0.05, (
-        "a 25% cut a year should put the council under budget pressure"
+        "a quarter less money should put the council under budget pressure"
     )
-    assert after["not_eligible_share"] > before["not_eligible_share"], (
-        "tightening eligibility should turn more requests away"
+    assert after["held_for_funding"] > before["held_for_funding"], (
+        "the council's brokers should hold back care it cannot afford"
     )
     assert after["unmet_hours"] > 1.05 * before["unmet_hours"], "rationing leaves need unmet"
     assert after["council_spend_gbp"] < before["council_spend_gbp"]
@@ -138,9 +130,12 @@ def test_self_funders_buy_home_care_only_for_eligible_needs():
 
 
 def test_a_review_never_shrinks_a_package_below_nothing_when_staff_are_short():
-    """Reviews resize packages to need, growing only into free hours; with care workers
-    leaving faster than they are hired, committed hours exceed staffed hours, and a review
-    must not turn that shortfall into a negative package (checked every day)."""
+    """Reviews resize packages to need, growing only into their agency's free hours; with care
+    workers leaving faster than they are hired, agencies are short of the hours they have
+    committed, and a review must not turn that shortfall into a negative package (checked every
+    day). Agencies now hand back the packages their staff cannot cover each month (before, the
+    shortfall stayed and a review turned it into a package of -89 hours), so the sign that staff
+    were short is packages handed back."""
     scenario = small(
         residents=6000,
         years=2,
@@ -151,12 +146,12 @@ def test_a_review_never_shrinks_a_package_below_nothing_when_staff_are_short():
         workforce__international_recruitment=False,
     )
     model = CareSystemModel(scenario, replication_seed(scenario.run.seed, 0))
-    short_days = 0
+    handed_back = 0
     while not model.finished:
         model.step()
         assert_invariants(model)
-        short_days += model.home_care.capacity_hours < model.home_care.hours_used
-    assert short_days > 5, "the test needs days with committed hours above staffed hours"
+        handed_back += model.home_care.handed_back_today
+    assert handed_back > 5, "the test needs agencies short of the hours they had committed"
 
 
 def test_residents_65plus_use_their_share_of_the_areas_care_home_places():

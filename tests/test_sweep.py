@@ -174,7 +174,7 @@ seed = {seed}
 "capacity.home_care_hours_per_week" = {{ distribution = "log_uniform", low = 300, high = 600 }}
 "population.growth_85plus" = {{ distribution = "normal", mean = 0.3, sd = 0.2, low = 0, \
     high = 0.9 }}
-"capacity.hospital_priority" = [true, false]
+"capacity.grows_with_population" = [true, false]
 """
     for design, samples, rows in [
         ("random", 10, 10),

@@ -465,7 +465,9 @@ class HomeCareMarket(QueuedService):
         for agency, share in zip(agencies, shares.tolist(), strict=True):
             passed = pot * share / shares.sum() if pot > 0 and shares.sum() > 0 else 0.0
             if passed > 0:
-                accounts.transfer(date, HOME_CARE, agency.account, Purpose.REABLEMENT, passed)
+                accounts.transfer(
+                    date, HOME_CARE, agency.account, Purpose.PROVIDER_TRANSFER, passed
+                )
             revenue = received.get(agency.account, 0.0) + passed
             costs = agency.costs_this_month
             accounts.pay_costs(agency.account, costs)

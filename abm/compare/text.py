@@ -63,6 +63,21 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     (
+        "Queues and the capacities behind them",
+        (
+            "delay_cause_share.",
+            "queue_wait_days.",
+            "community_wait_days.",
+            "held_for_funding",
+            "social_workers_in_post",
+            "brokers_in_post",
+            "home_care_agencies",
+            "home_care_agency_exits_per_year",
+            "home_care_packages_handed_back_per_year",
+            "intermediate_care_beds_usable",
+        ),
+    ),
+    (
         "Social care and unmet need",
         (
             "unmet_need_share_65plus",
@@ -110,6 +125,8 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "spent_down_to_council",
             "council_budget_pressure",
             "discharge_support_hours",
+            "pool_from_council_gbp",
+            "pool_from_nhs_gbp",
             "hospital_funded_share",
             "delayed_bed_day_cost_gbp",
             "corridor_cost_gbp",
