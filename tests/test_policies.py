@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from abm.discharge import PRIORITY_RULES, WaitingList
 from abm.policy.means_test import MEANS_TESTS, MeansTestRules
 from abm.policy.rationing import RATIONING_RESPONSES, Measures
 
@@ -77,3 +78,47 @@ def test_slow_assessments_cuts_capacity_under_pressure():
     response = RATIONING_RESPONSES.create("slow_assessments")
     assert response.respond(0.02, Measures()).assessment_factor == pytest.approx(0.7)
     assert response.respond(-0.02, Measures(assessment_factor=0.7)).assessment_factor == 1.0
+
+
+def test_staged_freezes_hiring_and_slows_the_panel_only_under_pressure():
+    staged = RATIONING_RESPONSES.create("staged")
+    pressed = staged.respond(0.04, Measures())
+    assert pressed.hiring_freeze and pressed.panel_interval_weeks == 2
+    assert pressed.extra_threshold_hours == 0.0, "eligibility is left alone"
+    relaxed = staged.respond(-0.01, pressed)
+    assert not relaxed.hiring_freeze and relaxed.panel_interval_weeks == 1
+
+
+def waiting_list(hospital: list[int], community: list[tuple[int, int]]) -> WaitingList:
+    """A list where community members joined on the given days, then hospital patients on
+    day 100 (so hospital patients joined last)."""
+    waiting = WaitingList()
+    for pid, day in community:
+        waiting.join(pid, from_hospital=False, day=day)
+    for pid in hospital:
+        waiting.join(pid, from_hospital=True, day=100)
+    return waiting
+
+
+@pytest.mark.parametrize("rule", PRIORITY_RULES)
+def test_every_priority_rule_serves_everyone_once(rule):
+    waiting = waiting_list([10, 11, 12], [(1, 0), (2, 80), (3, 95)])
+    order = list(waiting.in_order(rule, day=100, limit_days=28))
+    assert sorted(order) == [1, 2, 3, 10, 11, 12]
+
+
+def test_in_order_is_first_come_first_served():
+    waiting = waiting_list([10, 11], [(1, 0), (2, 80)])
+    assert list(waiting.in_order("in_order", day=100)) == [1, 2, 10, 11]
+
+
+def test_hospital_first_puts_every_hospital_patient_ahead():
+    waiting = waiting_list([10, 11], [(1, 0), (2, 80)])
+    assert list(waiting.in_order("hospital_first", day=100)) == [10, 11, 1, 2]
+
+
+def test_with_a_limit_people_past_it_take_turns_with_hospital_patients():
+    waiting = waiting_list([10, 11, 12], [(1, 0), (2, 50), (3, 95)])
+    # 1 and 2 have waited 100 and 50 days (past 28); 3 only 5.
+    order = list(waiting.in_order("hospital_first_with_limit", day=100, limit_days=28))
+    assert order == [10, 1, 11, 2, 12, 3]

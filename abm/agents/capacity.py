@@ -36,9 +36,12 @@ def responsible_body(step_body: Body, funder: int) -> Body:
     arranges their own care (a self-funder) is not waiting on the council, so their wait for a
     package, a care-home place or a family's choice of home is the NHS's, which still holds the
     patient in its bed."""
-    if step_body == Body.SOCIAL_CARE and funder in (Funder.NHS, Funder.SELF):
+    if step_body is Body.SOCIAL_CARE and int(funder) in _NOT_THE_COUNCILS:
         return Body.NHS
     return step_body
+
+
+_NOT_THE_COUNCILS = frozenset({int(Funder.NHS), int(Funder.SELF)})
 
 
 class QueuedService(mesa.Agent):
