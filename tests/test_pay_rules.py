@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -55,3 +57,22 @@ def test_national_scale_is_the_nhs_scale_for_everyone():
 def test_unknown_rule_lists_the_valid_ones():
     with pytest.raises(KeyError, match="living_wage, market, national_scale, nhs_parity, uplift"):
         PAY_RULES.create("parity")
+
+
+def test_rules_pay_each_worker_their_own_employers_offer():
+    offers = np.array([12.0, 12.7, 13.5, 14.0])
+    context = dataclasses.replace(CONTEXT, market=offers)
+    np.testing.assert_allclose(pay("market", context), [12.21, 12.7, 13.5, 14.0])
+    np.testing.assert_allclose(pay("uplift", context), np.maximum(offers, 12.21) * 1.10)
+    np.testing.assert_allclose(pay("living_wage", context), [12.6, 12.7, 13.5, 14.0])
+
+
+def test_only_pay_scales_take_pay_setting_from_employers():
+    setting = {name: PAY_RULES.create(name).employers_set_pay for name in PAY_RULES}
+    assert setting == {
+        "market": True,
+        "living_wage": True,
+        "uplift": True,
+        "nhs_parity": False,
+        "national_scale": False,
+    }, "rules paid relative to the market leave employers setting it; pay scales replace it"
