@@ -1,4 +1,4 @@
-"""Each pay rule on its own."""
+"""Each pay rule on its own, and the market rate they are compared with."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import dataclasses
 
 import numpy as np
 import pytest
+from helpers import run_model, small
 
 from abm.policy.pay import PAY_RULES, PayContext, nhs_scale
 
@@ -76,3 +77,15 @@ def test_only_pay_scales_take_pay_setting_from_employers():
         "nhs_parity": False,
         "national_scale": False,
     }, "rules paid relative to the market leave employers setting it; pay scales replace it"
+
+
+def test_market_pay_ratio_is_one_and_parity_above_it():
+    market = run_model(small(residents=6000, years=1, warmup_days=90))
+    parity = run_model(
+        small(residents=6000, years=1, warmup_days=90, workforce__pay_rule="nhs_parity")
+    )
+    assert market.workforce.care_pay_ratio == pytest.approx(1.0), "market pay is the market rate"
+    assert parity.workforce.care_pay_ratio > 1.1, (
+        "under parity care pay is compared with employers' offers, which keep their premium "
+        "over the floor"
+    )
