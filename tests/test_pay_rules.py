@@ -1,4 +1,4 @@
-"""Each pay rule on its own, and the market rate they are compared with."""
+"""Each pay rule on its own, and what the rules do to fees."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from helpers import run_model, small
 
+from abm.domain import Purpose
 from abm.policy.pay import PAY_RULES, PayContext, nhs_scale
 
 CONTEXT = PayContext(
@@ -77,6 +78,30 @@ def test_only_pay_scales_take_pay_setting_from_employers():
         "nhs_parity": False,
         "national_scale": False,
     }, "rules paid relative to the market leave employers setting it; pay scales replace it"
+
+
+def _chc_payment_per_placement(**changes: object) -> float:
+    model = run_model(small(residents=6000, years=1, warmup_days=90, **changes))
+    payments = [
+        c.nhs
+        for c in model.council.commitments.values()
+        if c.purpose == Purpose.CARE_HOME and c.nhs > 0
+    ]
+    assert payments, "some care-home residents are funded by continuing healthcare"
+    return float(np.mean(payments))
+
+
+def test_nhs_parity_paid_by_fees_raises_the_nhs_continuing_healthcare_fee():
+    market = _chc_payment_per_placement()
+    parity = _chc_payment_per_placement(workforce__pay_rule="nhs_parity")
+    by_providers = _chc_payment_per_placement(
+        workforce__pay_rule="nhs_parity", workforce__pay_rise_paid_by="providers"
+    )
+    assert parity > market * 1.05, (
+        "the NHS pays care homes for a continuing-healthcare placement as the council does, so "
+        "its fee should rise with the pay rule when fees pay for it"
+    )
+    assert by_providers == pytest.approx(market), "not when the providers pay for the rise"
 
 
 def test_market_pay_ratio_is_one_and_parity_above_it():
