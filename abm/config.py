@@ -1175,13 +1175,39 @@ class WorkforceConfig:
         source="assumption (Living Wage Foundation rate outside London, 2024-25)",
         kind="money",
     )
-    market_premium: float = param(
-        0.04,
+    initial_pay_premium: float = param(
+        0.05,
         unit="share over the legal floor",
-        description="How far above the National Living Wage providers pay care workers under "
-        "the market rule (rising with their fee income)",
-        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
+        description="Care employers' pay offer on the first simulated day, above the National "
+        "Living Wage then in force (initial condition only: from then on each employer sets its "
+        "own offer from its vacancies and fee income; under the nhs_parity and national_scale "
+        "rules offers keep their premium over the floor, as the market rate that fees pay the "
+        "difference from)",
+        source="assumption (initial condition, about where employers' offers settle in the "
+        "baseline; the warm-up lets them move)",
         minimum=0,
+        maximum=1.0,
+    )
+    pay_response_to_vacancies: float = param(
+        0.6,
+        unit="share of the legal floor per unit of vacancy rate",
+        description="Pay premium over the legal floor a care employer aims for per unit of its "
+        "own vacancy rate (0.6: one post in ten vacant, 6% over the floor); an employer pays "
+        "more while its vacancies are above what its present premium would justify, less while "
+        "below, within the legal floor and what its fees can pay",
+        source="calibrated (care-abm calibrate) to PAY-05 (a validation target, not an input); "
+        "the default is an uncalibrated starting value",
+        minimum=0,
+        maximum=10.0,
+    )
+    pay_adjustment_speed: float = param(
+        0.1,
+        unit="share of the gap a month",
+        description="Share of the gap between a care employer's offer and the pay its vacancies "
+        "call for that it closes each month",
+        source="assumption (pay is reviewed about once a year: 0.1 a month closes about "
+        "two-thirds of a gap in a year)",
+        kind="share",
     )
     nhs_band2_gbp: float = param(
         23615.0,
@@ -1233,7 +1259,8 @@ class WorkforceConfig:
     outside_wage_gbp: float = param(
         12.40,
         unit="GBP an hour",
-        description="Pay in the best jobs outside care open to care workers (retail, hospitality)",
+        description="Pay in the best jobs outside health and care open to care workers and "
+        "healthcare assistants (retail, hospitality): a leaver's option outside the sectors",
         source="assumption (a little above the National Living Wage)",
         kind="money",
     )
@@ -1286,7 +1313,9 @@ class WorkforceConfig:
         unit="per 1,000 worker-years",
         description="Quit hazard of an established care worker paid the same as their best "
         "outside option, with no vacancies around them",
-        source="assumption, to be calibrated to WF-10/WF-11 (validation targets, not inputs)",
+        source="calibrated (care-abm calibrate) to WF-10 (a validation target, not an input); "
+        "uncalibrated default 140: with the baseline's pay gaps and vacancies, care turnover near "
+        "the 25-30% a year Skills for Care reports",
         minimum=0,
     )
     nhs_quit_per_1000py: float = param(
@@ -1301,9 +1330,13 @@ class WorkforceConfig:
     pay_gap_sensitivity: float = param(
         2.0,
         unit="per unit of relative pay gap",
-        description="How steeply the quit hazard rises with the gap to the best outside pay "
-        "(hazard x exp(sensitivity x gap))",
-        source="assumption",
+        description="How strongly workers respond to relative pay: the quit hazard rises as "
+        "exp(sensitivity x gap to the best outside pay), a leaver weighs each job on offer by "
+        "exp(sensitivity x its pay relative to theirs), and a vacancy is filled faster when it "
+        "pays more than the outside option",
+        source="calibrated (care-abm calibrate); uncalibrated default 2: a job paying 10% more "
+        "is chosen about 1.2 times as often, no published elasticity of care workers' quits or "
+        "moves to pay gives it",
         minimum=0,
     )
     workload_sensitivity: float = param(
@@ -1311,7 +1344,8 @@ class WorkforceConfig:
         unit="per unit of vacancy rate",
         description="How steeply the quit hazard rises with the employer's vacancy rate "
         "(more hours each for those who stay)",
-        source="assumption",
+        source="calibrated (care-abm calibrate); uncalibrated default 1.5: a tenth of posts "
+        "vacant raises the hazard by 15%, a guess with no published figure behind it",
         minimum=0,
     )
     new_starter_hazard_ratio: float = param(
@@ -1321,24 +1355,29 @@ class WorkforceConfig:
         source="assumption (WF-12: turnover of domestic recruits well above the average)",
         minimum=0,
     )
-    leave_sector_share: float = param(
-        0.33,
-        unit="share of leavers",
-        description="Care leavers who leave care altogether (the rest move to other care jobs)",
-        source="WF-16",
-        evidence="WF-16",
-        scale=0.01,
-        kind="share",
+    stay_in_sector_preference: float = param(
+        3.3,
+        unit="utility (log odds)",
+        description="How much a leaver prefers another job in their own sector (social care, or "
+        "the NHS) to one in the other sector at the same pay: familiar work, no retraining or "
+        "new checks",
+        source="calibrated (care-abm calibrate), with WF-16 and WF-23 the checks (validation "
+        "targets, not inputs); uncalibrated default: about two-thirds of care leavers stay in "
+        "care when every option has vacancies at baseline pay",
+        minimum=-20.0,
+        maximum=20.0,
     )
-    to_nhs_share: float = param(
-        0.11,
-        unit="share of those leaving care",
-        description="Care leavers leaving the sector who become NHS healthcare assistants "
-        "(when the NHS has vacancies)",
-        source="WF-23",
-        evidence="WF-23",
-        scale=0.01,
-        kind="share",
+    outside_preference: float = param(
+        2.5,
+        unit="utility (log odds)",
+        description="How much a leaver prefers a job outside health and care (retail, "
+        "hospitality) to one in the other sector at the same pay: more such jobs, regular hours, "
+        "no care work",
+        source="calibrated (care-abm calibrate), with WF-16 and WF-23 the checks (validation "
+        "targets, not inputs); uncalibrated default: about one in ten care workers leaving care "
+        "goes to the NHS when it has vacancies at baseline pay",
+        minimum=-20.0,
+        maximum=20.0,
     )
     local_hire_per_month: float = param(
         0.07,

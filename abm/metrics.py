@@ -480,6 +480,15 @@ def _vacancy(posts: str, staff: str) -> Callable[[RunRecord], float]:
     return compute
 
 
+def _share_of_flows(parts: tuple[str, ...], whole: tuple[str, ...]) -> Callable[[RunRecord], float]:
+    def compute(record: RunRecord) -> float:
+        days = _reported(record)
+        total = float(days[list(whole)].to_numpy().sum())
+        return float(days[list(parts)].to_numpy().sum()) / total if total > 0 else float("nan")
+
+    return compute
+
+
 def _mean_delay(record: RunRecord) -> float:
     delays = record.fit_to_discharge
     return float(delays.mean()) if len(delays) else float("nan")
@@ -848,6 +857,24 @@ KPIS: tuple[Kpi, ...] = (
         "Care workers leaving care for NHS healthcare-assistant jobs",
         "people a year",
         lambda r: _per_year(r, "care_to_nhs"),
+    ),
+    Kpi(
+        "care_leave_sector_share",
+        "Care workers leaving their employer who leave social care (for the NHS or other work)",
+        "share of care leavers",
+        _share_of_flows(("care_to_nhs", "care_to_outside"), ("care_leavers",)),
+    ),
+    Kpi(
+        "care_leavers_to_nhs_share",
+        "Care workers leaving social care who take NHS healthcare-assistant posts",
+        "share of those leaving social care",
+        _share_of_flows(("care_to_nhs",), ("care_to_nhs", "care_to_outside")),
+    ),
+    Kpi(
+        "nhs_to_care_per_year",
+        "NHS healthcare assistants leaving for social care",
+        "people a year",
+        lambda r: _per_year(r, "nhs_to_care"),
     ),
     Kpi(
         "international_recruits_per_year",

@@ -50,6 +50,12 @@ ROUNDED = 0.02
 # Defaults that equal a validation target's value (in its unit or x 0.01) by coincidence:
 # (config key, target id) -> why it is not the target used as an input.
 
+# Rows copied from england.csv whose use the model has changed -> why.
+USE_CHANGED = {
+    "WF-16": "leavers choose where to go by pay, so the share leaving care is an outcome",
+    "WF-23": "leavers choose where to go by pay, so the share going to the NHS is an outcome",
+}
+
 
 # --------------------------------------------------------------------------- helpers
 
@@ -138,7 +144,7 @@ def test_copied_rows_match_england() -> None:
             f"{row['id']}: value {row['value']} differs from england.csv's {source['value']}"
         )
         assert row["unit"] == source["unit"], f"{row['id']}: unit differs from england.csv"
-        assert row["use"] == source["use"], (
+        assert row["use"] == source["use"] or row["id"] in USE_CHANGED, (
             f"{row['id']}: use {row['use']!r} differs from england.csv's {source['use']!r}"
         )
 

@@ -1,10 +1,14 @@
-"""Each pay rule on its own."""
+"""Each pay rule on its own, and what the rules do to fees."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
+from helpers import run_model, small
 
+from abm.domain import Purpose
 from abm.policy.pay import PAY_RULES, PayContext, nhs_scale
 
 CONTEXT = PayContext(
@@ -55,3 +59,58 @@ def test_national_scale_is_the_nhs_scale_for_everyone():
 def test_unknown_rule_lists_the_valid_ones():
     with pytest.raises(KeyError, match="living_wage, market, national_scale, nhs_parity, uplift"):
         PAY_RULES.create("parity")
+
+
+def test_rules_pay_each_worker_their_own_employers_offer():
+    offers = np.array([12.0, 12.7, 13.5, 14.0])
+    context = dataclasses.replace(CONTEXT, market=offers)
+    np.testing.assert_allclose(pay("market", context), [12.21, 12.7, 13.5, 14.0])
+    np.testing.assert_allclose(pay("uplift", context), np.maximum(offers, 12.21) * 1.10)
+    np.testing.assert_allclose(pay("living_wage", context), [12.6, 12.7, 13.5, 14.0])
+
+
+def test_only_pay_scales_take_pay_setting_from_employers():
+    setting = {name: PAY_RULES.create(name).employers_set_pay for name in PAY_RULES}
+    assert setting == {
+        "market": True,
+        "living_wage": True,
+        "uplift": True,
+        "nhs_parity": False,
+        "national_scale": False,
+    }, "rules paid relative to the market leave employers setting it; pay scales replace it"
+
+
+def _chc_payment_per_placement(**changes: object) -> float:
+    model = run_model(small(residents=6000, years=1, warmup_days=90, **changes))
+    payments = [
+        c.nhs
+        for c in model.council.commitments.values()
+        if c.purpose == Purpose.CARE_HOME and c.nhs > 0
+    ]
+    assert payments, "some care-home residents are funded by continuing healthcare"
+    return float(np.mean(payments))
+
+
+def test_nhs_parity_paid_by_fees_raises_the_nhs_continuing_healthcare_fee():
+    market = _chc_payment_per_placement()
+    parity = _chc_payment_per_placement(workforce__pay_rule="nhs_parity")
+    by_providers = _chc_payment_per_placement(
+        workforce__pay_rule="nhs_parity", workforce__pay_rise_paid_by="providers"
+    )
+    assert parity > market * 1.05, (
+        "the NHS pays care homes for a continuing-healthcare placement as the council does, so "
+        "its fee should rise with the pay rule when fees pay for it"
+    )
+    assert by_providers == pytest.approx(market), "not when the providers pay for the rise"
+
+
+def test_market_pay_ratio_is_one_and_parity_above_it():
+    market = run_model(small(residents=6000, years=1, warmup_days=90))
+    parity = run_model(
+        small(residents=6000, years=1, warmup_days=90, workforce__pay_rule="nhs_parity")
+    )
+    assert market.workforce.care_pay_ratio == pytest.approx(1.0), "market pay is the market rate"
+    assert parity.workforce.care_pay_ratio > 1.1, (
+        "under parity care pay is compared with employers' offers, which keep their premium "
+        "over the floor"
+    )

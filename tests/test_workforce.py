@@ -1,14 +1,27 @@
-"""Workforce behaviour: vacancies and turnover emerge from pay, workload and recruitment.
+"""Workforce behaviour: vacancies, turnover, pay and the flows between sectors emerge from
+pay, workload, fees and recruitment.
 
-Each test compares runs with common random numbers that differ in one lever.
+Each behaviour test compares runs with common random numbers that differ in one lever; the
+unit tests check leavers' choice (a multinomial logit) on its own.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from helpers import outcomes as kpis
 from helpers import run_model, small
 
+from abm.agents.worker import (
+    CARE_ROLES,
+    OTHER_SECTOR,
+    OUTSIDE,
+    OWN_SECTOR,
+    Role,
+    choice_probabilities,
+    draw_choices,
+    rank_within,
+)
 from abm.config import ConfigError, load_scenario
 
 # Care-home places as the tests were set up with (every place for residents 65+), so that
@@ -83,3 +96,146 @@ def test_staff_shortage_closes_beds_and_undelivers_home_care():
         "with no recruitment, leavers close beds"
     )
     assert daily["home_care_hours_capacity"].iloc[-1] < daily["home_care_hours_capacity"].iloc[0]
+
+
+# --------------------------------------------------------------------------- leavers' choice
+
+PREFERENCES = np.array([3.3, 0.0, 2.5])
+
+
+def test_choice_is_a_logit_over_the_open_options():
+    pay = np.array([12.0, 12.0])
+    option_pay = np.array([[12.0, 12.0, 12.0], [12.0, 12.0, 12.0]])
+    available = np.array([[True, True, True], [False, True, True]])
+    p = choice_probabilities(pay, option_pay, available, PREFERENCES, 2.0)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0)
+    expected = np.exp(PREFERENCES) / np.exp(PREFERENCES).sum()
+    np.testing.assert_allclose(p[0], expected, err_msg="at equal pay only the preferences count")
+    assert p[1, OWN_SECTOR] == 0.0, "an option with no vacancy is closed"
+    np.testing.assert_allclose(
+        p[1, OUTSIDE] / p[1, OTHER_SECTOR],
+        np.exp(PREFERENCES[OUTSIDE]),
+        err_msg="closing one option leaves the odds between the others as they were",
+    )
+
+
+def test_better_pay_draws_leavers_from_every_other_option():
+    pay = np.array([12.0])
+    available = np.ones((1, 3), dtype=bool)
+    before = choice_probabilities(pay, np.array([[12.0, 15.0, 12.4]]), available, PREFERENCES, 2.0)
+    after = choice_probabilities(pay, np.array([[12.0, 18.0, 12.4]]), available, PREFERENCES, 2.0)
+    assert after[0, OTHER_SECTOR] > before[0, OTHER_SECTOR], "the better-paid option gains"
+    ratio = after[0, [OWN_SECTOR, OUTSIDE]] / before[0, [OWN_SECTOR, OUTSIDE]]
+    np.testing.assert_allclose(ratio[0], ratio[1], err_msg="it draws from the others alike")
+    np.testing.assert_allclose(
+        after[0, OTHER_SECTOR] / before[0, OTHER_SECTOR] / ratio[0],
+        np.exp(2.0 * (18.0 - 15.0) / 12.0),
+        err_msg="odds rise by exp(sensitivity x the rise in pay relative to the leaver's own)",
+    )
+    indifferent = choice_probabilities(
+        pay, np.array([[12.0, 18.0, 12.4]]), available, PREFERENCES, 0.0
+    )
+    np.testing.assert_allclose(indifferent[0], np.exp(PREFERENCES) / np.exp(PREFERENCES).sum())
+
+
+def test_drawn_choices_follow_the_probabilities():
+    rng = np.random.default_rng(7)
+    p = np.tile([0.6, 0.1, 0.3], (20000, 1))
+    counts = np.bincount(draw_choices(p, rng), minlength=3) / 20000
+    np.testing.assert_allclose(counts, [0.6, 0.1, 0.3], atol=0.015)
+    closed = np.tile([0.0, 0.0, 1.0], (100, 1))
+    assert (draw_choices(closed, rng) == OUTSIDE).all(), "never a closed option"
+
+
+def test_rank_within_counts_places_in_each_group():
+    np.testing.assert_array_equal(rank_within(np.array([3, 1, 3, 3, 1, 0])), [0, 0, 1, 2, 1, 0])
+    assert len(rank_within(np.array([], dtype=np.int64))) == 0
+
+
+# --------------------------------------------------------------------------- flows and pay
+
+# Many healthcare assistants leaving (a high leaver rate, a hospital heavy with them) and few
+# local hires, so that care keeps posts open for them in both runs: the flows between the
+# sectors are then large enough to compare in a short run.
+FLOWS = {
+    **BASE,
+    "workforce__nhs_quit_per_1000py": 1000.0,
+    "workforce__hospital_hcas_per_bed": 2.0,
+    "workforce__local_hire_per_month": 0.01,
+    "workforce__international_recruitment": False,
+}
+
+
+def test_higher_care_pay_keeps_leavers_in_care_and_draws_nhs_staff_in():
+    # An uplift of a half puts a care worker's pay above a healthcare assistant's band 3.
+    # (nhs_parity does less here: it pays a mover band 2 in their first year, below the band 3
+    # of a healthcare assistant or of the care worker's own job, so a move is a pay cut.)
+    base = small(**FLOWS)
+    uplift = base.with_changes([("workforce.pay_rule", "uplift"), ("workforce.uplift", 0.5)])
+    before, after = kpis(base), kpis(uplift)
+    assert after["care_leave_sector_share"] < before["care_leave_sector_share"] - 0.04, (
+        "with care paying more against the NHS and work outside, fewer care leavers should "
+        "leave the sector"
+    )
+    assert after["nhs_to_care_per_year"] > 1.3 * before["nhs_to_care_per_year"], (
+        "care paying more than a healthcare assistant earns should draw more NHS leavers into "
+        "care than market pay, which pays them less"
+    )
+
+
+def test_leavers_leave_care_more_when_work_outside_pays_more():
+    base = small(**BASE)
+    retail = base.with_changes([("workforce.outside_wage_gbp", 14.0)])
+    before, after = kpis(base), kpis(retail)
+    assert after["care_leave_sector_share"] > before["care_leave_sector_share"] + 0.02, (
+        "better pay in retail and hospitality should draw more care leavers out of the sector"
+    )
+
+
+def test_vacancies_raise_market_pay_over_time():
+    # Few local hires and none from abroad: employers are left with many vacancies.
+    base = small(**BASE)
+    short = base.with_changes(
+        [("workforce.local_hire_per_month", 0.02), ("workforce.international_recruitment", False)]
+    )
+    assert kpis(short)["care_pay_premium_over_legal_floor"] > (
+        kpis(base)["care_pay_premium_over_legal_floor"] + 0.01
+    ), "employers short of staff should offer more over the legal floor"
+    model = run_model(short)
+    daily = model.datacollector.get_table_dataframe("daily")
+    reported = daily[daily["reported"]]
+    first, last = reported["care_worker_pay_gbp"].iloc[0], reported["care_worker_pay_gbp"].iloc[-1]
+    assert last > first + 0.1, "pay keeps rising while the vacancies last"
+
+
+def test_market_pay_stays_between_the_legal_floor_and_what_fees_pay():
+    short = small(
+        **BASE,
+        workforce__local_hire_per_month=0.02,
+        workforce__international_recruitment=False,
+        workforce__pay_response_to_vacancies=5.0,
+    )
+    model = run_model(short)
+    workforce = model.workforce
+    posts = workforce.posts_table()
+    care = posts[:, list(CARE_ROLES)].sum(axis=1) > 0
+    floor = workforce.legal_floor(model.date)
+    ceiling = np.maximum(workforce.fee_ceilings(posts), floor)
+    offers = workforce.offer[care]
+    assert (offers >= floor).all(), "never below the legal floor"
+    assert (offers <= ceiling[care] + 1e-9).all(), "never above what the employer's fees pay"
+    assert np.isclose(offers, ceiling[care]).any(), "a strong response runs into the fees"
+
+
+def test_a_higher_home_care_fee_lets_agencies_pay_more():
+    # Home-care agencies short of staff: what the council's fee pays limits their pay.
+    base = small(**BASE, workforce__local_hire_per_month=0.02)
+    generous = base.with_changes([("council.home_care_fee_gbp_per_hour", 40.0)])
+
+    def home_care_pay(scenario):
+        model = run_model(scenario)
+        return model.workforce.mean_pay((Role.HOME_CARE_WORKER,))
+
+    assert home_care_pay(generous) > home_care_pay(base) + 0.2, (
+        "agencies with vacancies pay more when the council's fee can pay it"
+    )

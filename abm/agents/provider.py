@@ -723,7 +723,8 @@ class CareHomeMarket(QueuedService):
             pid,
             council_rate_cost=self.council.care_home_fee(nursing=home.nursing),
             private_rate_cost=home.private_fee,
-            nhs_cost=self.model.params.care_homes.nhs_fee_gbp_per_week,
+            nhs_cost=self.model.params.care_homes.nhs_fee_gbp_per_week
+            * self.council.pay_fee_factor,
             care_home=True,
             payee=home.account,
         )
@@ -782,7 +783,7 @@ class CareHomeMarket(QueuedService):
                 continue
             home.set_private_fee(
                 self.council.care_home_fee(nursing=home.nursing),
-                self.model.params.care_homes.nhs_fee_gbp_per_week,
+                self.model.params.care_homes.nhs_fee_gbp_per_week * self.council.pay_fee_factor,
                 [int(funders[pid]) for pid in home.residents],
             )
             for pid in home.residents:

@@ -4,17 +4,23 @@ Capacity in this system is people. Each worker has an employer, a role, hourly p
 whether they were recruited from abroad; their state lives in arrays (one row per worker) and
 each is also a Mesa :class:`Worker` agent. Once a month, vectorised:
 
-1. everyone is paid under the pay rule (NHS staff on the NHS scale);
-2. each worker quits with a hazard that rises with the gap between their pay and their best
+1. each care employer sets the pay it offers: towards a premium over the legal floor that rises
+   with its own vacancy rate, never below the floor nor above what its fees can pay (so the
+   market rate is an outcome of vacancies and fees, not a parameter);
+2. everyone is paid under the pay rule (NHS staff on the NHS scale);
+3. each worker quits with a hazard that rises with the gap between their pay and their best
    outside option (retail and hospitality; the NHS for care workers) and with their employer's
    vacancy rate (more work for those who stay), higher in the first year;
-3. a care worker who quits moves to another care employer with a vacancy, or leaves care (some
-   to NHS healthcare-assistant posts);
-4. employers fill vacancies from the local labour market (more easily when they pay more than
+4. a care worker or healthcare assistant who quits chooses where to go, by a multinomial logit
+   on the pay of each option against their own: another employer in their sector, a job in
+   the other sector (care and NHS healthcare-assistant posts), or work outside both; an
+   option with no vacancy is closed (:func:`choice_probabilities`);
+5. employers fill vacancies from the local labour market (more easily when they pay more than
    the outside option) and, for care employers, from abroad.
 
-Vacancies and turnover are never inputs: they emerge. Employers turn staff into capacity with
-staffing ratios (``abm.agents.provider``, ``abm.agents.hospital``).
+Vacancies, turnover, the pay premium and the flows between sectors are never inputs: they
+emerge. Employers turn staff into capacity with staffing ratios (``abm.agents.provider``,
+``abm.agents.hospital``).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from typing import TYPE_CHECKING, Protocol
 import mesa
 import numpy as np
 
+from abm.domain import Funder
 from abm.policy.pay import HOURS_PER_YEAR, PAY_RULES, PayContext, PayRule, nhs_scale
 
 if TYPE_CHECKING:
@@ -34,6 +41,11 @@ if TYPE_CHECKING:
 
 MONTHS_PER_YEAR = 12.0
 GONE = -1
+# A leaver's options, in the columns of :func:`choice_probabilities`.
+OWN_SECTOR, OTHER_SECTOR, OUTSIDE = 0, 1, 2
+# Rounds of placing leavers into vacancies: a leaver who drew a post that others took, or one
+# at the employer they are leaving, draws again among the posts still open.
+PLACEMENT_ROUNDS = 4
 
 
 class Role(IntEnum):
@@ -51,6 +63,9 @@ class Role(IntEnum):
 CARE_ROLES = (Role.HOME_CARE_WORKER, Role.CARE_HOME_WORKER)
 NURSE_ROLES = (Role.CARE_HOME_NURSE, Role.WARD_NURSE)
 COUNCIL_ROLES = (Role.SOCIAL_WORKER, Role.BROKER)
+# The two sectors between which leavers choose: social care and NHS healthcare assistants.
+CARE_SECTOR = list(CARE_ROLES)
+NHS_SECTOR = [Role.HEALTHCARE_ASSISTANT]
 
 
 class Employer(Protocol):
@@ -64,13 +79,16 @@ class Employer(Protocol):
 
 @dataclasses.dataclass
 class MonthFlows:
-    """What happened to the workforce this month."""
+    """What happened to the workforce this month (a care home's closure counts its care
+    workers as leavers)."""
 
     care_leavers: int = 0
     care_to_care: int = 0
     care_to_nhs: int = 0
     care_to_outside: int = 0
     nhs_leavers: int = 0
+    hca_leavers: int = 0
+    nhs_to_care: int = 0
     hires_local: int = 0
     hires_international: int = 0
 
@@ -81,6 +99,44 @@ class Worker(mesa.Agent):
     def __init__(self, model: mesa.Model, wid: int) -> None:
         super().__init__(model)
         self.wid = wid
+
+
+def choice_probabilities(
+    pay: np.ndarray,
+    option_pay: np.ndarray,
+    available: np.ndarray,
+    preferences: np.ndarray,
+    sensitivity: float,
+) -> np.ndarray:
+    """Each leaver's chance of taking each option: a multinomial logit.
+
+    Option ``k`` of leaver ``i`` has utility ``preferences[k] + sensitivity x (option_pay[i, k]
+    - pay[i]) / pay[i]``: a constant for its conditions and the cost of switching, and its
+    pay relative to what the leaver earns now (so a rise in one sector's pay draws leavers
+    from both the other sector and outside). Options not ``available`` (no vacancy) have
+    chance 0; every row needs one that is.
+    """
+    relative = (option_pay - pay[:, None]) / pay[:, None]
+    utility = np.where(available, preferences + sensitivity * relative, -np.inf)
+    weight = np.exp(utility - utility.max(axis=1, keepdims=True))
+    return weight / weight.sum(axis=1, keepdims=True)
+
+
+def draw_choices(probabilities: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """One option per row, drawn with the row's probabilities."""
+    below = probabilities.cumsum(axis=1) < rng.random(len(probabilities))[:, None]
+    return np.minimum(below.sum(axis=1), probabilities.shape[1] - 1)
+
+
+def rank_within(groups: np.ndarray) -> np.ndarray:
+    """Each element's position among the elements with the same value, in order."""
+    order = np.argsort(groups, kind="stable")
+    ordered = groups[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    first = np.repeat(starts, np.diff(np.r_[starts, len(groups)]))
+    rank = np.empty(len(groups), dtype=np.int64)
+    rank[order] = np.arange(len(groups)) - first
+    return rank
 
 
 class Workforce:
@@ -98,8 +154,13 @@ class Workforce:
         self.international = np.zeros(size, dtype=bool)
         self.agents: list[Worker | None] = []
         self.staff = np.zeros((0, len(Role)), dtype=np.int64)
+        # Each employer's own hourly pay offer for care workers (the market rate), GBP; NaN
+        # until the employer's first month.
+        self.offer = np.zeros(0)
+        self._floor = 0.0
         self.flows = MonthFlows()
         self.care_pay_ratio = 1.0
+        self._market_mean = 0.0
         self._mean_pay: dict[tuple[Role, ...], float] = {}
         self.posts_cache = np.zeros((0, len(Role)), dtype=np.int64)
         # Bumped whenever staff or posts_cache change, so that figures derived from them
@@ -112,11 +173,20 @@ class Workforce:
     # ---------------------------------------------------------------- employers
 
     def register(self, employer: Employer) -> None:
-        """Give an employer an id; it hires from the next month."""
+        """Give an employer an id; it hires from the next month, offering the going rate."""
         employer.employer_id = len(self.employers)
         self.employers.append(employer)
         self.staff = np.vstack([self.staff, np.zeros((1, len(Role)), dtype=np.int64)])
+        self.offer = np.append(self.offer, self._going_rate())
         self.version += 1
+
+    def _going_rate(self) -> float:
+        """The mean offer of the employers with care posts (NaN before any has one)."""
+        rows = min(len(self.posts_cache), len(self.offer))
+        care = self.posts_cache[:rows, CARE_SECTOR].sum(axis=1) > 0
+        offers = self.offer[:rows][care]
+        offers = offers[np.isfinite(offers)]
+        return float(offers.mean()) if len(offers) else np.nan
 
     def staff_of(self, employer: Employer, role: Role) -> int:
         """Staff of ``role`` working for ``employer``."""
@@ -169,40 +239,52 @@ class Workforce:
         """Ids of workers in a job."""
         return np.flatnonzero(self.employer[: self.n] != GONE)
 
-    def _leave(self, ids: np.ndarray) -> None:
-        np.add.at(self.staff, (self.employer[ids], self.role[ids]), -1)
-        self.version += 1
+    def _vacate(self, ids: np.ndarray) -> np.ndarray:
+        """Workers leave their posts; returns the employers they left."""
+        left = self.employer[ids].copy()
+        np.add.at(self.staff, (left, self.role[ids]), -1)
         self.employer[ids] = GONE
+        self.version += 1
+        return left
+
+    def _take_up(self, ids: np.ndarray, employer_ids: np.ndarray, roles: np.ndarray) -> None:
+        """Workers who left a post start in another (tenure 0)."""
+        self.employer[ids] = employer_ids
+        self.role[ids] = roles
+        self.tenure[ids] = 0.0
+        np.add.at(self.staff, (employer_ids, roles), 1)
+        self.version += 1
+
+    def _remove(self, ids: np.ndarray) -> None:
+        """Workers who left their posts leave the area's health and care workforce."""
         for wid in ids.tolist():
             agent = self.agents[wid]
             if agent is not None:
                 agent.remove()
                 self.agents[wid] = None
 
-    def _move(self, ids: np.ndarray, employer_ids: np.ndarray) -> None:
-        np.add.at(self.staff, (self.employer[ids], self.role[ids]), -1)
-        self.employer[ids] = employer_ids
-        self.tenure[ids] = 0.0
-        np.add.at(self.staff, (employer_ids, self.role[ids]), 1)
-        self.version += 1
-
     def release(self, employer: Employer) -> None:
-        """An employer closes: its staff look for other care jobs now, or leave care."""
+        """An employer closes: its staff look for other jobs now, as leavers do."""
         ids = np.flatnonzero(self.employer[: self.n] == employer.employer_id)
-        self._place_or_lose(ids, self.model.streams["workforce"])
+        care = np.isin(self.role[ids], CARE_ROLES)
+        self.flows.care_leavers += int(care.sum())
+        context = self.pay_context(self.model.date)
+        self._relocate(ids, self.posts_table(), context, self.model.streams["workforce"])
 
     def shed(self, employer: Employer, role: Role, count: int) -> None:
         """An employer with more staff than it has work for lets ``count`` of them go (the
         most recently hired first, as zero-hours contracts run out of hours): they look for
-        other care jobs now, or leave care."""
+        other jobs now, as leavers do."""
         if count <= 0:
             return
         ids = np.flatnonzero(
             (self.employer[: self.n] == employer.employer_id) & (self.role[: self.n] == role)
-        )
-        self._place_or_lose(ids[::-1][:count], self.model.streams["workforce"])
+        )[::-1][:count]
+        self.flows.care_leavers += int(np.isin(self.role[ids], CARE_ROLES).sum())
+        context = self.pay_context(self.model.date)
+        self._relocate(ids, self.posts_table(), context, self.model.streams["workforce"])
 
-    # ---------------------------------------------------------------- the month
+    # ---------------------------------------------------------------- pay
 
     def legal_floor(self, date: dt.date) -> float:
         """The National Living Wage in force on ``date`` (new rates each April), GBP an hour."""
@@ -211,59 +293,146 @@ class Workforce:
         return series[index]
 
     def pay_context(self, date: dt.date) -> PayContext:
-        """This month's legal floor, market rate and NHS scale, in GBP an hour."""
+        """This month's legal floor, market rate (each employer's offer, indexed by employer
+        id) and NHS scale, in GBP an hour."""
         w = self.model.params.workforce
-        floor = self.legal_floor(date)
-        fee_index = self.model.council.fee_index
+        allowances = (1.0 + w.nhs_allowances_share) / HOURS_PER_YEAR
         return PayContext(
-            legal_floor=floor,
-            market=floor * (1.0 + w.market_premium) * fee_index,
+            legal_floor=self.legal_floor(date),
+            market=self.offer.copy(),
             living_wage=w.real_living_wage_gbp,
-            band2=w.nhs_band2_gbp / HOURS_PER_YEAR * (1.0 + w.nhs_allowances_share),
-            band3=w.nhs_band3_gbp / HOURS_PER_YEAR * (1.0 + w.nhs_allowances_share),
-            band3_experienced=w.nhs_band3_experienced_gbp
-            / HOURS_PER_YEAR
-            * (1.0 + w.nhs_allowances_share),
+            band2=w.nhs_band2_gbp * allowances,
+            band3=w.nhs_band3_gbp * allowances,
+            band3_experienced=w.nhs_band3_experienced_gbp * allowances,
             uplift=w.uplift,
         )
+
+    def set_offers(self, posts: np.ndarray, floor: float) -> None:
+        """Care employers set the pay they offer this month.
+
+        Each aims at a premium over the legal floor of ``workforce.pay_response_to_vacancies``
+        x its own vacancy rate among care workers, and closes ``workforce.pay_adjustment_speed``
+        of the gap: so it pays more while its vacancies are above what its present premium
+        would justify and less while below. A fixed tolerable vacancy rate would make that rate
+        the model's vacancy rate in the long run (the offer would move until vacancies reached
+        it); here vacancies and the premium settle together, with quits and hires. Under a pay
+        scale (:attr:`PayRule.employers_set_pay` false) the offer holds its premium over the
+        floor. Either way it stays between the legal floor and what the employer's fees can pay
+        (:meth:`fee_ceilings`); the floor wins where fees cannot pay it.
+        """
+        w = self.model.params.workforce
+        care_posts = posts[:, CARE_SECTOR].sum(axis=1)
+        unset = np.isnan(self.offer)
+        if unset.any():
+            going = self._going_rate()
+            self.offer[unset] = floor * (1 + w.initial_pay_premium) if np.isnan(going) else going
+        if self.pay_rule.employers_set_pay:
+            care_staff = self.staff[: len(posts), CARE_SECTOR].sum(axis=1)
+            vacancy = np.clip(1.0 - care_staff / np.maximum(care_posts, 1), 0.0, 1.0)
+            target = floor * (1.0 + w.pay_response_to_vacancies * vacancy)
+            step = w.pay_adjustment_speed * (target - self.offer)
+            self.offer += np.where(care_posts > 0, step, 0.0)
+        elif self._floor > 0.0:
+            self.offer *= floor / self._floor
+        self._floor = floor
+        self.offer = np.clip(self.offer, floor, np.maximum(self.fee_ceilings(posts), floor))
+
+    def fee_ceilings(self, posts: np.ndarray) -> np.ndarray:
+        """The most each care employer's fee income can pay a care worker an hour (infinite for
+        employers without care workers), before any fee rise that pays for a pay rule.
+
+        ``workforce.labour_cost_share`` of the fee pays for staff, with on-costs
+        (``workforce.on_cost_share``). A home-care agency is paid per contact hour
+        (``workforce.home_care_contact_share`` of paid hours) at the council's rate; what
+        self-funders pay follows the agency's costs, so it is the council's rate that limits
+        pay. A care home's income is its residents' fees (the council's, self-funders' and
+        the NHS's), less its nurses' pay in a nursing home, over its care workers' hours per
+        resident.
+        """
+        w = self.model.params.workforce
+        council = self.model.council
+        factor = council.pay_fee_factor
+        on_cost = 1.0 + w.on_cost_share
+        ceiling = np.full(len(posts), np.inf)
+        agency = posts[:, Role.HOME_CARE_WORKER] > 0
+        per_paid_hour = council.home_care_fee / factor * w.home_care_contact_share
+        ceiling[agency] = per_paid_hour * w.labour_cost_share / on_cost
+        hours = w.care_home_staff_per_bed * w.hours_per_week * on_cost
+        nurse_cost = w.nursing_home_nurses_per_bed * w.nhs_nurse_gbp_per_hour
+        for e in np.flatnonzero(posts[:, Role.CARE_HOME_WORKER] > 0).tolist():
+            nursing = bool(posts[e, Role.CARE_HOME_NURSE] > 0)
+            weekly = self._weekly_fee_per_resident(self.employers[e], nursing) / factor
+            nurses = nurse_cost * w.hours_per_week * on_cost if nursing else 0.0
+            ceiling[e] = (weekly * w.labour_cost_share - nurses) / hours
+        return ceiling
+
+    def _weekly_fee_per_resident(self, home: Employer, nursing: bool) -> float:
+        """A care home's mean weekly fee over its residents (the council's fee when empty)."""
+        council = self.model.council
+        council_fee = council.care_home_fee(nursing=nursing)
+        residents = list(getattr(home, "residents", ()))
+        if not residents:
+            return council_fee
+        funder = self.model.residents.funder[residents]
+        nhs_fee = self.model.params.care_homes.nhs_fee_gbp_per_week * council.pay_fee_factor
+        private_fee = getattr(home, "private_fee", council_fee)
+        fees = np.where(funder == Funder.SELF, private_fee, council_fee)
+        return float(np.where(funder == Funder.NHS, nhs_fee, fees).mean())
 
     def set_pay(self, context: PayContext) -> None:
         """Everyone's hourly pay this month."""
         self._mean_pay.clear()
         ids = self.active()
-        role, tenure = self.role[ids], self.tenure[ids]
+        role, tenure, employer = self.role[ids], self.tenure[ids], self.employer[ids]
         care = np.isin(role, CARE_ROLES)
         pay = np.full(len(ids), self.model.params.workforce.nhs_nurse_gbp_per_hour)
-        pay[care] = self.pay_rule.care_pay(tenure[care], context)
+        own = dataclasses.replace(context, market=context.market[employer[care]])
+        pay[care] = self.pay_rule.care_pay(tenure[care], own)
         hca = role == Role.HEALTHCARE_ASSISTANT
         pay[hca] = nhs_scale(tenure[hca], context)
         w = self.model.params.workforce
         pay[role == Role.SOCIAL_WORKER] = w.social_worker_pay_gbp / HOURS_PER_YEAR
         pay[role == Role.BROKER] = w.broker_pay_gbp / HOURS_PER_YEAR
         self.pay[ids] = pay
+        market = np.maximum(own.market, context.legal_floor)
+        self._market_mean = float(market.mean()) if care.any() else 0.0
 
-    def market_pay(self, context: PayContext) -> float:
-        """What care workers would be paid under the market rule."""
-        return max(context.market, context.legal_floor)
+    def starter_pay(self, context: PayContext) -> np.ndarray:
+        """What each employer pays a new starter, by employer and role (care workers and
+        healthcare assistants; 0 in other roles), GBP an hour."""
+        table = np.zeros((len(self.employers), len(Role)))
+        starters = np.zeros(len(self.employers))
+        care = self.pay_rule.care_pay(starters, context)
+        table[:, CARE_SECTOR] = care[:, None]
+        table[:, Role.HEALTHCARE_ASSISTANT] = nhs_scale(starters, context)
+        return table
+
+    # ---------------------------------------------------------------- the month
 
     def month(self, date: dt.date) -> None:
-        """Pay, quits, moves and recruitment for one month."""
+        """Employers' offers, pay, quits, moves and recruitment for one month."""
         w = self.model.params.workforce
         if w.pay_rule != self.pay_rule.name:
             self.pay_rule = PAY_RULES.create(w.pay_rule)  # type: ignore[assignment]
         rng = self.model.streams["workforce"]
         self.flows = MonthFlows()
-        context = self.pay_context(date)
-        self.set_pay(context)
         posts = self.posts_table()
         self.posts_cache = posts
         self.version += 1
+        self.set_offers(posts, self.legal_floor(date))
+        context = self.pay_context(date)
+        self.set_pay(context)
         self._quits(context, posts, rng)
         self._recruit(context, posts, date, rng)
         ids = self.active()
         self.tenure[ids] += 1.0
         self.set_pay(context)
-        self.care_pay_ratio = self.mean_pay(CARE_ROLES) / self.market_pay(context)
+        self._update_care_pay_ratio()
+
+    def _update_care_pay_ratio(self) -> None:
+        """Care pay over the market rate (1 with no care workers)."""
+        care_pay = self.mean_pay(CARE_ROLES)
+        self.care_pay_ratio = care_pay / self._market_mean if self._market_mean > 0 else 1.0
 
     def weekly_wages(self) -> np.ndarray:
         """Each employer's wage bill a week, with employer's on-costs."""
@@ -298,39 +467,120 @@ class Workforce:
         hazard = np.where(self.international[ids], hazard * w.international_quit_ratio, hazard)
         quit = rng.random(len(ids)) < -np.expm1(-hazard / MONTHS_PER_YEAR)
         leavers = ids[quit]
-        care_leavers = leavers[np.isin(self.role[leavers], CARE_ROLES)]
-        self.flows.care_leavers = len(care_leavers)
-        self.flows.nhs_leavers = len(leavers) - len(care_leavers)
-        self._leave(leavers[~np.isin(self.role[leavers], CARE_ROLES)])
-        self._place_or_lose(care_leavers, rng)
+        leaver_role = self.role[leavers]
+        self.flows.care_leavers += int(np.isin(leaver_role, CARE_ROLES).sum())
+        self.flows.nhs_leavers += int((~np.isin(leaver_role, CARE_ROLES)).sum())
+        self.flows.hca_leavers += int((leaver_role == Role.HEALTHCARE_ASSISTANT).sum())
+        self._relocate(leavers, posts, context, rng)
 
-    def _place_or_lose(self, ids: np.ndarray, rng: np.random.Generator) -> None:
-        """Care workers leaving a job: some stay in care (into vacancies), the rest leave."""
-        w = self.model.params.workforce
+    def _relocate(
+        self, ids: np.ndarray, posts: np.ndarray, context: PayContext, rng: np.random.Generator
+    ) -> None:
+        """Workers who have left their posts choose where to go.
+
+        Care workers and healthcare assistants choose by :func:`choice_probabilities` among
+        another employer in their sector (``workforce.stay_in_sector_preference``), the other
+        sector (care and NHS healthcare-assistant posts; care workers may move between home
+        care and care homes), and work outside both (``workforce.outside_wage_gbp``,
+        ``workforce.outside_preference``), each at a new starter's pay; within a sector they
+        are placed into open posts, more often where pay is higher. Nurses move to an open
+        post in their role; anyone else, and anyone left without a post, leaves.
+        """
         if len(ids) == 0:
             return
-        stays = rng.random(len(ids)) >= w.leave_sector_share
-        movers, exits = ids[stays], ids[~stays]
-        posts = self.posts_table()
-        moved = []
-        for wid in movers.tolist():
-            role = int(self.role[wid])
-            open_posts = posts[:, role] - self.staff[:, role]
-            open_posts[self.employer[wid]] = 0
-            if open_posts.max() <= 0:
-                continue
-            target = int(np.argmax(open_posts))
-            self._move(np.array([wid]), np.array([target]))
-            moved.append(wid)
-        self.flows.care_to_care += len(moved)
-        stranded = np.setdiff1d(movers, np.asarray(moved, dtype=np.int64))
-        exits = np.concatenate([exits, stranded])
-        to_nhs = exits[rng.random(len(exits)) < w.to_nhs_share]
-        self._leave(exits)
-        self.flows.care_to_outside += len(exits) - len(to_nhs)
-        hired = self._fill(to_nhs.size, Role.HEALTHCARE_ASSISTANT, international=False)
-        self.flows.care_to_nhs += hired
-        self.flows.care_to_outside += len(to_nhs) - hired
+        w = self.model.params.workforce
+        pay = np.where(self.pay[ids] > 0.0, self.pay[ids], context.legal_floor)
+        role = self.role[ids]
+        left = self._vacate(ids)
+        funded = np.zeros_like(self.staff)
+        rows = min(len(posts), len(funded))
+        funded[:rows] = posts[:rows]
+        open_posts = np.maximum(funded - self.staff, 0)
+        starter = self.starter_pay(context)
+        in_care = np.isin(role, CARE_ROLES)
+        chooses = in_care | (role == Role.HEALTHCARE_ASSISTANT)
+        care_option = self._sector_option(open_posts, starter, CARE_SECTOR, left)
+        nhs_option = self._sector_option(open_posts, starter, NHS_SECTOR, left)
+        own = np.where(in_care, care_option, nhs_option)
+        other = np.where(in_care, nhs_option, care_option)
+        option_pay = np.stack([own[0], other[0], np.full(len(ids), w.outside_wage_gbp)], axis=1)
+        available = np.stack([own[1] > 0, other[1] > 0, np.ones(len(ids), dtype=bool)], axis=1)
+        preferences = np.array([w.stay_in_sector_preference, 0.0, w.outside_preference])
+        probabilities = choice_probabilities(
+            pay, option_pay, available, preferences, w.pay_gap_sensitivity
+        )
+        choice = np.where(chooses, draw_choices(probabilities, rng), OUTSIDE)
+        to_care = chooses & (choice == np.where(in_care, OWN_SECTOR, OTHER_SECTOR))
+        to_nhs = chooses & (choice == np.where(in_care, OTHER_SECTOR, OWN_SECTOR))
+        moves = [(to_care, CARE_SECTOR), (to_nhs, NHS_SECTOR)]
+        moves += [(role == nurse, [nurse]) for nurse in NURSE_ROLES]
+        placed = np.zeros(len(ids), dtype=bool)
+        for movers, roles in moves:
+            placed |= self._place(
+                ids, movers, roles, left=left, open_posts=open_posts, starter=starter, rng=rng
+            )
+        moved_role = self.role[ids]
+        care_now = np.isin(moved_role, CARE_ROLES)
+        self.flows.care_to_care += int((placed & in_care & care_now).sum())
+        self.flows.care_to_nhs += int((placed & in_care & ~care_now).sum())
+        self.flows.care_to_outside += int((~placed & in_care).sum())
+        self.flows.nhs_to_care += int((placed & ~in_care & care_now).sum())
+        self._remove(ids[~placed])
+
+    @staticmethod
+    def _sector_option(
+        open_posts: np.ndarray, starter: np.ndarray, roles: list[Role], left: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """For each leaver, the mean starting pay of a sector's open posts and how many there
+        are, leaving out the employer the leaver has just left."""
+        posts = open_posts[:, roles].sum(axis=1)
+        paid = (open_posts[:, roles] * starter[:, roles]).sum(axis=1)
+        count = posts.sum() - posts[left]
+        mean = (paid.sum() - paid[left]) / np.maximum(count, 1)
+        return mean, count
+
+    def _place(
+        self,
+        ids: np.ndarray,
+        movers: np.ndarray,
+        roles: list[Role],
+        *,
+        left: np.ndarray,
+        open_posts: np.ndarray,
+        starter: np.ndarray,
+        rng: np.random.Generator,
+    ) -> np.ndarray:
+        """Place ``ids[movers]`` into open posts of ``roles`` (never with the employer they
+        left), each post drawn with weight exp(sensitivity x its pay relative to the mean);
+        takes the posts from ``open_posts`` and returns who was placed."""
+        placed = np.zeros(len(ids), dtype=bool)
+        pending = rng.permutation(np.flatnonzero(movers))
+        remaining = open_posts[:, roles].ravel()
+        if len(pending) == 0 or remaining.sum() == 0:
+            return placed
+        pay = starter[:, roles].ravel()
+        mean = (pay * remaining).sum() / remaining.sum()
+        relative = pay / mean - 1.0 if mean > 0.0 else np.zeros(len(pay))
+        appeal = np.exp(self.model.params.workforce.pay_gap_sensitivity * relative)
+        post_employer = np.repeat(np.arange(len(open_posts)), len(roles))
+        post_role = np.tile(np.asarray(roles, dtype=np.int64), len(open_posts))
+        for _ in range(PLACEMENT_ROUNDS):
+            cumulative = np.cumsum(appeal * remaining)
+            if len(pending) == 0 or cumulative[-1] <= 0.0:
+                break
+            draws = rng.random(len(pending)) * cumulative[-1]
+            pick = np.minimum(np.searchsorted(cumulative, draws, side="right"), len(remaining) - 1)
+            fresh = post_employer[pick] != left[pending]
+            rank = np.full(len(pending), np.iinfo(np.int64).max)
+            rank[fresh] = rank_within(pick[fresh])
+            taken = fresh & (rank < remaining[pick])
+            remaining -= np.bincount(pick[taken], minlength=len(remaining))
+            chosen = pending[taken]
+            placed[chosen] = True
+            self._take_up(ids[chosen], post_employer[pick[taken]], post_role[pick[taken]])
+            pending = pending[~taken]
+        open_posts[:, roles] = remaining.reshape(len(open_posts), len(roles))
+        return placed
 
     def _fill(self, count: int, role: Role, *, international: bool) -> int:
         """Hire up to ``count`` workers of ``role`` into the employers with most vacancies."""
@@ -347,18 +597,17 @@ class Workforce:
         self, context: PayContext, posts: np.ndarray, date: dt.date, rng: np.random.Generator
     ) -> None:
         w = self.model.params.workforce
+        starter = self.starter_pay(context)
         for role in Role:
             open_posts = np.maximum(posts[:, role] - self.staff[:, role], 0)
             if open_posts.sum() == 0:
                 continue
-            if role in CARE_ROLES:
-                offered = float(self.pay_rule.care_pay(np.zeros(1), context)[0])
+            if role in CARE_ROLES or role == Role.HEALTHCARE_ASSISTANT:
+                offered = starter[:, role]
             elif role in COUNCIL_ROLES:
-                offered = 1.0
-            elif role == Role.HEALTHCARE_ASSISTANT:
-                offered = context.band3
+                offered = np.ones(len(open_posts))
             else:
-                offered = w.nhs_nurse_gbp_per_hour
+                offered = np.full(len(open_posts), w.nhs_nurse_gbp_per_hour)
             nhs = role in (Role.HEALTHCARE_ASSISTANT, Role.WARD_NURSE)
             own_market = role in NURSE_ROLES or role in COUNCIL_ROLES
             outside = offered if own_market else w.outside_wage_gbp
@@ -366,7 +615,7 @@ class Workforce:
             base = w.nhs_hire_per_month if nhs else w.local_hire_per_month
             if role in COUNCIL_ROLES:
                 base = w.council_staff_hire_per_month
-            chance = min(1.0, base * attraction)
+            chance = np.minimum(1.0, base * attraction)
             hires = rng.binomial(open_posts, chance)
             targets = np.repeat(np.arange(len(hires)), hires)
             self.hire(targets, np.full(len(targets), role), international=False)
@@ -385,21 +634,25 @@ class Workforce:
     # ---------------------------------------------------------------- start
 
     def fill_initial(self) -> None:
-        """Fill ``workforce.initial_fill`` of every employer's posts on the first day."""
-        share = self.model.params.workforce.initial_fill
+        """Fill ``workforce.initial_fill`` of every employer's posts on the first day; care
+        employers start offering ``workforce.initial_pay_premium`` over the legal floor."""
+        w = self.model.params.workforce
         posts = self.posts_table()
         self.posts_cache = posts
         self.version += 1
         rng = self.model.streams["workforce"]
         for role in Role:
-            filled = np.round(posts[:, role] * share).astype(np.int64)
+            filled = np.round(posts[:, role] * w.initial_fill).astype(np.int64)
             targets = np.repeat(np.arange(len(filled)), filled)
             self.hire(targets, np.full(len(targets), role), international=False)
         ids = self.active()
         self.tenure[ids] = rng.exponential(36.0, len(ids))
-        context = self.pay_context(self.model.date)
-        self.set_pay(context)
-        self.care_pay_ratio = self.mean_pay(CARE_ROLES) / self.market_pay(context)
+        floor = self.legal_floor(self.model.date)
+        self.offer[:] = floor * (1.0 + w.initial_pay_premium)
+        self._floor = floor
+        self.offer = np.clip(self.offer, floor, np.maximum(self.fee_ceilings(posts), floor))
+        self.set_pay(self.pay_context(self.model.date))
+        self._update_care_pay_ratio()
 
     def posts_and_staff(self, roles: tuple[Role, ...]) -> tuple[int, int]:
         """Funded posts (as at the start of the month) and staff now, in ``roles``."""
@@ -423,4 +676,13 @@ class Workforce:
         return self._mean_pay[key]
 
 
-__all__ = ["CARE_ROLES", "COUNCIL_ROLES", "Employer", "Role", "Worker", "Workforce"]
+__all__ = [
+    "CARE_ROLES",
+    "COUNCIL_ROLES",
+    "Employer",
+    "Role",
+    "Worker",
+    "Workforce",
+    "choice_probabilities",
+    "draw_choices",
+]

@@ -130,8 +130,9 @@ LEVERS = {
         "arrive faster than it would."
     ),
     "workforce.pay_rule": (
-        "Care workers are paid under the {workforce.pay_rule} rule: market pays "
-        "{workforce.market_premium} above the National Living Wage; living_wage pays at least "
+        "Care workers are paid under the {workforce.pay_rule} rule: under market each employer "
+        "moves its pay towards the National Living Wage plus {workforce.pay_response_to_vacancies} "
+        "of its vacancy rate, within what its fees can pay; living_wage pays at least "
         "£{workforce.real_living_wage_gbp} an hour; nhs_parity pays the NHS healthcare-assistant "
         "scale (band 2, band 3 after a year, top of band 3 after two, with allowances); uplift "
         "pays {workforce.uplift} over market; national_scale puts everyone on the NHS scale. "
