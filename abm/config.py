@@ -1036,7 +1036,8 @@ class CareHomeMarketConfig:
         0.06,
         unit="share of revenue",
         description="Market margin over the last 12 months above which a new home opens",
-        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
+        source="assumption (not calibrated: over a reported five years the market's margin "
+        "rarely reaches it, so the fit could not see it)",
         minimum=-1.0,
         maximum=1.0,
     )
