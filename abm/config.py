@@ -1362,8 +1362,8 @@ class WorkforceConfig:
         description="How much a leaver prefers another job in their own sector (social care, or "
         "the NHS) to one in the other sector at the same pay: familiar work, no retraining or "
         "new checks",
-        source="calibrated (care-abm calibrate), with WF-16 and WF-23 the checks (validation "
-        "targets, not inputs); uncalibrated default: about two-thirds of care leavers stay in "
+        source="calibrated (care-abm calibrate) to WF-16 and WF-23 (validation targets, not "
+        "inputs); uncalibrated default: about two-thirds of care leavers stay in "
         "care when every option has vacancies at baseline pay",
         minimum=-20.0,
         maximum=20.0,
@@ -1374,8 +1374,8 @@ class WorkforceConfig:
         description="How much a leaver prefers a job outside health and care (retail, "
         "hospitality) to one in the other sector at the same pay: more such jobs, regular hours, "
         "no care work",
-        source="calibrated (care-abm calibrate), with WF-16 and WF-23 the checks (validation "
-        "targets, not inputs); uncalibrated default: about one in ten care workers leaving care "
+        source="calibrated (care-abm calibrate) to WF-16 and WF-23 (validation targets, not "
+        "inputs); uncalibrated default: about one in ten care workers leaving care "
         "goes to the NHS when it has vacancies at baseline pay",
         minimum=-20.0,
         maximum=20.0,

@@ -338,31 +338,29 @@ class Workforce:
         self.offer = np.clip(self.offer, floor, np.maximum(self.fee_ceilings(posts), floor))
 
     def fee_ceilings(self, posts: np.ndarray) -> np.ndarray:
-        """The most each care employer's fee income can pay a care worker an hour (infinite for
-        employers without care workers), before any fee rise that pays for a pay rule.
+        """The most each care employer's fees can pay a care worker an hour (infinite for
+        employers without care workers), before any fee rise that pays for a pay rule:
+        ``workforce.labour_cost_share`` of its fee income per hour of care.
 
-        ``workforce.labour_cost_share`` of the fee pays for staff, with on-costs
-        (``workforce.on_cost_share``). A home-care agency is paid per contact hour
-        (``workforce.home_care_contact_share`` of paid hours) at the council's rate; what
-        self-funders pay follows the agency's costs, so it is the council's rate that limits
-        pay. A care home's income is its residents' fees (the council's, self-funders' and
-        the NHS's), less its nurses' pay in a nursing home, over its care workers' hours per
-        resident.
+        A home-care agency's is the council's rate per contact hour (what self-funders pay
+        follows the agency's costs, so it is the council's rate that limits pay). A care home's
+        is its residents' mean weekly fee (the council's, self-funders' and the NHS's) less its
+        nurses' pay in a nursing home, over its care workers' hours per resident. The ceiling is
+        loose: it charges an agency nothing for travel time or on-costs, with which the
+        council's default rate would not pay the legal floor (docs/model.md).
         """
         w = self.model.params.workforce
         council = self.model.council
         factor = council.pay_fee_factor
-        on_cost = 1.0 + w.on_cost_share
         ceiling = np.full(len(posts), np.inf)
         agency = posts[:, Role.HOME_CARE_WORKER] > 0
-        per_paid_hour = council.home_care_fee / factor * w.home_care_contact_share
-        ceiling[agency] = per_paid_hour * w.labour_cost_share / on_cost
-        hours = w.care_home_staff_per_bed * w.hours_per_week * on_cost
-        nurse_cost = w.nursing_home_nurses_per_bed * w.nhs_nurse_gbp_per_hour
+        ceiling[agency] = council.home_care_fee / factor * w.labour_cost_share
+        hours = w.care_home_staff_per_bed * w.hours_per_week
+        nurse_pay = w.nursing_home_nurses_per_bed * w.nhs_nurse_gbp_per_hour * w.hours_per_week
         for e in np.flatnonzero(posts[:, Role.CARE_HOME_WORKER] > 0).tolist():
             nursing = bool(posts[e, Role.CARE_HOME_NURSE] > 0)
             weekly = self._weekly_fee_per_resident(self.employers[e], nursing) / factor
-            nurses = nurse_cost * w.hours_per_week * on_cost if nursing else 0.0
+            nurses = nurse_pay if nursing else 0.0
             ceiling[e] = (weekly * w.labour_cost_share - nurses) / hours
         return ceiling
 
