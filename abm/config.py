@@ -145,12 +145,15 @@ class PopulationConfig:
         evidence="POP-05",
         minimum=0,
     )
-    replace_deaths: bool = param(
+    stationary: bool = param(
         False,
         unit="yes/no",
-        description="Arrivals at 65 replace each month's deaths instead of following "
-        "arrivals_65_per_1000, so the number of residents 65+ stays as it started: a population "
-        "with no demographic growth (for steady-state checks)",
+        description="A population with no demographic growth or ageing: the residents are drawn "
+        "from the population the model's own mortality and frailty settle to when arrivals at "
+        "65 replace deaths (40 years lived at home before the run), and arrivals at 65 go on "
+        "replacing each month's deaths (arrivals_65_per_1000, age_band_shares, "
+        "frailty.initial_shares and growth_85plus are then not used). For steady-state checks "
+        "and experiments that should carry no demographic trend",
         source="lever",
     )
     growth_85plus: float = param(
@@ -500,11 +503,13 @@ class CapacityConfig:
         minimum=0,
     )
     home_care_hours_per_week: float = param(
-        24000.0,
+        0.0,
         unit="hours a week",
         description="Home-care hours the area's agencies are staffed for on the first day: the "
         "market's starting size, not a ceiling (agencies then hire, shed staff, exit and enter "
-        "by demand, margins and the labour market)",
+        "by demand, margins and the labour market); 0 sizes the agencies to the packages "
+        "residents receive on the first day (every self-funder with eligible need, and those "
+        "the council can fund within its budget), so the market starts near its steady state",
         source="assumption (an initial condition; HC-08's users are a validation target, not "
         "an input)",
         minimum=0,
@@ -562,13 +567,6 @@ class CapacityConfig:
         unit="share of beds",
         description="Beds occupied on the first simulated day (an initial condition only; "
         "occupancy after that emerges)",
-        source="assumption",
-        kind="share",
-    )
-    home_care_initial_fill: float = param(
-        0.9,
-        unit="share of hours",
-        description="Home-care hours in use on the first simulated day (initial condition only)",
         source="assumption",
         kind="share",
     )
@@ -1033,11 +1031,12 @@ class CareHomeMarketConfig:
         minimum=0,
     )
     entry_margin: float = param(
-        0.06,
+        0.08,
         unit="share of revenue",
-        description="Market margin over the last 12 months above which a new home opens",
-        source="assumption (not calibrated: over a reported five years the market's margin "
-        "rarely reaches it, so the fit could not see it)",
+        description="Market margin over the last 12 months above which a new home opens, while "
+        "at least half a home's worth of residents are waiting for a place",
+        source="assumption (the homes' own target margin: a provider opens a home where a "
+        "shortage can be filled at the margin homes aim for)",
         minimum=-1.0,
         maximum=1.0,
     )

@@ -8,7 +8,7 @@ import datetime as dt
 import mesa
 import numpy as np
 
-from abm.agents.accounts import Accounts
+from abm.agents.accounts import WEEKS_PER_YEAR, Accounts
 from abm.agents.capacity import DischargeTeam, FamilyChoice, IntermediateCare
 from abm.agents.commissioner import NhsCommissioner
 from abm.agents.community import CommunityRequests
@@ -20,6 +20,7 @@ from abm.agents.population import (
     Residents,
     age_band,
     social_situation,
+    stationary_population,
     synthesise,
 )
 from abm.agents.provider import CareHomeMarket, HomeCareMarket
@@ -216,9 +217,17 @@ class CareSystemModel(mesa.Model):
         )
 
     def _populate(self) -> None:
-        """Synthesise residents and fill care homes and home care to their starting levels."""
+        """Synthesise residents, fill care homes to their starting occupancy, and give home care
+        to those receiving it on the first day: every self-funder whose need is eligible, and
+        eligible residents the council funds as far as its first year's budget allows (in a
+        random order weighted by need). The agencies are then staffed for the packages they
+        have, so that the market starts at the size of the care people receive rather than at a
+        size set from outside (``capacity.home_care_hours_per_week`` > 0 sets it instead)."""
         rng = self.streams["population"]
-        columns = synthesise(self.params, rng)
+        if self.params.population.stationary:
+            columns = stationary_population(self.params, rng)
+        else:
+            columns = synthesise(self.params, rng)
         ids = self._add_residents(columns)
         bands = age_band(columns["age"])
         frailty = columns["frailty"]
@@ -250,13 +259,17 @@ class CareSystemModel(mesa.Model):
         order = rng.choice(
             at_home, size=np.count_nonzero(weight), replace=False, p=weight / weight.sum()
         )
-        target = self.home_care.capacity_hours * capacity.home_care_initial_fill
+        accounts, fee = self.accounts, self.council.home_care_fee
+        limit = accounts.first_year_care_limit()
         for pid in order.tolist():
-            if self.home_care.hours_used + self.home_care.package_hours(pid) > target:
-                break
             self_funder = self.council.is_self_funder(pid, care_home=False)
+            if not self_funder:
+                yearly = self.home_care.package_hours(pid) * fee * WEEKS_PER_YEAR
+                if accounts.care_commitments_a_year() + yearly > limit:
+                    continue
             residents.set_funder(pid, Funder.SELF if self_funder else Funder.COUNCIL)
             self.home_care.start_package(pid)
+        self.home_care.staff_first_day()
 
     def _add_residents(self, columns: dict[str, np.ndarray]) -> np.ndarray:
         ids = self.residents.add(columns, self.day)
@@ -408,7 +421,7 @@ class CareSystemModel(mesa.Model):
             return
         pop = self.params.population
         rng = self.streams["arrivals"]
-        if pop.replace_deaths:
+        if pop.stationary:
             n = max(self._initial_residents - len(self.residents.alive()), 0)
         else:
             n = int(rng.poisson(pop.arrivals_65_per_1000 * pop.residents_65plus / 1000 / 12))
@@ -428,6 +441,8 @@ class CareSystemModel(mesa.Model):
             self.residents.mark_changed(int(pid))
         target = self._initial_85plus * (1.0 + pop.growth_85plus) ** (self.day / self.total_days)
         shortfall = round(target) - int(np.count_nonzero(bands == 2))
+        if pop.stationary:
+            shortfall = 0
         if shortfall > 0:
             self._add_arrivals(85.0 + rng.uniform(0.0, 5.0, shortfall), self._oldest_frailty, rng)
             self.tally.arrivals_85plus = shortfall

@@ -83,10 +83,12 @@ def test_slow_assessments_cuts_capacity_under_pressure():
 def test_staged_freezes_hiring_and_slows_the_panel_only_under_pressure():
     staged = RATIONING_RESPONSES.create("staged")
     pressed = staged.respond(0.04, Measures())
-    assert pressed.hiring_freeze and pressed.panel_interval_weeks == 2
+    assert pressed.hiring_freeze
+    assert pressed.panel_interval_weeks == 2
     assert pressed.extra_threshold_hours == 0.0, "eligibility is left alone"
     relaxed = staged.respond(-0.01, pressed)
-    assert not relaxed.hiring_freeze and relaxed.panel_interval_weeks == 1
+    assert not relaxed.hiring_freeze
+    assert relaxed.panel_interval_weeks == 1
 
 
 def waiting_list(hospital: list[int], community: list[tuple[int, int]]) -> WaitingList:

@@ -12,7 +12,7 @@ STEADY = ("delayed", "waiting_for_care_at_home", "home_care_hours_used", "care_h
 
 
 def test_the_baseline_is_stationary_without_demographic_growth():
-    scenario = calibrated(years=10, population__replace_deaths=True)
+    scenario = calibrated(years=10, population__stationary=True)
     daily = run_record(run_model(scenario)).daily.query("reported")
     year = (daily["day"] - scenario.run.warmup_days) // 365
     means = daily.groupby(year)[list(STEADY)].mean()

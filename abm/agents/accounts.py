@@ -300,6 +300,17 @@ class Accounts(mesa.Agent):
         budget = self.budgets.get(self.arrangement.care_holder, 0.0)
         return budget * (1.0 - self.model.params.funding.reserve_share)
 
+    def first_year_care_limit(self) -> float:
+        """The care budget holder's spending limit in the first financial year, before the
+        year's budgets are set (for the first day's care)."""
+        p = self.model.params
+        allocations = Allocations(council=p.council.budget_gbp, nhs=p.nhs.budget_gbp)
+        budgets = self.arrangement.budgets(
+            allocations, LastYear(allocations.council, allocations.nhs)
+        )
+        budget = budgets.get(self.arrangement.care_holder, 0.0)
+        return budget * (1.0 - p.funding.reserve_share)
+
     def care_headroom_a_year(self) -> float:
         """What new commitments the care budget holder can still take on, a year (GBP): its
         spending limit less its commitments and the money its brokers have set aside for care

@@ -6,7 +6,8 @@ the staff it wants from the work it has and the work waiting, grows only while i
 margin allows (``home_care.growth_margin``), lets staff go when work falls away, hands back
 packages its staff cannot cover, and leaves the market when losses exhaust its reserves. New
 agencies enter, after a lag, when the market's margin over the last year is high enough.
-``capacity.home_care_hours_per_week`` is only the market's size on the first day.
+On the first day the market is the size of the care residents receive then (or
+``capacity.home_care_hours_per_week``, when set); after that its size is an outcome.
 
 Care homes each have beds, residents, a council fee (the council's rate), a private fee they
 set themselves each month to cover their costs and margin from what the council and the NHS
@@ -63,9 +64,15 @@ class HomeCareAgency(mesa.Agent):
         self._staffed = 0.0
         self.account = f"home_care:{self.unique_id}"
         model.workforce.register(self)
-        h = model.params.home_care
-        reserves = self.expected_weekly_costs() * h.initial_reserves_months * 365.25 / 12 / 7
-        model.accounts.open_provider(self.account, reserves)
+        if target_hours > 0:
+            self.open_books()
+
+    def open_books(self) -> None:
+        """Open the agency's account with ``home_care.initial_reserves_months`` of the costs
+        of the hours it plans for."""
+        months = self.model.params.home_care.initial_reserves_months
+        reserves = self.expected_weekly_costs() * months * 365.25 / 12 / 7
+        self.model.accounts.open_provider(self.account, reserves)
 
     def productive_hours_per_worker(self) -> float:
         """Contact hours a week one care worker delivers (paid hours less travel and admin)."""
@@ -155,6 +162,7 @@ class HomeCareMarket(QueuedService):
         n = model.params.home_care.agencies
         start = model.with_population(model.params.capacity.home_care_hours_per_week)
         self.agencies = [HomeCareAgency(model, self, start / n) for _ in range(n)]
+        self._sized_by_demand = start <= 0.0
         self.agency_of: dict[int, HomeCareAgency] = {}
         self.packages: dict[int, float] = {}
         self.hours_used = 0.0
@@ -216,6 +224,20 @@ class HomeCareMarket(QueuedService):
         if not open_agencies:
             return None
         return max(open_agencies, key=lambda a: a.free_hours)
+
+    def staff_first_day(self) -> None:
+        """When the market is sized by demand (``capacity.home_care_hours_per_week`` = 0),
+        each agency plans for its first-day packages plus its spare share and is staffed to
+        deliver its packages: its vacancies start at the spare share."""
+        if not self._sized_by_demand:
+            return
+        spare = self.model.params.home_care.spare_capacity_share
+        workforce = self.model.workforce
+        for agency in self.agencies:
+            agency.target_hours = agency.hours * (1.0 + spare)
+            needed = math.ceil(agency.hours / agency.productive_hours_per_worker() - 1e-9)
+            workforce.top_up(agency, Role.HOME_CARE_WORKER, needed)
+            agency.open_books()
 
     def withdraw(self, pid: int) -> None:
         """Leave the waiting list; money the council set aside for the package is released."""
@@ -799,8 +821,18 @@ class CareHomeMarket(QueuedService):
         return (revenue - costs) / revenue if revenue > 0 else 0.0
 
     def _consider_entry(self) -> None:
+        """A provider decides to open a home when the market has earned more than
+        ``care_homes.entry_margin`` over the last year and at least half a home's worth of
+        residents are waiting for a place: a shortage it can fill at a profit. (Margin alone is
+        not enough: homes price self-funders to reach their target margin, so a market at its
+        target would draw new homes for ever.)"""
         m = self.model.params.care_homes
-        if self._opening or len(self._margins) < 12 or self.market_margin() <= m.entry_margin:
+        if (
+            self._opening
+            or len(self._margins) < 12
+            or self.market_margin() <= m.entry_margin
+            or len(self.waiting) < m.beds_per_home / 2
+        ):
             return
         self._opening = True
         lag_days = m.entry_lag_months * 365.25 / 12.0

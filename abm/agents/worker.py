@@ -652,6 +652,22 @@ class Workforce:
         self.set_pay(self.pay_context(self.model.date))
         self._update_care_pay_ratio()
 
+    def top_up(self, employer: Employer, role: Role, count: int) -> None:
+        """On the first day: hire into ``employer`` until it has ``count`` staff of ``role``,
+        with tenures drawn as everyone's first-day tenures are."""
+        missing = count - self.staff_of(employer, role)
+        if missing <= 0:
+            return
+        first = self.n
+        self.hire(
+            np.full(missing, employer.employer_id), np.full(missing, role), international=False
+        )
+        ids = np.arange(first, self.n)
+        self.tenure[ids] = self.model.streams["workforce"].exponential(36.0, len(ids))
+        self.posts_cache = self.posts_table()
+        self.set_pay(self.pay_context(self.model.date))
+        self._update_care_pay_ratio()
+
     def posts_and_staff(self, roles: tuple[Role, ...]) -> tuple[int, int]:
         """Funded posts (as at the start of the month) and staff now, in ``roles``."""
         if self._totals_version != self.version:
