@@ -847,9 +847,9 @@ class CouncilConfig:
     rationing_response: str = param(
         "staged",
         unit="policy",
-        description="What the council does when it heads for an overspend: staged (freeze "
-        "hiring and slow the funding panel, then tighten eligibility), tighten_eligibility, "
-        "freeze_fees, slow_assessments, none",
+        description="What the council does when demand outruns its budget: staged (freeze "
+        "hiring of social workers and brokers, and the funding panel sits fortnightly), "
+        "tighten_eligibility, freeze_fees, slow_assessments, none",
         source="lever",
         choices=("staged", "tighten_eligibility", "freeze_fees", "slow_assessments", "none"),
     )

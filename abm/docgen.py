@@ -62,7 +62,7 @@ Keys left out take the defaults listed here, so an empty file is the baseline.
 
 ```toml
 name = "more-beds"
-description = "Baseline with 20 more beds and a cut in home-care hours from April 2026"
+description = "Baseline with 32 more beds and fewer council social workers from April 2026"
 extends = "baseline.toml"
 
 [hospital]
@@ -70,7 +70,7 @@ beds = 700
 
 [[schedule]]
 date = 2026-04-01
-set = { "capacity.home_care_hours_per_week" = 28000 }
+set = { "council.social_workers" = 60 }
 ```
 
 ```console

@@ -66,18 +66,22 @@ class CareSystemModel(mesa.Model):
        death, request for care, package ends) falls today carry it out.
     3. ``clinical_progress``: background patients leave; residents whose clinical stay ends die
        or become medically fit and start on their discharge pathway's route.
-    4. ``services``: each downstream service serves its waiting list (hospital processes,
-       assessments, funding decisions, family choice, intermediate care, home care, care homes).
+    4. ``services``: each queue serves its waiting list from its capacity (social workers'
+       assessments, the funding panel on its sitting day, family choice, brokers committing the
+       council's money, intermediate care, home-care agencies, care homes, and last the
+       hospital's discharge work for patients whose onward care is ready).
     5. ``discharges``: the hospital asks each fit patient's route whether they can leave;
        those who cannot are delayed today, with the reason and responsible body.
     6. ``admissions``: emergencies take free beds (otherwise they wait in the corridor), then
        electives (otherwise cancelled).
-    7. ``finance``: on the first of each month workers are paid, quit, move and are
-       recruited; last month's payments are settled into the ledger; providers pay their
-       costs (care homes may close); what residents paid beyond their income comes out of
-       their capital (self-funders who reach the upper limit turn to the council); budgets
-       move (new budgets each April) and the care budget holder reviews its position. Every
-       day, providers' costs and the commissioner's payments accrue.
+    7. ``finance``: on the first of each month home-care agencies plan the staff they want;
+       workers are paid, quit, move and are recruited; the council pays its staff; agencies
+       hand back packages their staff cannot cover; last month's payments are settled into
+       the ledger; providers pay their costs (agencies and care homes may close); what
+       residents paid beyond their income comes out of their capital (self-funders who reach
+       the upper limit turn to the council); budgets move (new budgets each April) and the care
+       budget holder reviews its position. Every day, providers' costs and the commissioner's
+       payments accrue.
     8. ``population_change``: on the first of each month, new 65-year-olds arrive, age bands
        are updated, the 85+ population is kept on its projected path and, when capacities
        grow with the population, new care homes are commissioned.

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from bench_model import TARGET_RESIDENTS, horizon_days, scaled_scenario
 
-from abm.config import Scenario
+from abm.config import Scenario, load_scenario
 from abm.model import PHASES, CareSystemModel
 
 REST = "(rest of step)"
@@ -39,10 +39,16 @@ def timed(
 
 
 def profile_phases(
-    residents: int, years: float, seed: int | None, warmup_days: int
+    residents: int,
+    years: float,
+    seed: int | None,
+    warmup_days: int,
+    config: str | None = None,
 ) -> tuple[dict[str, float], dict[str, float], float]:
-    """Wall and CPU seconds by phase (and the rest of ``step``), and the start-up wall time."""
-    scenario = scaled_scenario(Scenario(), residents, years, warmup_days)
+    """Wall and CPU seconds by phase (and the rest of ``step``), and the start-up wall time,
+    for the config file's system (``None``: the config classes' defaults)."""
+    base = load_scenario(config) if config else Scenario()
+    scenario = scaled_scenario(base, residents, years, warmup_days)
     t0 = time.perf_counter()
     model = CareSystemModel(scenario, scenario.run.seed if seed is None else seed)
     startup = time.perf_counter() - t0
@@ -77,9 +83,19 @@ def main() -> None:
     parser.add_argument("--years", type=float, default=3.0, help="horizon, may be fractional")
     parser.add_argument("--warmup-days", type=int, default=0, help="warm-up days (default 0)")
     parser.add_argument("--seed", type=int, default=None, help="root seed (default: scenario's)")
+    parser.add_argument(
+        "--config",
+        default="experiments/baseline.toml",
+        help="the system to run, scaled to --size (default: the calibrated baseline users run; "
+        "'defaults' for the config classes' uncalibrated defaults)",
+    )
     args = parser.parse_args()
-    print(f"{args.size:,} residents 65+, {args.years:g} years, warm-up {args.warmup_days} days")
-    report(*profile_phases(args.size, args.years, args.seed, args.warmup_days))
+    config = None if args.config == "defaults" else args.config
+    print(
+        f"{args.size:,} residents 65+, {args.years:g} years, warm-up {args.warmup_days} days, "
+        f"{config or 'the config defaults'}"
+    )
+    report(*profile_phases(args.size, args.years, args.seed, args.warmup_days, config))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import outcomes, run_model, small
+from helpers import calibrated, outcomes, run_model, small
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -181,24 +181,29 @@ def test_ledger_spending_matches_the_spend_outputs():
 # --------------------------------------------------------------------------- behaviour
 
 
-def test_a_pool_ring_fenced_for_discharge_shortens_waits_for_home_care():
-    """Same allocations; the pool's NHS money can only buy discharge support, which it does.
-    Home-care hours are short (80% of the default), so that packages are what patients wait
-    for and the pool's hours can shorten the waits."""
-    hours = small(residents=8000).capacity.home_care_hours_per_week * 0.8
-    base = small(residents=8000, years=2, capacity__home_care_hours_per_week=hours)
+def test_a_pool_buys_discharge_support_with_money_taken_from_the_council_and_the_nhs():
+    """Same allocations; the council and the NHS each pay a share of theirs into a pool that
+    can only buy discharge support (a block of home-care hours for hospital discharges), which
+    it does. The council's share leaves its own budget, so its brokers hold back more of the
+    long-term care it funds: money moved into the pool is money taken from somewhere."""
+    base = calibrated()
     pooled = base.with_changes([("funding.pool", "pooled")])
     before, after = outcomes(base), outcomes(pooled)
-    assert after["discharge_support_hours"] > before["discharge_support_hours"] + 100
-    assert after["awaiting_home_care_days"] < 0.8 * before["awaiting_home_care_days"]
+    assert after["pool_from_council_gbp"] > 0
+    assert after["pool_from_nhs_gbp"] > 0
+    assert before["pool_from_council_gbp"] == 0
+    assert after["discharge_support_hours"] > before["discharge_support_hours"] + 50, (
+        "the pool should spend its money on a block of home-care hours for discharges"
+    )
+    assert after["held_for_funding"] > before["held_for_funding"], (
+        "with part of its budget in the pool the council can fund less long-term care"
+    )
 
 
 def test_shortage_allocation_moves_money_to_social_care_when_its_delays_cost_most():
-    """With too few care-home beds and home-care hours, social care delays dominate, so the
-    shortage rule gives care a bigger share of the one budget than last year's shares do."""
+    """With too few care-home beds, social care delays dominate, so the shortage rule gives
+    care a bigger share of the one budget than last year's shares do."""
     base = small(residents=6000, years=2, funding__pool="integrated", capacity__care_home_beds=150)
-    hours = 0.6 * base.capacity.home_care_hours_per_week
-    base = base.with_changes([("capacity.home_care_hours_per_week", hours)])
     shortage = base.with_changes([("funding.allocation", "shortage")])
     shares = []
     for scenario in (base, shortage):

@@ -146,3 +146,15 @@ def test_run_model_stops_after_the_last_day():
     model.run_model()
     assert model.day == model.total_days
     assert not model.running
+
+
+def test_no_discharge_work_at_weekends_means_no_discharges_at_weekends():
+    """The hospital's discharge work is a capacity with a weekday pattern: with none at
+    weekends, nobody leaves on a Saturday or Sunday, and patients fit at the weekend wait for
+    Monday (delayed on the hospital's own process)."""
+    scenario = small(residents=4000, hospital__weekend_discharge_share=0.0)
+    daily = run_model(scenario).datacollector.get_table_dataframe("daily")
+    weekend = pd.to_datetime(daily["date"]).dt.day_of_week >= 5
+    assert daily.loc[weekend, "discharges"].sum() == 0
+    assert daily.loc[~weekend, "discharges"].sum() > 100
+    assert daily.loc[weekend, "delayed.hospital_process"].sum() > 0

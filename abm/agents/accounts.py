@@ -323,15 +323,16 @@ class Accounts(mesa.Agent):
         )
 
     def review(self, date: dt.date) -> None:
-        """The care budget holder compares what its commitments, and the care it is holding
-        back for want of money, would cost a year with its budget (the pressure), rations
-        accordingly, and buys discharge support with money nobody is waiting for."""
+        """The care budget holder compares what its commitments would cost a year with its
+        budget (the pressure: above zero it is overspending, as it can when it arranges care
+        for hospital discharges whatever the budget), rations accordingly, counts the people
+        its brokers are holding back for want of money, and buys discharge support with money
+        nobody is waiting for."""
         holder = self.arrangement.care_holder
         budget = self.budgets.get(holder, 0.0)
-        self.held_for_funding, held_weekly = self.model.brokerage.held_for_funding()
-        held = held_weekly * WEEKS_PER_YEAR
+        self.held_for_funding, _ = self.model.brokerage.held_for_funding()
         if budget > 0:
-            self.pressure = (self.care_commitments_a_year() + held) / budget - 1.0
+            self.pressure = self.care_commitments_a_year() / budget - 1.0
             self.model.council.review_budget(self.pressure)
         self._buy_discharge_support()
 

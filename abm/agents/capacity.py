@@ -138,8 +138,8 @@ class ThroughputService(QueuedService):
 
     def status(self, pid: int) -> Delay:
         """As :meth:`QueuedService.status`, in process time once the case is taken on."""
-        reason, body, _ = super().status(pid)
-        return reason, body, Cause.PROCESS if pid in self._in_progress else Cause.QUEUE
+        body = responsible_body(self.responsible, self.model.residents.funder[pid])
+        return self.reason, body, Cause.PROCESS if pid in self._in_progress else Cause.QUEUE
 
     def tick(self, day: int) -> None:
         """Finish the cases due today, then take on as many waiting cases as today's capacity
@@ -245,7 +245,8 @@ class DischargeTeam(QueuedService):
     ``hospital.weekend_discharge_share`` of that on Saturdays and Sundays, when fewer pharmacists,
     therapists and senior doctors are at work. Only patients who are medically fit can be
     discharged; those who cannot be done today wait for the next day's capacity, first come
-    first served.
+    first served. A fraction of a discharge's work carries over to the next day, never a whole
+    one (a day with no capacity discharges nobody).
     """
 
     reason = DelayReason.HOSPITAL_PROCESS
@@ -268,7 +269,7 @@ class DischargeTeam(QueuedService):
     def tick(self, day: int) -> None:
         """Complete today's discharges, medically fit patients first come first served."""
         self.served_today = 0
-        self._credit = min(self._credit, 1.0) + self.capacity_today()
+        self._credit = min(self._credit, 0.999) + self.capacity_today()
         if not len(self.waiting):
             return
         fit = self.model.hospital.fit

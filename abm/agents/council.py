@@ -21,10 +21,10 @@ import mesa
 import numpy as np
 
 from abm.agents.accounts import ECONOMY, HOUSEHOLDS, WEEKS_PER_YEAR
-from abm.agents.capacity import QueuedService, ThroughputService
+from abm.agents.capacity import QueuedService, ThroughputService, responsible_body
 from abm.agents.worker import Role
 from abm.discharge import Delay, Route
-from abm.domain import Body, DelayReason, Frailty, Funder, Location, Purpose
+from abm.domain import Body, Cause, DelayReason, Frailty, Funder, Location, Purpose
 from abm.params import DAYS_PER_WEEK, per_week_to_per_day
 from abm.policy.means_test import MEANS_TESTS, MeansTest, MeansTestRules
 from abm.policy.rationing import RATIONING_RESPONSES, Measures, RationingResponse
@@ -497,11 +497,12 @@ class Brokerage(ThroughputService):
     residents, so neither waits here.
 
     Each broker in post can arrange ``council.placements_per_broker_week`` a week, in the
-    referral priority order. A broker commits money only while the council can afford it:
-    when its ongoing commitments would pass its budget less reserve
-    (:meth:`~abm.agents.accounts.Accounts.can_afford`), the case waits for money (held for
-    funding) and the next, cheaper case may go ahead. Both waits are queues, with the reason of
-    what is being arranged."""
+    referral priority order. For people at home a broker commits money only while the council
+    can afford it: when its ongoing commitments would pass its budget less reserve
+    (:meth:`~abm.agents.accounts.Accounts.care_headroom_a_year`), the case waits for money
+    (held for funding) and the next, cheaper case may go ahead. Hospital discharges are
+    arranged whatever the budget (their cost still counts against it, so they crowd out care
+    at home). Both waits are queues, with the reason of what is being arranged."""
 
     reason = DelayReason.AWAITING_HOME_CARE
     responsible = Body.SOCIAL_CARE
@@ -529,10 +530,15 @@ class Brokerage(ThroughputService):
         super().enrol(pid, day, from_hospital, route)
 
     def weekly_cost(self, pid: int) -> float:
-        """What the council would commit a week from its budget for this case, at its fee
-        rates (before any contribution from the resident). Reablement for a hospital patient
-        with no package before is paid for in bulk by whoever pays for reablement (the block
-        the budget holder has bought), so it needs a broker but no new money."""
+        """What the council would commit a week from its budget for this case before the
+        broker may arrange it, at its fee rates (before any contribution from the resident).
+
+        Hospital discharges are not held back for money: the council funds the care that gets
+        a patient out of hospital (as councils do, with the discharge funds behind them), and
+        it counts against its budget like any other commitment, so it is the people waiting at
+        home who wait for money. Reablement is paid for in bulk by whoever pays for it."""
+        if pid in self._from_hospital:
+            return 0.0
         if self._reasons.get(pid) == DelayReason.AWAITING_CARE_HOME:
             nursing = int(self.model.residents.frailty[pid]) == Frailty.SEVERE
             return self.council.care_home_fee(nursing=nursing)
@@ -548,16 +554,12 @@ class Brokerage(ThroughputService):
         self._credit = min(self._credit + daily, daily + 1.0)
         if self._credit < 1.0 or not len(self.waiting):
             return
-        accounts = self.model.accounts
-        headroom = accounts.care_headroom_a_year()
-        cheapest = MIN_PACKAGE_HOURS * self.council.home_care_fee * WEEKS_PER_YEAR
+        headroom = self.model.accounts.care_headroom_a_year()
         for pid in self.in_order(day):
             if self._credit < 1.0:
                 break
-            if headroom < cheapest and not self.model.home_care.will_be_reablement(pid):
-                continue
             yearly = self.weekly_cost(pid) * WEEKS_PER_YEAR
-            if yearly > headroom:
+            if yearly > 0.0 and yearly > headroom:
                 continue
             headroom -= yearly
             self._credit -= 1.0
@@ -578,7 +580,8 @@ class Brokerage(ThroughputService):
 
     def status(self, pid: int) -> Delay:
         """Waiting for a package or a place, as the broker is arranging."""
-        _, body, cause = super().status(pid)
+        body = responsible_body(self.responsible, self.model.residents.funder[pid])
+        cause = Cause.PROCESS if pid in self._in_progress else Cause.QUEUE
         return self._reasons.get(pid, self.reason), body, cause
 
     def withdraw(self, pid: int) -> None:

@@ -75,12 +75,13 @@ class FreezeFees(RationingResponse):
 
 @RATIONING_RESPONSES.register("staged")
 class Staged(RationingResponse):
-    """What councils report doing first when demand outruns the budget: freeze hiring (social
+    """What councils report doing first when their commitments outrun the budget (as they can,
+    since care for hospital discharges is arranged whatever the budget): freeze hiring (social
     workers and brokers who leave are not replaced) and let the funding panel sit only every
-    other week, while the brokers hold back the care the council cannot afford (a waiting list
-    for money). Eligibility is not changed: the waiting list, from which people give up or die,
-    is the rationing, as councils' own waiting lists show. Both measures end when spending is
-    back within budget.
+    other week. Eligibility is not changed: the brokers already hold back care for people at
+    home that the council cannot afford, and that waiting list, from which people give up or
+    die, is the rationing, as councils' own waiting lists show. Both measures end when
+    commitments are back within the budget.
 
     The measures fall on hospital patients as well as people at home: fewer staff and fewer
     panel sittings mean longer waits for assessments, packages and decisions.
