@@ -494,6 +494,12 @@ def _mean_delay(record: RunRecord) -> float:
     return float(delays.mean()) if len(delays) else float("nan")
 
 
+# Waits reported for hospital patients in every queue, and for people at home in theirs.
+WAIT_KPIS = (
+    ("queue_wait_days", "hospital patients", True, QUEUES),
+    ("community_wait_days", "people at home", False, QUEUES[:5]),
+)
+
 KPIS: tuple[Kpi, ...] = (
     Kpi(
         "emergency_admissions_per_1000",
@@ -569,23 +575,13 @@ KPIS: tuple[Kpi, ...] = (
     ),
     *(
         Kpi(
-            f"queue_wait_days.{queue}.{statistic}",
-            f"Wait of hospital patients for {queue.replace('_', ' ')}: {statistic}",
-            "days (patients served after the warm-up)",
-            _queue_wait(queue, statistic, from_hospital=True),
+            f"{prefix}.{queue}.{statistic}",
+            f"Wait of {who} for {queue.replace('_', ' ')}: {statistic}",
+            f"days ({who} served after the warm-up)",
+            _queue_wait(queue, statistic, from_hospital=from_hospital),
         )
-        for queue in QUEUES
-        for statistic in STATISTICS
-    ),
-    *(
-        Kpi(
-            f"community_wait_days.{queue}.{statistic}",
-            f"Wait of people at home for {queue.replace('_', ' ')}: {statistic}",
-            "days (people served after the warm-up)",
-            _queue_wait(queue, statistic, from_hospital=False),
-        )
-        for queue in QUEUES
-        if queue not in ("intermediate_care", "hospital_discharge")
+        for prefix, who, from_hospital, queues in WAIT_KPIS
+        for queue in queues
         for statistic in STATISTICS
     ),
     Kpi(

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from abm.model import CareSystemModel
 
 MONTHS_OF_MARGIN = 3
+# The most of its hours a loss-making agency plans to cut in a month.
+MAX_CUT = 0.1
 
 
 class HomeCareAgency(mesa.Agent):
@@ -442,8 +444,11 @@ class HomeCareMarket(QueuedService):
         workforce = self.model.workforce
         for agency, share in zip(agencies, weights.tolist(), strict=True):
             demand = (agency.hours + block + waiting * share) * (1.0 + h.spare_capacity_share)
-            if agency.margin() < h.growth_margin:
+            margin = agency.margin()
+            if margin < h.growth_margin:
                 demand = min(demand, max(agency.staffed_hours, agency.hours))
+            if margin < 0.0:
+                demand = min(demand, agency.staffed_hours) * (1.0 + max(margin, -MAX_CUT))
             agency.target_hours = demand
             surplus = workforce.staff_of(agency, Role.HOME_CARE_WORKER) - agency.posts(
                 Role.HOME_CARE_WORKER
