@@ -88,9 +88,14 @@ class Route:
 
     def stop(self, pid: int, day: int) -> None:
         """Called by a step that ends the patient's route early (not eligible, nothing needed):
-        the route is complete, with no service from the remaining steps."""
-        self._position[pid] = len(self.steps)
+        no service from the remaining steps, except a last step that every leaver goes through
+        whatever came before (the hospital's own discharge work, marked ``closing``)."""
         self.stopped.add(pid)
+        last = len(self.steps) - 1
+        if last > self._position[pid] and getattr(self.steps[last], "closing", False):
+            self._position[pid] = last
+        else:
+            self._position[pid] = len(self.steps)
         self._enter(pid, day)
 
     def ask(self, pid: int) -> Delay | None:

@@ -188,6 +188,7 @@ def outcomes(scenario: Scenario, replications: int = 2) -> dict[str, float]:
         )
         values["unmet_hours"] = float(reported["unmet_need_hours"].mean())
         values["awaiting_home_care_days"] = float(reported["delayed.awaiting_home_care"].sum())
+        values["council_budget_gbp"] = float(reported["council_budget_gbp"].mean())
         for name, value in values.items():
             totals[name] = totals.get(name, 0.0) + value / replications
     return totals

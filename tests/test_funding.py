@@ -184,8 +184,8 @@ def test_ledger_spending_matches_the_spend_outputs():
 def test_a_pool_buys_discharge_support_with_money_taken_from_the_council_and_the_nhs():
     """Same allocations; the council and the NHS each pay a share of theirs into a pool that
     can only buy discharge support (a block of home-care hours for hospital discharges), which
-    it does. The council's share leaves its own budget, so its brokers hold back more of the
-    long-term care it funds: money moved into the pool is money taken from somewhere."""
+    it does. The council's share leaves its own budget: money moved into the pool is money
+    taken from somewhere."""
     base = calibrated()
     pooled = base.with_changes([("funding.pool", "pooled")])
     before, after = outcomes(base), outcomes(pooled)
@@ -195,25 +195,35 @@ def test_a_pool_buys_discharge_support_with_money_taken_from_the_council_and_the
     assert after["discharge_support_hours"] > before["discharge_support_hours"] + 50, (
         "the pool should spend its money on a block of home-care hours for discharges"
     )
-    assert after["held_for_funding"] > before["held_for_funding"], (
-        "with part of its budget in the pool the council can fund less long-term care"
+    assert after["council_budget_gbp"] < before["council_budget_gbp"], (
+        "the council's own budget is smaller by what it pays into the pool"
     )
 
 
-def test_shortage_allocation_moves_money_to_social_care_when_its_delays_cost_most():
-    """With too few care-home beds, social care delays dominate, so the shortage rule gives
-    care a bigger share of the one budget than last year's shares do."""
-    base = small(residents=6000, years=2, funding__pool="integrated", capacity__care_home_beds=150)
-    shortage = base.with_changes([("funding.allocation", "shortage")])
-    shares = []
-    for scenario in (base, shortage):
-        model = run_model(scenario)
-        budgets = model.accounts.budgets
-        shares.append(budgets["integrated.care"] / budgets["integrated"])
-    assert shares[1] > shares[0] + 0.02
+def test_shortage_allocation_moves_money_toward_the_costlier_shortage():
+    """The shortage rule starts from last year's shares and moves funding.shortage_shift of the
+    gap between the sectors' delay costs (as a share of the total budget) toward the costlier
+    one. (An integrated run checked this before; since every wait became a queue, issue 15,
+    which sector's delays cost more in a small area varies from run to run, so the rule is
+    tested on its own here; integrated runs are checked in
+    test_money_is_conserved_every_month_for_every_body)."""
+    from abm.config import FundingConfig
+    from abm.policy.funding import ALLOCATION_RULES, LastYear
+
+    rule = ALLOCATION_RULES.create("shortage", FundingConfig(allocation="shortage"))
+    care_costlier = LastYear(40.0, 60.0, care_delay_cost=10.0, health_delay_cost=2.0)
+    health_costlier = LastYear(40.0, 60.0, care_delay_cost=2.0, health_delay_cost=10.0)
+    assert rule.care_share(care_costlier, 100.0) == pytest.approx(0.4 + 0.5 * 8.0 / 100.0)
+    assert rule.care_share(health_costlier, 100.0) == pytest.approx(0.4 - 0.5 * 8.0 / 100.0)
+    squeezed = LastYear(1.0, 99.0, care_delay_cost=0.0, health_delay_cost=100.0)
+    assert rule.care_share(squeezed, 100.0) == pytest.approx(0.05), "kept within 5-95%"
 
 
-def test_universal_care_moves_at_least_self_funders_fees_to_the_public_purse():
+def test_universal_care_without_new_money_moves_fees_to_a_budget_that_cannot_pay_them():
+    """Budgets are given: removing the means test moves what residents paid onto the
+    council, whose budget does not grow, so its brokers hold back more care for want of
+    money (before budgets were given, the council's budget was rebased on its spending and
+    the same change simply spent more public money)."""
     base = small(residents=6000, years=2)
     universal = base.with_changes([("council.means_test", "universal")])
     before, after = outcomes(base), outcomes(universal)
@@ -221,8 +231,10 @@ def test_universal_care_moves_at_least_self_funders_fees_to_the_public_purse():
     assert (
         after["private_spend_gbp"] <= before["private_spend_gbp"] - before["self_funder_fees_gbp"]
     )
-    assert after["council_spend_gbp"] > before["council_spend_gbp"]
     assert after["capital_drawn_gbp"] < 0.05 * before["capital_drawn_gbp"]
+    assert after["held_for_funding"] > before["held_for_funding"], (
+        "with everyone's care to pay from the same budget, more people wait for money"
+    )
 
 
 def test_a_council_budget_cut_brings_rationing():

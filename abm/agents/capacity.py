@@ -252,6 +252,7 @@ class DischargeTeam(QueuedService):
     reason = DelayReason.HOSPITAL_PROCESS
     responsible = Body.NHS
     queue_name = "hospital_discharge"
+    closing = True
 
     def __init__(self, model: CareSystemModel) -> None:
         super().__init__(model)
