@@ -149,9 +149,9 @@ LEVERS: tuple[Lever, ...] = (
     Lever(
         "home_care_hours_per_week",
         "capacity.home_care_hours_per_week",
-        "Home-care hours a week at the start",
+        "Home-care hours a week at the start (0: sized to demand)",
         "SliderInt",
-        10_000,
+        0,
         60_000,
         500,
     ),

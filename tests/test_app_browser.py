@@ -235,15 +235,16 @@ def test_the_app_steps_resets_and_stays_offline(page):
     assert _text(tab, "care-abm-date").startswith("Thu 01 May 2025 · day 30 of")
     tab.screenshot(path=ARTIFACTS / "02-baseline-30-days.png")
 
-    # Move a slider (Home: its minimum) and type a seed (Mesa hands it over as a string).
+    # Move a slider (End: its maximum) and type a seed (Mesa hands it over as a string).
     tab.get_by_role("slider", name="Home-care hours a week").focus()
-    tab.keyboard.press("Home")
+    tab.keyboard.press("End")
     seed = tab.get_by_label("Seed")
     seed.fill("42")
     seed.press("Enter")
     tab.get_by_role("button", name="Reset").click()
     expect(tab.locator(".care-abm-lever-home_care_hours_per_week")).to_contain_text(
-        "Home-care hours a week: 10,000 (", timeout=UI_TIMEOUT_MS
+        "Home-care hours a week at the start (0: sized to demand): 60,000 (",
+        timeout=UI_TIMEOUT_MS,
     )
     expect(tab.locator(".care-abm-lever-seed")).to_have_text("Seed: 42")
     assert _text(tab, "care-abm-date").startswith("Tue 01 Apr 2025 · day 0 of")
@@ -254,7 +255,7 @@ def test_the_app_steps_resets_and_stays_offline(page):
     _days_per_step(tab, 15)
     _step(tab, 15)
     _step(tab, 30)
-    tab.screenshot(path=ARTIFACTS / "04-less-home-care-30-days.png")
+    tab.screenshot(path=ARTIFACTS / "04-more-home-care-30-days.png")
 
     # Switch the pay rule (a select) and Reset: the model is rebuilt under NHS pay parity.
     tab.get_by_label("Pay rule").click(force=True)
