@@ -40,6 +40,7 @@ def main() -> int:
     while not model.finished:
         model.step()
     daily = run_record(model).daily.query("reported")
+    daily = daily.assign(care_home_occupancy=daily["care_home_residents"] / daily["care_home_beds"])
     year = (daily["day"] - scenario.run.warmup_days) // 365 + 1
     means = daily.groupby(year)[list(STEADY)].mean()
     first, last = means.iloc[0], means.iloc[min(args.years, len(means)) - 1]
