@@ -46,7 +46,6 @@ CAPACITY_COLUMNS = (
     "panel_sitting",
     "pool_budget_gbp",
 )
-WAIT_COLUMNS = ("queue", "day", "days", "from_hospital")
 
 
 def capacity_row(model: CareSystemModel) -> dict[str, object]:
@@ -91,8 +90,6 @@ def wait_table(model: CareSystemModel) -> pd.DataFrame:
                 }
             )
         )
-    if not frames:
-        return pd.DataFrame({column: [] for column in WAIT_COLUMNS})
     return pd.concat(frames, ignore_index=True)
 
 

@@ -330,7 +330,7 @@ class Accounts(mesa.Agent):
         nobody is waiting for."""
         holder = self.arrangement.care_holder
         budget = self.budgets.get(holder, 0.0)
-        self.held_for_funding, _ = self.model.brokerage.held_for_funding()
+        self.held_for_funding = self.model.brokerage.held_for_funding()
         if budget > 0:
             self.pressure = self.care_commitments_a_year() / budget - 1.0
             self.model.council.review_budget(self.pressure)

@@ -32,8 +32,6 @@ from abm.policy.rationing import RATIONING_RESPONSES, Measures, RationingRespons
 if TYPE_CHECKING:
     from abm.model import CareSystemModel
 
-MIN_PACKAGE_HOURS = 0.5
-
 
 @dataclasses.dataclass(frozen=True)
 class Commitment:
@@ -566,17 +564,12 @@ class Brokerage(ThroughputService):
             self.council.approve(pid, yearly / WEEKS_PER_YEAR)
             self._finish(pid, day)
 
-    def held_for_funding(self) -> tuple[int, float]:
-        """Cases waiting that the council could not afford now, and what they would cost a
-        week (worked out when the council reviews its budget)."""
+    def held_for_funding(self) -> int:
+        """Cases waiting that the council could not afford now (counted when the council
+        reviews its budget)."""
         headroom = self.model.accounts.care_headroom_a_year()
-        held, weekly = 0, 0.0
-        for pid in self.in_order(self.model.day):
-            cost = self.weekly_cost(pid)
-            if cost > 0 and cost * WEEKS_PER_YEAR > headroom:
-                held += 1
-                weekly += cost
-        return held, weekly
+        costs = (self.weekly_cost(pid) for pid in self.in_order(self.model.day))
+        return sum(1 for cost in costs if cost > 0 and cost * WEEKS_PER_YEAR > headroom)
 
     def status(self, pid: int) -> Delay:
         """Waiting for a package or a place, as the broker is arranging."""

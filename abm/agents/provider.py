@@ -30,7 +30,6 @@ import numpy as np
 
 from abm.agents.accounts import HOME_CARE, pool_of
 from abm.agents.capacity import QueuedService
-from abm.agents.council import MIN_PACKAGE_HOURS
 from abm.agents.worker import Role
 from abm.domain import Body, Care, DelayReason, Frailty, Funder, Location, Purpose
 from abm.params import DAYS_PER_WEEK
@@ -39,6 +38,7 @@ if TYPE_CHECKING:
     from abm.agents.council import Council
     from abm.model import CareSystemModel
 
+MIN_PACKAGE_HOURS = 0.5
 MONTHS_OF_MARGIN = 3
 # The most of its hours a loss-making agency plans to cut in a month.
 MAX_CUT = 0.1
@@ -478,11 +478,10 @@ class HomeCareMarket(QueuedService):
         if int(residents.location[pid]) == Location.COMMUNITY:
             self.model.community.request_package_again(pid, day)
 
-    def settle_month(self, received: dict[str, float] | None = None) -> None:
+    def settle_month(self, received: dict[str, float]) -> None:
         """The agencies close their books: the reablement money is passed on to them in
         proportion to the hours they staff for it, they pay last month's costs, those whose
         reserves have run out leave the market, and a new agency may be on its way."""
-        received = received or {}
         accounts = self.model.accounts
         agencies = self.open_agencies
         date = self.model.date
