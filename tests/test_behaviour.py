@@ -32,6 +32,7 @@ def test_more_beds_fewer_corridor_waits():
     assert after["corridor_waits_per_day"] < 0.5 * before["corridor_waits_per_day"], (
         "more beds should cut corridor waits"
     )
+    assert after["emergencies_not_admitted_per_year"] < before["emergencies_not_admitted_per_year"]
     assert after["elective_cancellations_per_year"] < before["elective_cancellations_per_year"]
 
 
@@ -47,7 +48,9 @@ def test_fewer_care_home_places_longer_waits_for_a_place():
     # Planners send patients home with support rather than wait for a care home once the
     # waiting list is longer than discharge.care_home_wait_limit_days, so fewer places show as
     # longer waits for a place (from hospital and from home) more than as more delayed days
-    # awaiting one.
+    # awaiting one: since the causal-delays change, delayed days awaiting a care home went
+    # 4,479 -> 4,060 a year and residents waiting at home 126 -> 113 (the council's money that
+    # paid for the placements that no longer happen funds care at home), where before both rose.
     assert after["queue_wait_days.care_home.mean"] > before["queue_wait_days.care_home.mean"], (
         "hospital patients who still go to a care home should wait longer for a place"
     )
@@ -79,17 +82,21 @@ def test_fewer_social_workers_lengthen_assessment_waits():
     assert (
         after["community_wait_days.assessment.mean"] > before["community_wait_days.assessment.mean"]
     ), "and people at home too"
-    assert reason_days(after, "awaiting_assessment") > reason_days(before, "awaiting_assessment")
+    assert (
+        reason_days(after, "awaiting_assessment") > reason_days(before, "awaiting_assessment") + 100
+    )
 
 
 def test_a_council_budget_cut_lengthens_hospital_waits_for_decisions_and_packages():
     base = calibrated()
-    cut = base.with_changes([("council.budget_gbp", base.council.budget_gbp * 0.9)])
+    cut = base.with_changes([("council.budget_gbp", base.council.budget_gbp * 0.8)])
     before, after = kpis(base), kpis(cut)
-    # With 10% less money the council's brokers hold back more care for people at home (a
-    # waiting list for money); the spare money that bought discharge support (home-care hours
-    # for hospital discharges) is gone, so agencies staff fewer hours; people waiting at home
-    # grow frailer and more of them need a care home, so the funding panel's queue grows. Waits
+    # A fifth less money (a tenth is enough at full size, +1.0 days [0.5, 1.5] at the panel
+    # over ten paired replications, but this 20,000-resident area's panel decides about two
+    # cases a week and two replications need the larger cut to show it). The council's
+    # brokers hold back more care for people at home (a waiting list for money); the spare
+    # money that bought discharge support (home-care hours for hospital discharges) is gone,
+    # so agencies staff fewer hours; people waiting at home grow frailer and more of them need a care home, so the funding panel's queue grows. Waits
     # for a broker itself get shorter: the brokers arrange fewer packages for people at home.
     assert after["held_for_funding"] > before["held_for_funding"], (
         "a smaller budget should leave more people waiting for the council's money"
@@ -98,9 +105,9 @@ def test_a_council_budget_cut_lengthens_hospital_waits_for_decisions_and_package
         "with less spare money there is less discharge support, so the agencies staff fewer "
         "hours and hospital patients wait longer for a package"
     )
-    # The funding panel's queue grows too at full size (+1.7 days [0.4, 3.0] over ten paired
-    # replications, CHANGELOG), but in this 20,000-resident area the panel decides about two
-    # cases a week and two replications do not show it.
+    assert (
+        after["queue_wait_days.funding_panel.mean"] > before["queue_wait_days.funding_panel.mean"]
+    ), "people waiting longer at home need care homes more often, so funding decisions queue"
     assert after["council_spend_gbp"] < before["council_spend_gbp"], "and spend less"
 
 
@@ -182,7 +189,7 @@ def test_waiting_for_care_raises_emergencies():
     neutral = base.with_changes([("admissions.unmet_need_hazard_ratio", 1.0)])
     linked = base.with_changes([("admissions.unmet_need_hazard_ratio", 3.0)])
     assert kpis(neutral)["waiting_for_care_at_home"] > 30, "a short budget leaves many waiting"
-    assert emergencies(linked) > 1.02 * emergencies(neutral)
+    assert emergencies(linked) > 1.03 * emergencies(neutral)
 
 
 def test_deconditioning_makes_delayed_patients_frailer():

@@ -86,6 +86,9 @@ def test_more_brokers_shorter_waits_for_a_package():
     assert after["queue_wait_days.brokerage.mean"] < before["queue_wait_days.brokerage.mean"], (
         "brokers who can arrange more packages a week should keep patients waiting less"
     )
+    assert delayed_days(after, "awaiting_home_care") < delayed_days(before, "awaiting_home_care"), (
+        "a broker's wait is a wait for a package, so fewer delayed days awaiting home care"
+    )
 
 
 def test_more_discharge_work_done_means_fewer_waits_for_the_hospital():
