@@ -96,8 +96,9 @@ def test_a_council_budget_cut_lengthens_hospital_waits_for_decisions_and_package
     # cases a week and two replications need the larger cut to show it). The council's
     # brokers hold back more care for people at home (a waiting list for money); the spare
     # money that bought discharge support (home-care hours for hospital discharges) is gone,
-    # so agencies staff fewer hours; people waiting at home grow frailer and more of them need a care home, so the funding panel's queue grows. Waits
-    # for a broker itself get shorter: the brokers arrange fewer packages for people at home.
+    # so agencies staff fewer hours; people waiting at home grow frailer and more of them need
+    # a care home, so the funding panel's queue grows. Waits for a broker itself get shorter:
+    # the brokers arrange fewer packages for people at home.
     assert after["held_for_funding"] > before["held_for_funding"], (
         "a smaller budget should leave more people waiting for the council's money"
     )
