@@ -20,7 +20,7 @@ import pytest
 import solara
 from solara.components.echarts import EchartsWidget
 
-from abm.app import board, charts, controls, echarts, kpis, levers, page, runs
+from abm.app import board, charts, controls, echarts, kpis, levers, page, runs, widgets
 from abm.config import ConfigError, all_keys, load_scenario
 from abm.domain import DelayReason
 from abm.metrics import DAILY_COLUMNS, KPIS
@@ -363,6 +363,8 @@ def test_every_chart_draws_before_and_after_steps(simulation):
         names = {series["name"] for series in option["series"]}
         assert {line.label for line in chart.lines} <= names
         assert echarts.BASELINE in names, f"{chart.name}: the baseline is drawn beside the run"
+        legend = {e["name"] if isinstance(e, dict) else e for e in option["legend"]["data"]}
+        assert legend == names, f"{chart.name}: every line has a legend entry"
         assert any(
             any(value is not None for value in values)
             for key, values in source.items()
@@ -489,6 +491,7 @@ def test_the_page_renders_every_page_and_no_error(app_config):
     assert not _all(root, EchartsWidget)
     assert "Press Step or Play" in " ".join(_texts(root, "care-abm-kpis-empty"))
     assert _texts(root, "care-abm-date") == ["Tue 01 Apr 2025 · day 0 of 1,826"]
+    assert _texts(root, "care-abm-versus")[0].startswith("This run is the baseline")
     assert _texts(root, "care-abm-lever-hospital_beds") == ["Running: 668 beds (20 simulated)"]
     assert not _all(root, v.Alert, "care-abm-pending"), "nothing waiting for Reset"
     rc.close()
@@ -502,25 +505,26 @@ def test_step_bad_input_and_reset_on_the_page(app_config):
 
     button("Step").click()
     assert _texts(root, "care-abm-date") == ["Mon 07 Apr 2025 · day 7 of 1,826"], "a week a frame"
-    fields = {w.label: w for w in _all(root, v.TextField)}
+    fields = {w.label: w for w in _all(root, widgets.ValueBox)}
     assert set(fields) >= {"Seed", "Hospital beds", "Residents 65+ simulated"}
     for label, field in fields.items():
-        field.v_model = "abc"
-        field.fire_event("keyup.enter", None)
+        field.vue_commit("abc")
         errors = " ".join(_texts(root, "care-abm-error"))
         assert f"{label}: must be" in errors, f"{label}: an inline message names the lever"
     assert not _all(root, v.Alert, "care-abm-pending"), "refused values are not waiting"
     button("Reset").click()
     assert _texts(root, "care-abm-date")[0].startswith("Tue 01 Apr 2025 · day 0"), "Reset works"
     assert not _all(root, v.Alert, "care-abm-message"), "no error from Reset"
-    fields = {w.label: w for w in _all(root, v.TextField)}
-    fields["Hospital beds"].v_model = "700"
-    fields["Hospital beds"].fire_event("keyup.enter", None)
+    fields = {w.label: w for w in _all(root, widgets.ValueBox)}
+    fields["Hospital beds"].vue_commit("700")
     assert "Hospital beds: 668 beds → 700 beds" in _texts(root, "care-abm-change")
     button("Reset").click()
     assert _texts(root, "care-abm-lever-hospital_beds") == ["Running: 700 beds (21 simulated)"]
     assert _texts(root, "care-abm-lever-seed") == ["Running: 20251125"], "others unchanged"
     assert not _all(root, v.Alert, "care-abm-pending")
+    assert (
+        "This run: Hospital beds 700 beds (baseline 668 beds)" in _texts(root, "care-abm-versus")[0]
+    )
     rc.close()
 
 

@@ -196,10 +196,11 @@ def _day(tab: object) -> int:
     return int(re.search(r"day ([\d,]+) of", text).group(1).replace(",", ""))
 
 
-def _shot(tab: object, name: str) -> None:
+def _shot(tab: object, name: str, *, docs: bool = True) -> None:
+    """A screenshot in test-artifacts/app/ (and, if asked, for docs/app.md)."""
     path = ARTIFACTS / name
     tab.screenshot(path=path)
-    if os.environ.get("CARE_ABM_DOC_SCREENSHOTS"):
+    if docs and os.environ.get("CARE_ABM_DOC_SCREENSHOTS"):
         DOC_IMAGES.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, DOC_IMAGES / name)
 
@@ -251,7 +252,7 @@ def test_the_app_in_a_browser(page):
 
     tab, problems = page
     time.sleep(1)
-    _shot(tab, "01-opened.png")
+    _shot(tab, "01-opened.png", docs=False)
     _no_crash(tab, "opening")
     expect(tab.locator(".care-abm-date")).to_have_text("Tue 01 Apr 2025 · day 0 of 1,826")
     expect(tab.locator(".care-abm-lever-hospital_beds")).to_have_text(
@@ -291,6 +292,9 @@ def test_the_app_in_a_browser(page):
     )
     _type(tab, "social_workers", "40")
     _reset(tab)
+    expect(tab.locator(".care-abm-versus")).to_contain_text(
+        "This run: Council social workers 40 posts (baseline 75 posts)"
+    )
     for _ in range(2):  # and again with nothing touched
         expect(tab.locator(".care-abm-lever-home_care_hours_per_week")).to_contain_text(
             "Running: 22,268 hours a week"

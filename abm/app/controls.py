@@ -47,7 +47,7 @@ class Session:
         message: one sentence about what went wrong, if anything did.
         busy: a Reset is building the models.
         revision: counts the times the levers were set from outside their inputs (Reset,
-            Undo, Config values), so the inputs are redrawn with those values.
+            Undo, Config values), so the text boxes drop what was typed and show the values.
     """
 
     simulation: Simulation | None
@@ -176,11 +176,15 @@ def Controls(session: Session) -> solara.Element:  # noqa: N802 (Solara componen
         session.busy.set(True)
         try:
             simulation.build(session.chosen.value)
-            session.running.set(dict(simulation.values))
-            session.set_levers(simulation.values)
-            session.publish(simulation.frame())
+        except ConfigError as error:
+            label = next((lever.label for lever in all_levers() if lever.key == error.key), "")
+            session.say(f"Not reset: {label or error.key}: {error.message}")
+            return
         finally:
             session.busy.set(False)
+        session.running.set(dict(simulation.values))
+        session.set_levers(simulation.values)
+        session.publish(simulation.frame())
 
     def toggle() -> None:
         session.playing.set(not session.playing.value)

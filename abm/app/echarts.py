@@ -117,7 +117,8 @@ def chart_option(chart: Chart, frame: Frame, dark: bool = False) -> dict:
         return option
     keep = kept_days(frame.day)
     source: dict[str, list] = {"date": [str(d) for d in frame.dates[keep]]}
-    series, legend = [], []
+    series: list[dict] = []
+    legend: list[str | dict] = []
     for i, line in enumerate(chart.lines):
         source[f"run{i}"] = numbers(_values(line, frame.run, frame.scale), keep)
         series.append(_series(line, f"run{i}", colours, faint=False))
@@ -131,7 +132,7 @@ def chart_option(chart: Chart, frame: Frame, dark: bool = False) -> dict:
         )
         series.append(_series(chart.baseline_total, "base_total", colours, faint=True))
     if len(series) > len(legend):
-        legend.append(BASELINE)
+        legend.append({"name": BASELINE, "itemStyle": {"color": colours.faint}})
     option.update(
         {
             "tooltip": {"trigger": "axis", "confine": True},
@@ -204,11 +205,11 @@ def _series(line: Line, dimension: str, colours: Theme, *, faint: bool) -> dict:
     return series
 
 
-def _legend_rows(legend: list[str]) -> int:
+def _legend_rows(legend: list[str | dict]) -> int:
     # About 70 characters fit on a row of a chart half the page wide.
     rows, width = 1, 0
-    for label in legend:
-        need = len(label) + 4
+    for entry in legend:
+        need = len(entry["name"] if isinstance(entry, dict) else entry) + 4
         if width and width + need > 70:
             rows, width = rows + 1, 0
         width += need

@@ -52,6 +52,7 @@ CSS = """
 .care-abm-pages .v-window__container,
 .care-abm-pages .v-window-item { transition: none !important; }
 .care-abm-frame-days { margin-top: 10px; }
+.care-abm-versus { font-size: 14px; padding: 8px 16px 0 16px; }
 """
 
 
@@ -230,6 +231,7 @@ def Pages(session: Session) -> solara.Element:  # noqa: N802
         if frame is None:
             solara.Error(session.message.value or "The app could not start.")
             return column
+        solara.Text(_versus(session, frame), classes=["care-abm-versus"])
         with solara.lab.Tabs(value=tab, lazy=True):
             for name in PAGES:
                 with solara.lab.Tab(name, classes=[f"care-abm-tab-{_css(name)}"]):
@@ -238,6 +240,26 @@ def Pages(session: Session) -> solara.Element:  # noqa: N802
                     else:
                         ChartPage(name, frame)
     return column
+
+
+def _versus(session: Session, frame: Frame) -> str:
+    """What this run changes from the baseline, in words."""
+    if frame.same:
+        return (
+            "This run is the baseline: no policy lever differs from the config. Change one and "
+            "press Reset to see it against the baseline."
+        )
+    running = session.running.value
+    changes = [
+        f"{lever.label} {lever.words(running[lever.name])} "
+        f"(baseline {lever.words(session.base.get(lever.key))})"
+        for lever in active_levers()
+        if lever.name in running and running[lever.name] != session.base.get(lever.key)
+    ]
+    return (
+        f"This run: {'; '.join(changes)}. Faint dashed lines: the baseline, the config as given "
+        "with the same seed."
+    )
 
 
 @solara.component
@@ -271,7 +293,8 @@ def LeverList(session: Session, run_settings: bool) -> solara.Element:  # noqa: 
                 on_value=guarded(set_value, session.say),
                 on_error=set_error,
                 disabled=session.busy.value,
-            ).key(f"{lever.name}-{session.revision.value}")
+                revision=session.revision.value,
+            )
     return column
 
 
@@ -292,7 +315,9 @@ def Page() -> None:  # noqa: N802
     solara.Title(f"care-abm: {base.name}")
     solara.Style(CSS)
     with solara.AppBar():
-        solara.AppBarTitle(f"care-abm: {base.name}")
+        solara.AppBarTitle(
+            f"care-abm: {base.name}" + (f" · {base.description}" if base.description else "")
+        )
         solara.lab.ThemeToggle()
     with solara.Sidebar():
         with solara.Card("Run", margin=0, classes=["care-abm-run"]):

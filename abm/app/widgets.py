@@ -13,7 +13,9 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import ipyvuetify
 import solara
+import traitlets
 
 from abm.app.levers import Lever
 from abm.config import ConfigError
@@ -50,6 +52,40 @@ def safely[T](compute: Callable[[], T], fallback: T) -> T:
 # --------------------------------------------------------------------------- a lever
 
 
+class ValueBox(ipyvuetify.VuetifyTemplate):
+    """A text box that sends what was typed with its Enter (or leaving the box) event.
+
+    Solara's ``InputText`` reads the box's synced value when Enter arrives, but the browser
+    holds back a value while an earlier one of the same box is unanswered, so Enter and a
+    Reset pressed at once could overtake the digits typed. Here the text travels in the event
+    itself, in order with every click.
+    """
+
+    template = traitlets.Unicode(
+        """
+<template>
+  <v-text-field :key="revision" :label="label" :value="text" :suffix="suffix" :error="error"
+    :disabled="disabled" dense hide-details class="care-abm-value"
+    @keyup.enter="commit($event.target.value)" @blur="commit($event.target.value)"
+  ></v-text-field>
+</template>
+"""
+    ).tag(sync=True)
+    label = traitlets.Unicode("").tag(sync=True)
+    text = traitlets.Unicode("").tag(sync=True)
+    suffix = traitlets.Unicode("").tag(sync=True)
+    error = traitlets.Bool(False).tag(sync=True)
+    disabled = traitlets.Bool(False).tag(sync=True)
+    revision = traitlets.Int(0).tag(sync=True)
+    """Changing it redraws the box with ``text``, dropping what was typed (Undo, Reset)."""
+    on_commit = traitlets.Callable(None, allow_none=True)
+
+    def vue_commit(self, value: object) -> None:
+        """Enter or leaving the box: hand the text over."""
+        if self.on_commit is not None:
+            self.on_commit(str(value))
+
+
 @solara.component
 def LeverInput(  # noqa: N802 (Solara components are PascalCase)
     lever: Lever,
@@ -61,6 +97,7 @@ def LeverInput(  # noqa: N802 (Solara components are PascalCase)
     on_value: Callable[[str, object], None],
     on_error: Callable[[str, str | None], None],
     disabled: bool = False,
+    revision: int = 0,
 ) -> solara.Element:
     """One lever: its name, a slider or a select, the value and unit (editable), a short help
     text, any problem with what was typed, and the value the running model has."""
@@ -101,16 +138,14 @@ def LeverInput(  # noqa: N802 (Solara components are PascalCase)
                         class_="care-abm-select",
                     )
             else:
-                solara.InputText(
-                    lever.label,
-                    value=lever.text(value),
-                    on_value=guarded(accept, lambda m: on_error(lever.name, m)),
+                ValueBox.element(
+                    label=lever.label,
+                    text=lever.text(value),
+                    suffix=lever.shown_unit,
                     error=bool(error),
-                    suffix=lever.shown_unit or None,
-                    dense=True,
-                    hide_details=True,
                     disabled=disabled,
-                    classes=["care-abm-value"],
+                    revision=revision,
+                    on_commit=guarded(accept, lambda m: on_error(lever.name, m)),
                 )
             with solara.Tooltip(lever.description or lever.short_help):
                 solara.v.Icon(children=["mdi-information-outline"], small=True)
@@ -206,4 +241,4 @@ def html_table(
     )
 
 
-__all__ = ["EChart", "LeverInput", "error_option", "guarded", "html_table", "safely"]
+__all__ = ["EChart", "LeverInput", "ValueBox", "error_option", "guarded", "html_table", "safely"]
