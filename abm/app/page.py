@@ -20,11 +20,10 @@ from abm.app.board import board_option, elsewhere_rows, frame_whereabouts
 from abm.app.charts import CHARTS, Chart
 from abm.app.controls import Controls, Session, use_session
 from abm.app.echarts import chart_option
-from abm.app.kpis import area_note, kpi_csv, kpi_rows, show
-from abm.app.levers import AREA_LEVER, active_levers, lever_named
-from abm.app.runs import Frame
+from abm.app.kpis import KpiRow, area_note, kpi_csv, kpi_rows, show
+from abm.app.levers import AREA_LEVER, Lever, active_levers, lever_named
+from abm.app.runs import Frame, Simulation
 from abm.app.widgets import EChart, LeverInput, error_option, guarded, html_table, safely
-from abm.config import field_of
 
 PAGES = ("Hospital", "Social care", "Workforce and money", "All figures")
 KPI_REFRESH_DAYS = 28
@@ -180,7 +179,7 @@ def FiguresPage(session: Session, frame: Frame) -> solara.Element:  # noqa: N802
     return page
 
 
-def _kpi_table(rows: list, frame: Frame) -> str:
+def _kpi_table(rows: list[KpiRow], frame: Frame) -> str:
     body, groups, group = [], [], None
     for row in rows:
         if row.group != group:
@@ -298,11 +297,11 @@ def LeverList(session: Session, run_settings: bool) -> solara.Element:  # noqa: 
     return column
 
 
-def _simulated(lever: object, simulation: object) -> str:
+def _simulated(lever: Lever, simulation: Simulation | None) -> str:
     # Area levers also say the value the simulated area runs with ("668 beds (98 simulated)").
-    if simulation is None or not field_of(lever.key).metadata.get("area"):  # type: ignore[attr-defined]
+    if simulation is None or not lever.field.metadata.get("area"):
         return ""
-    value = simulation.run.params.get(lever.key)  # type: ignore[attr-defined]
+    value = simulation.run.params.get(lever.key)
     number = f"{value:,.0f}" if isinstance(value, float) else f"{value:,}"
     return f" ({number} simulated)"
 
