@@ -189,11 +189,12 @@ class FrailtyConfig:
         length=3,
     )
     progression_per_1000py: tuple[float, ...] = param(
-        (150.0, 170.0),
+        (150.0, 50.32),
         unit="per 1,000 person-years",
         description="Transitions mild to moderate and moderate to severe",
-        source="calibrated (care-abm calibrate), element [1]; uncalibrated defaults of the same "
-        "order as the onset rate at 75-84",
+        source="element [0] an assumption of the order of the onset rate at 75-84; element [1] "
+        "fitted by care-abm calibrate (December 2026) and now held there, because the recovery "
+        "rates are balanced against it (frailty.recovery_per_1000py)",
         minimum=0,
         length=2,
     )

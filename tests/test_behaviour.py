@@ -24,11 +24,15 @@ def reason_days(k: dict[str, float], reason: str) -> float:
 
 
 def test_more_beds_fewer_corridor_waits():
+    """A hospital at 70% of its beds against one at 120%. Until frailty was balanced (recovery
+    rates set so the starting mix holds) the tight hospital had 80% of its beds; with fewer
+    residents growing frail over the run there are fewer emergencies, and at 80% it ran at 93%
+    occupancy with 0.25 corridor waits a day, at 70% at 97% with 0.98 (120%: none)."""
     base = calibrated()
-    tight = base.with_changes([("hospital.beds", int(base.hospital.beds * 0.8))])
+    tight = base.with_changes([("hospital.beds", int(base.hospital.beds * 0.7))])
     roomy = base.with_changes([("hospital.beds", int(base.hospital.beds * 1.2))])
     before, after = kpis(tight), kpis(roomy)
-    assert before["corridor_waits_per_day"] > 0.3, "an 80% hospital should have corridor waits"
+    assert before["corridor_waits_per_day"] > 0.3, "a 70% hospital should have corridor waits"
     assert after["corridor_waits_per_day"] < 0.5 * before["corridor_waits_per_day"], (
         "more beds should cut corridor waits"
     )
