@@ -21,6 +21,7 @@ import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 MARKER = ".care-abm-partial"
 """The file that makes a ``.partial`` folder the tool's own (JSON: tool, pid, host, time)."""
@@ -178,3 +179,38 @@ def replaceable_folder(folder: Path, names: set[str], patterns: tuple[str, ...] 
         ):
             return False
     return True
+
+
+def read_table(path: Path, columns: tuple[str, ...]) -> Any:
+    """A CSV table a command reads from a folder, with the columns it must have.
+
+    Raises:
+        FolderError: the file is missing, unreadable or lacks a column (one line).
+    """
+    import pandas as pd  # noqa: PLC0415 - only commands that read tables pay for pandas
+
+    if not path.is_file():
+        raise FolderError(f"{path}: missing; the folder is incomplete")
+    try:
+        table = pd.read_csv(path)
+    except (OSError, ValueError) as exc:  # pandas' parser errors are ValueErrors
+        raise FolderError(f"{path}: cannot be read ({exc})") from None
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise FolderError(f"{path}: lacks the columns {', '.join(missing)}")
+    return table
+
+
+def check_output_file(path: Path, option: str) -> None:
+    """Before any work: ``path`` can be written (not a folder, not below a file).
+
+    Raises:
+        FolderError: naming ``option`` and the path.
+    """
+    if path.is_dir():
+        raise FolderError(f"{option} {path}: is a folder; name a file")
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise FolderError(f"{option} {path}: {parent} is a file, not a folder")
+            return

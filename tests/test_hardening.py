@@ -115,6 +115,12 @@ def test_a_start_date_with_a_time_of_day_is_refused(capsys, tmp_path, no_runs):
     )
 
 
+def test_a_name_that_would_leave_the_results_folder_is_refused(capsys, tmp_path, no_runs):
+    """Found while hardening: the default results folder is results/<name>-<time>, so a name
+    with '/' would write elsewhere."""
+    refused(capsys, tmp_path, 'name = "../../elsewhere"', "name", "cannot contain '/'")
+
+
 # ------------------------------------------------------------------ tracebacks after Running...
 
 
@@ -336,10 +342,7 @@ def test_report_on_a_folder_without_differences_csv(capsys, tmp_path):
     (folder / "differences.csv").unlink()
     status, _, err = care_abm(capsys, "report", folder)
     assert status == 2
-    assert (
-        one_error(err)
-        == f"{folder / 'differences.csv'}: missing; the comparison folder is incomplete"
-    )
+    assert one_error(err) == f"{folder / 'differences.csv'}: missing; the folder is incomplete"
 
 
 def test_report_on_a_folder_without_its_runs(capsys, tmp_path):
@@ -383,6 +386,15 @@ def test_calibrate_refuses_zero_replications(capsys, no_runs):
     status, _, err = care_abm(capsys, "calibrate", "--replications", "3")
     assert status == 2
     assert "--replications applies to --report" in one_error(err)
+
+
+def test_calibrate_report_checks_its_folder_and_files_first(capsys, tmp_path, no_runs):
+    status, _, err = care_abm(capsys, "calibrate", "--report", "--results", tmp_path / "none")
+    assert status == 2
+    assert one_error(err).startswith(f"--results {tmp_path / 'none'}: not a folder")
+    status, _, err = care_abm(capsys, "calibrate", "--report", "--report-file", tmp_path)
+    assert status == 2
+    assert one_error(err) == f"--report-file {tmp_path}: is a folder; name a file"
 
 
 def test_calibrate_never_replaces_a_diagnostics_folder_it_did_not_write(capsys, tmp_path):

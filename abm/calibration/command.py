@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from abm.folders import FolderError, replaceable_folder
+from abm.folders import FolderError, check_output_file, replaceable_folder
 from abm.sweep.command import add_engine_arguments, engine_factory
 
 DEFAULT_SPEC = Path("experiments/calibration/baseline.toml")
@@ -161,6 +161,8 @@ def _report(args: argparse.Namespace) -> int:
     from abm.validation import check_jobs  # noqa: PLC0415
 
     targets = load_targets(args.targets) if args.targets else load_targets()
+    check_output_file(args.report_file, "--report-file")
+    check_output_file(args.status_file, "--status-file")
     if args.results is not None:
         results = BaselineResults.from_folder(args.results)
     else:

@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from abm.config import ConfigError, Scenario, load_scenario
+from abm.folders import read_table
 from abm.run import RunError
 
 DIFFERENCES_NEEDED = (
@@ -56,20 +57,6 @@ def _check_metadata(path: Path, metadata: Any, complete: bool) -> None:
         isinstance(scenarios.get(n), dict) and "file" in scenarios[n] for n in names
     ):
         raise RunError(f"{path}: scenarios must give the file of every config compared")
-
-
-def _table(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
-    """A CSV table of the folder, with the columns it must have."""
-    if not path.is_file():
-        raise RunError(f"{path}: missing; the comparison folder is incomplete")
-    try:
-        table = pd.read_csv(path)
-    except (OSError, ValueError) as exc:  # pandas' parser errors are ValueErrors
-        raise RunError(f"{path}: cannot be read ({exc})") from None
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise RunError(f"{path}: lacks the columns {', '.join(missing)}")
-    return table
 
 
 @dataclasses.dataclass
@@ -106,8 +93,8 @@ class CompareResults:
         results = cls(
             folder=folder,
             metadata=metadata,
-            differences=_table(folder / "differences.csv", DIFFERENCES_NEEDED),
-            replications=_table(folder / "replications.csv", REPLICATIONS_NEEDED),
+            differences=read_table(folder / "differences.csv", DIFFERENCES_NEEDED),
+            replications=read_table(folder / "replications.csv", REPLICATIONS_NEEDED),
         )
         if complete:
             for name in results.names:
