@@ -43,23 +43,33 @@ def check_new_folder(out: Path, option: str = "--out") -> None:
     Raises:
         FolderError: with one line naming ``option`` and the path.
     """
-    if out.exists() or out.is_symlink():
-        if not out.is_dir():
-            raise FolderError(
-                f"{option} {out}: exists and is not a folder; choose another {option}"
-            )
-        if any(out.iterdir()):
-            raise FolderError(
-                f"results folder {out} already exists and is not empty; choose another {option}"
-            )
-    for parent in out.parents:
-        if parent.exists():
-            if not parent.is_dir():
-                raise FolderError(f"{option} {out}: {parent} is a file, not a folder")
-            break
+    check_folder_path(out, option)
+    if out.exists() and any(out.iterdir()):
+        raise FolderError(
+            f"results folder {out} already exists and is not empty; choose another {option}"
+        )
     partial = partial_path(out)
     if partial.exists() or partial.is_symlink():
         _check_ours(partial, option)
+
+
+def check_folder_path(folder: Path, option: str = "--out") -> None:
+    """``folder`` can be (or is) a folder: it is not a file, and no folder above it is one.
+
+    Raises:
+        FolderError: naming ``option`` and the path.
+    """
+    if (folder.exists() or folder.is_symlink()) and not folder.is_dir():
+        raise FolderError(f"{option} {folder}: exists and is not a folder; choose another {option}")
+    _check_parents(folder, option)
+
+
+def _check_parents(path: Path, option: str) -> None:
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise FolderError(f"{option} {path}: {parent} is a file, not a folder")
+            return
 
 
 def _check_ours(partial: Path, option: str) -> None:
@@ -209,8 +219,4 @@ def check_output_file(path: Path, option: str) -> None:
     """
     if path.is_dir():
         raise FolderError(f"{option} {path}: is a folder; name a file")
-    for parent in path.parents:
-        if parent.exists():
-            if not parent.is_dir():
-                raise FolderError(f"{option} {path}: {parent} is a file, not a folder")
-            return
+    _check_parents(path, option)

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from abm.folders import FolderError, check_output_file, replaceable_folder
+from abm.folders import FolderError, check_folder_path, check_output_file, replaceable_folder
 from abm.sweep.command import add_engine_arguments, engine_factory
 
 DEFAULT_SPEC = Path("experiments/calibration/baseline.toml")
@@ -130,8 +130,7 @@ def check_folders(out: Path, diagnostics: Path) -> None:
     Raises:
         FolderError: naming the option and the path.
     """
-    if out.exists() and not out.is_dir():
-        raise FolderError(f"--out {out}: exists and is not a folder; choose another --out")
+    check_folder_path(out)
     if not replaceable_folder(diagnostics, DIAGNOSTIC_FILES, ("*.png",)):
         raise FolderError(
             f"--diagnostics {diagnostics}: holds files that are not care-abm's diagnostics, "

@@ -25,7 +25,7 @@ import pandas as pd
 from tqdm import tqdm
 
 import abm
-from abm.folders import FolderError
+from abm.folders import FolderError, check_folder_path
 from abm.run import RunError, _git_commit
 from abm.sweep.analysis import analyse, top_lines
 from abm.sweep.design import Design, make_design, spec_hash
@@ -94,13 +94,7 @@ def _write_metadata(folder: Path, metadata: dict[str, Any]) -> None:
 
 def _check_folder(folder: Path, spec: SweepSpec, digest: str, resume: bool) -> None:
     """Check, writing nothing, that ``folder`` may hold this sweep."""
-    if (folder.exists() or folder.is_symlink()) and not folder.is_dir():
-        raise FolderError(f"--out {folder}: exists and is not a folder; choose another --out")
-    for parent in folder.parents:
-        if parent.exists():
-            if not parent.is_dir():
-                raise FolderError(f"--out {folder}: {parent} is a file, not a folder")
-            break
+    check_folder_path(folder)
     if folder.exists() and any(folder.iterdir()):
         if not resume:
             raise RunError(
