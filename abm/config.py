@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import tomllib
 import types
 import typing
@@ -1843,6 +1844,7 @@ def coerce_value(key: str, value: Any, source: str) -> Any:
     return value
 
 
+@functools.cache  # resolving type hints is most of the cost of loading a config
 def _field_types(f: dataclasses.Field) -> Any:
     owner = next(cls for cls in SECTIONS.values() if f in dataclasses.fields(cls))
     return typing.get_type_hints(owner)[f.name]

@@ -78,8 +78,8 @@ def _contact_hours(scenario: Scenario) -> Problem | None:
 
 
 def simulated_period(scenario: Scenario) -> tuple[dt.date, dt.date]:
-    """The first warm-up day and the last reported day (inclusive), or a Problem's dates
-    clipped when they fall off the calendar."""
+    """The first warm-up day and the last reported day (inclusive), clipped to Python's
+    calendar (years 1 to 9999) so that a period off it can still be reported."""
     run = scenario.run
     start = run.start_date
     first = dt.date.fromordinal(max(start.toordinal() - run.warmup_days, 1))

@@ -43,7 +43,7 @@ from abm.rng import replication_seed
 AREA = 300  # residents of the small area every example starts from
 DAYS = 21  # days run of each config that loads
 HUNT = os.environ.get("CARE_ABM_FUZZ_EXAMPLES")  # a longer, random hunt when set
-EXAMPLES = int(HUNT or 300)
+EXAMPLES = int(HUNT or 400)
 # Keys whose whole-scenario rules (abm/validation.py, the pay rule's payer) may refuse values
 # that are each in range.
 RULE_KEYS = {
