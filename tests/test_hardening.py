@@ -1,5 +1,6 @@
-"""The corpus of issue 20: each bad input or fault a new user tried that was not handled as
-promised, one test each (the fuzz test from the schema is tests/test_fuzz_config.py).
+"""The corpus of issue 20: each bad input a new user tried that was not handled as promised,
+one test each (the SIGKILL faults are in tests/test_hardening_faults.py, the fuzz test from
+the schema in tests/test_fuzz_config.py).
 
 The promise: bad input is one line naming the file (or option) and the key, exit status 2,
 before any work starts and with nothing written; degenerate but legal values run; nothing
@@ -8,21 +9,16 @@ the tool did not make is deleted; child processes die with the command.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-import os
-import signal
 import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import psutil
 import pytest
 
 import abm.run
@@ -493,87 +489,6 @@ def test_serve_blames_the_host_for_a_bad_host(capsys):
     status, _, err = care_abm(capsys, "serve", BASELINE, "--host", "192.0.2.1", "--port", "0")
     assert status == 2
     assert one_error(err).startswith("--host: 192.0.2.1 is not an address of this machine")
-
-
-# ------------------------------------------------------------------ faults: SIGKILL
-
-
-def start(*args: str, cwd: Path = ROOT) -> subprocess.Popen:
-    """A care-abm command in its own session (so the test can kill it alone)."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "abm.cli", *args],
-        cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-
-
-def wait_for(condition, what: str, limit: float = 120.0) -> None:
-    """Poll until ``condition()`` holds (a bound against a hang, not a timing assertion)."""
-    end = time.monotonic() + limit
-    while not condition():
-        assert time.monotonic() < end, f"gave up waiting for {what}"
-        time.sleep(0.2)
-
-
-def children_of(process: subprocess.Popen) -> list[psutil.Process]:
-    try:
-        return psutil.Process(process.pid).children(recursive=True)
-    except psutil.NoSuchProcess:
-        return []
-
-
-def gone(processes: list[psutil.Process]) -> bool:
-    for p in processes:
-        try:
-            if p.status() != psutil.STATUS_ZOMBIE:
-                return False
-        except psutil.NoSuchProcess:
-            continue
-    return True
-
-
-def kill_and_check(process: subprocess.Popen, workers: list[psutil.Process]) -> None:
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
-    try:
-        wait_for(lambda: gone(workers), "the children of the killed command to end", 30.0)
-    finally:
-        for p in workers:  # never leave them behind, whatever the assertion said
-            with contextlib.suppress(psutil.NoSuchProcess):
-                p.kill()
-
-
-def test_killed_run_leaves_no_workers_and_nothing_that_looks_complete(tmp_path):
-    out = tmp_path / "out"
-    process = start("run", str(BASELINE), "--area", "3000", "-r", "4", "-j", "2", "-q",
-                    "--set", "run.years=3", "--out", str(out))  # fmt: skip
-    wait_for(lambda: len([p for p in children_of(process) if "spawn_main" in " ".join(
-        p.cmdline())]) >= 2, "two pool workers")  # fmt: skip
-    workers = children_of(process)
-    kill_and_check(process, workers)
-    assert not out.exists(), "nothing with the final name"
-    assert (tmp_path / "out.partial" / MARKER).is_file(), "only a partial folder, marked ours"
-
-
-def test_killed_sweep_leaves_no_workers(tmp_path):
-    path = tmp_path / "s.toml"
-    path.write_text(
-        f'base = "{BASELINE.as_posix()}"\narea_residents = 3000\n'
-        '[set]\n"run.years" = 3\n[parameters]\n"hospital.beds" = [20, 30, 40, 50]\n'
-    )
-    process = start("sweep", str(path), "--out", str(tmp_path / "out"), "-j", "2", "-q")
-    wait_for(lambda: len([p for p in children_of(process) if "spawn_main" in " ".join(
-        p.cmdline())]) >= 2, "two pool workers")  # fmt: skip
-    kill_and_check(process, children_of(process))
-
-
-def test_killed_serve_takes_the_solara_server_with_it():
-    process = start("serve", str(BASELINE), "--port", "0")
-    wait_for(lambda: any("solara" in " ".join(p.cmdline()) for p in children_of(process)),
-             "the Solara server")  # fmt: skip
-    kill_and_check(process, children_of(process))
 
 
 # ------------------------------------------------------------------ the ceilings themselves
