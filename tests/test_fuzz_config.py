@@ -31,7 +31,7 @@ from pathlib import Path
 
 import tomli_w
 from helpers import assert_invariants
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from abm import cli
@@ -214,6 +214,14 @@ def _assert_refused_by_the_command(path: Path, error: ConfigError, folder: Path)
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(drawn=configs())
+# What the fuzz test found, kept as explicit examples: a care-home staffing ratio of 0 divided
+# by zero, a subnormal hazard ratio overflowed, no need for care at all failed the first
+# day's package draw, and a contact share of 0 asked for infinitely many care workers (now
+# refused by a rule).
+@example(drawn=({"workforce.care_home_staff_per_bed": 0.0}, set()))
+@example(drawn=({"mortality.male_hazard_ratio": 2.225073858507e-311}, set()))
+@example(drawn=({"need.hours_by_frailty": [0.0, 0.0, 0.0, 0.0]}, set()))
+@example(drawn=({"workforce.home_care_contact_share": 0.0}, set()))
 def test_fuzzed_configs_are_refused_cleanly_or_run_keeping_every_invariant(
     tmp_path_factory, drawn: tuple[dict[str, object], set[str]]
 ) -> None:
