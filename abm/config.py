@@ -149,12 +149,12 @@ class PopulationConfig:
     stationary: bool = param(
         False,
         unit="yes/no",
-        description="A population with no demographic growth or ageing: the residents are drawn "
-        "from the population the model's own mortality and frailty settle to when arrivals at "
-        "65 replace deaths (40 years lived at home before the run), and arrivals at 65 go on "
-        "replacing each month's deaths (arrivals_65_per_1000, age_band_shares, "
-        "frailty.initial_shares and growth_85plus are then not used). For steady-state checks "
-        "and experiments that should carry no demographic trend",
+        description="A population with no demographic growth or ageing: residents start as "
+        "usual, their age bands stay as at the start, and each month every band's deaths are "
+        "replaced by newcomers to that band with the band's starting frailty mix, so the "
+        "number in each band never changes (arrivals_65_per_1000 and growth_85plus are then "
+        "not used). For steady-state checks and experiments that should carry no demographic "
+        "trend",
         source="lever",
     )
     growth_85plus: float = param(
@@ -880,6 +880,16 @@ class CouncilConfig:
         minimum=0,
         kind="count",
         area=True,
+    )
+    hiring_freeze_vacancy_limit: float = param(
+        0.2,
+        unit="share of posts",
+        description="Most of its funded social worker and broker posts a council leaves vacant "
+        "under a hiring freeze (a rationing measure); beyond it, leavers are replaced",
+        source="assumption (a council cannot leave its statutory assessment and brokerage "
+        "duties unstaffed; adult social care vacancy rates in councils run at 7-12%, Skills "
+        "for Care)",
+        kind="share",
     )
     assessments_per_social_worker_week: float = param(
         2.2,

@@ -16,11 +16,11 @@ from abm.agents.council import AssessmentTeam, Brokerage, Council, FundingPanel
 from abm.agents.hospital import Hospital
 from abm.agents.patient import Patient
 from abm.agents.population import (
+    BAND_EDGES,
     HazardTable,
     Residents,
     age_band,
     social_situation,
-    stationary_population,
     synthesise,
 )
 from abm.agents.provider import CareHomeMarket, HomeCareMarket
@@ -228,16 +228,15 @@ class CareSystemModel(mesa.Model):
         have, so that the market starts at the size of the care people receive rather than at a
         size set from outside (``capacity.home_care_hours_per_week`` > 0 sets it instead)."""
         rng = self.streams["population"]
-        if self.params.population.stationary:
-            columns = stationary_population(self.params, rng)
-        else:
-            columns = synthesise(self.params, rng)
+        columns = synthesise(self.params, rng)
         ids = self._add_residents(columns)
         bands = age_band(columns["age"])
         frailty = columns["frailty"]
-        self._arrival_frailty = _shares(frailty[bands == 0])
-        self._oldest_frailty = _shares(frailty[bands == 2])
-        self._initial_85plus = int(np.count_nonzero(bands == 2))
+        self._band_frailty = [_shares(frailty[bands == band]) for band in range(3)]
+        self._arrival_frailty = self._band_frailty[0]
+        self._oldest_frailty = self._band_frailty[2]
+        self._initial_bands = np.bincount(bands, minlength=3)
+        self._initial_85plus = int(self._initial_bands[2])
         self._initial_residents = len(ids)
         capacity = self.params.capacity
         residents = self.residents
@@ -247,11 +246,8 @@ class CareSystemModel(mesa.Model):
             np.count_nonzero(weight),
         )
         chosen = rng.choice(ids, size=n_care_home, replace=False, p=weight / weight.sum())
-        chc = rng.random(len(chosen)) < self.params.council.chc_probability_severe
-        for pid, nhs in zip(np.sort(chosen).tolist(), chc.tolist(), strict=True):
-            if nhs and int(residents.frailty[pid]) == Frailty.SEVERE:
-                residents.set_funder(pid, Funder.NHS)
-            elif self.council.is_self_funder(pid, care_home=True):
+        for pid in np.sort(chosen).tolist():
+            if self.council.is_self_funder(pid, care_home=True):
                 residents.set_funder(pid, Funder.SELF)
             else:
                 residents.set_funder(pid, Funder.COUNCIL)
@@ -430,9 +426,9 @@ class CareSystemModel(mesa.Model):
         pop = self.params.population
         rng = self.streams["arrivals"]
         if pop.stationary:
-            n = max(self._initial_residents - len(self.residents.alive()), 0)
-        else:
-            n = int(rng.poisson(pop.arrivals_65_per_1000 * pop.residents_65plus / 1000 / 12))
+            self._replace_deaths(rng)
+            return
+        n = int(rng.poisson(pop.arrivals_65_per_1000 * pop.residents_65plus / 1000 / 12))
         ages = 65.0 + rng.uniform(0.0, 1.0 / 12.0, n)
         self._add_arrivals(ages, self._arrival_frailty, rng)
         self.tally.arrivals_65 = n
@@ -449,11 +445,28 @@ class CareSystemModel(mesa.Model):
             self.residents.mark_changed(int(pid))
         target = self._initial_85plus * (1.0 + pop.growth_85plus) ** (self.day / self.total_days)
         shortfall = round(target) - int(np.count_nonzero(bands == 2))
-        if pop.stationary:
-            shortfall = 0
         if shortfall > 0:
             self._add_arrivals(85.0 + rng.uniform(0.0, 5.0, shortfall), self._oldest_frailty, rng)
             self.tally.arrivals_85plus = shortfall
+
+    def _replace_deaths(self, rng: np.random.Generator) -> None:
+        """A population with no demographic growth or ageing (``population.stationary``): age
+        bands stay as they were at the start, and each band's deaths since last month are
+        replaced by newcomers to that band with the band's starting frailty mix, so the number
+        of residents in each band never changes."""
+        alive = self.residents.alive()
+        counts = np.bincount(self.residents.band[alive], minlength=3)
+        low = (65.0, *BAND_EDGES)
+        high = (*BAND_EDGES, 95.0)
+        for band, shortfall in enumerate((self._initial_bands - counts).tolist()):
+            if shortfall <= 0:
+                continue
+            ages = rng.uniform(low[band], high[band], shortfall)
+            self._add_arrivals(ages, self._band_frailty[band], rng)
+            if band == 0:
+                self.tally.arrivals_65 = shortfall
+            elif band == 2:
+                self.tally.arrivals_85plus = shortfall
 
     def _add_arrivals(
         self, ages: np.ndarray, frailty_shares: np.ndarray, rng: np.random.Generator

@@ -74,7 +74,9 @@ def assert_invariants(model: CareSystemModel) -> None:
     ic = model.intermediate_care
     arrived = sum(1 for end in ic.stays.values() if end != HELD)
     assert counts[Location.INTERMEDIATE_CARE] == arrived, "intermediate care matches residents"
-    assert len(ic.stays) <= max(ic.beds, 0) or model.params != model.base_params
+    # Beds are usable only while staffed, but staff who leave do not end the stays already
+    # under way: stays are bounded by the beds commissioned, and are offered only while staffed.
+    assert len(ic.stays) <= max(ic.commissioned_beds, 0) or model.params != model.base_params
     model.accounts.ledger.check()
     assert all(rate >= 0.0 for rate in model.accounts.streams.rates().values()), (
         "no negative payment"

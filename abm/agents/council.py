@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from typing import TYPE_CHECKING
 
 import mesa
@@ -80,6 +81,7 @@ class Council(mesa.Agent):
         self.measures = Measures()
         self.fee_index = 1.0
         self.commitments: dict[int, Commitment] = {}
+        self.chc_assessed: set[int] = set()
         self.pressure = 0.0
         self.self_funder_weekly = 0.0
         self.capital_drawn_today = 0.0
@@ -95,10 +97,14 @@ class Council(mesa.Agent):
         return round(self.model.with_population(count))
 
     def posts(self, role: Role) -> int:
-        """Funded posts, or only the staff in post while hiring is frozen."""
+        """Funded posts, or while hiring is frozen only the staff in post, down to the least a
+        council keeps staffed (``council.hiring_freeze_vacancy_limit`` of posts vacant at
+        most): a freeze is a saving, not a way to stop assessing people."""
         funded = self.funded_posts(role)
         if self.measures.hiring_freeze:
-            return min(funded, self.model.workforce.staff_of(self, role))
+            limit = self.model.params.council.hiring_freeze_vacancy_limit
+            floor = math.ceil(funded * (1.0 - limit) - 1e-9)
+            return min(funded, max(self.model.workforce.staff_of(self, role), floor))
         return funded
 
     def staff(self, role: Role) -> int:
@@ -203,6 +209,34 @@ class Council(mesa.Agent):
     def is_eligible(self, pid: int) -> bool:
         """Whether an assessed resident's need reaches the eligibility threshold."""
         return self.model.residents.assessed_need(pid) >= self.eligibility_threshold
+
+    def meets_national_criteria(self, pid: int) -> bool:
+        """Whether a resident's need reaches the national eligibility threshold
+        (``council.eligibility_threshold``), whatever the council's rationing: the line
+        between regulated care and help a self-funder arranges for themselves."""
+        return self.model.residents.assessed_need(pid) >= (
+            self.model.params.council.eligibility_threshold
+        )
+
+    def consider_continuing_healthcare(self, pid: int) -> None:
+        """A severely frail resident in (or about to enter) a care home is assessed once for
+        NHS continuing healthcare, which is not means-tested: eligible with probability
+        ``council.chc_probability_severe``, and then the NHS pays. Assessed at placement, or
+        when a resident already in a home becomes severely frail, so that every severely frail
+        care-home resident has had one assessment, as on the first day."""
+        residents = self.model.residents
+        if (
+            int(residents.frailty[pid]) != Frailty.SEVERE
+            or int(residents.funder[pid]) == Funder.NHS
+            or pid in self.chc_assessed
+        ):
+            return
+        self.chc_assessed.add(pid)
+        if (
+            self.model.streams["funding"].random()
+            < self.model.params.council.chc_probability_severe
+        ):
+            residents.set_funder(pid, Funder.NHS)
 
     # ---------------------------------------------------------------- money
 
@@ -388,7 +422,7 @@ class AssessmentTeam(ThroughputService):
         residents = self.model.residents
         care_home = route.destination == Location.CARE_HOME
         if self.council.is_self_funder(pid, care_home=care_home):
-            if not care_home and not self.council.is_eligible(pid):
+            if not care_home and not self.council.meets_national_criteria(pid):
                 self.self_funders_below_threshold_today += 1
                 residents.set_funder(pid, Funder.NONE)
                 route.stop(pid, day)
@@ -480,11 +514,7 @@ class FundingPanel(QueuedService):
 
     def _decide(self, pid: int, day: int) -> None:
         """Decide who pays: the NHS for eligible severely frail residents, else the council."""
-        residents = self.model.residents
-        chance = self.model.params.council.chc_probability_severe
-        draw = self.model.streams["funding"].random()
-        if int(residents.frailty[pid]) == Frailty.SEVERE and draw < chance:
-            residents.set_funder(pid, Funder.NHS)
+        self.council.consider_continuing_healthcare(pid)
         self._finish(pid, day)
 
 

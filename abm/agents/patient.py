@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from abm.domain import Care, EventKind, Location
+from abm.domain import Care, EventKind, Funder, Location
 
 if TYPE_CHECKING:
     from abm.model import CareSystemModel
@@ -77,8 +77,14 @@ class Patient(mesa.Agent):
             self.model.residents.settle(self.pid)
 
     def worsen(self) -> None:
-        """Frailty moves up one category."""
-        self.model.residents.worsen(self.pid)
+        """Frailty moves up one category; a care-home resident who becomes severely frail is
+        assessed for NHS continuing healthcare."""
+        model, pid = self.model, self.pid
+        model.residents.worsen(pid)
+        if pid in model.care_homes.home_of and int(model.residents.funder[pid]) != Funder.NHS:
+            model.council.consider_continuing_healthcare(pid)
+            if int(model.residents.funder[pid]) == Funder.NHS:
+                model.care_homes.recharge(pid)
 
     def fall_ill(self, day: int) -> None:
         """An emergency: leave home-care and community queues and wait for a hospital bed.

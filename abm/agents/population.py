@@ -435,45 +435,6 @@ def synthesise(scenario: Scenario, rng: np.random.Generator) -> dict[str, np.nda
     return {"age": ages, "frailty": frailty, **social_situation(scenario, frailty, rng)}
 
 
-def stationary_population(
-    scenario: Scenario, rng: np.random.Generator, years: int = 40
-) -> dict[str, np.ndarray]:
-    """Residents drawn from the population the model's own demography settles to when
-    arrivals at 65 replace deaths: a population with no demographic growth or ageing.
-
-    Starting from :func:`synthesise`, the residents live ``years`` years at home month by
-    month (vectorised): they age, their frailty moves up and down and they die at the model's
-    own rates at home, and each death is replaced by a 65-year-old with the frailty of the
-    youngest band at the start. Their carers and capital are then drawn afresh for their
-    frailty. A run started from this population keeps its size, age structure and frailty
-    mix, so outcomes trend only if a lever or the schedule changes them.
-    """
-    columns = synthesise(scenario, rng)
-    age, frailty, sex = columns["age"], columns["frailty"].copy(), columns["sex"].copy()
-    arrival = np.bincount(frailty[age_band(age) == 0], minlength=N_FRAILTY).astype(float)
-    arrival = arrival / arrival.sum() if arrival.sum() > 0 else np.eye(N_FRAILTY)[0]
-    table = HazardTable(scenario).table[:, Setting.HOME, ..., 0, 0]
-    month = DAYS_PER_YEAR / 12.0
-    female = scenario.population.female_share
-    for _ in range(int(years * 12)):
-        band = age_band(age)
-        dead = rng.random(len(age)) < -np.expm1(-table[EventKind.DEATH][band, frailty, sex] * month)
-        dead |= age >= MAX_AGE - 1.0 / 12.0
-        draw = rng.random(len(age))
-        worse = draw < -np.expm1(-table[EventKind.FRAILTY][band, frailty, 0] * month)
-        better = draw > 1.0 + np.expm1(-table[EventKind.RECOVERY][band, frailty, 0] * month)
-        frailty = np.clip(frailty + worse.astype(np.int8) - better.astype(np.int8), 0, 3)
-        age = age + 1.0 / 12.0
-        k = int(dead.sum())
-        age[dead] = 65.0 + rng.uniform(0.0, 1.0 / 12.0, k)
-        frailty[dead] = rng.choice(N_FRAILTY, size=k, p=arrival)
-        sex[dead] = rng.random(k) >= female
-    frailty = frailty.astype(np.int8)
-    situation = social_situation(scenario, frailty, rng)
-    situation["sex"] = sex.astype(np.int8)
-    return {"age": age, "frailty": frailty, **situation}
-
-
 def social_situation(
     scenario: Scenario, frailty: np.ndarray, rng: np.random.Generator
 ) -> dict[str, np.ndarray]:

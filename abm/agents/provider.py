@@ -230,7 +230,9 @@ class HomeCareMarket(QueuedService):
     def staff_first_day(self) -> None:
         """When the market is sized by demand (``capacity.home_care_hours_per_week`` = 0),
         each agency plans for its first-day packages plus its spare share and is staffed to
-        deliver its packages: its vacancies start at the spare share."""
+        deliver its packages: its vacancies start at the spare share. The first-day packages
+        are then charged again, since self-funders' hourly rate follows the pay of the care
+        workers just hired."""
         if not self._sized_by_demand:
             return
         spare = self.model.params.home_care.spare_capacity_share
@@ -240,6 +242,8 @@ class HomeCareMarket(QueuedService):
             needed = math.ceil(agency.hours / agency.productive_hours_per_worker() - 1e-9)
             workforce.top_up(agency, Role.HOME_CARE_WORKER, needed)
             agency.open_books()
+        for pid in list(self.packages):
+            self.recharge(pid)
 
     def withdraw(self, pid: int) -> None:
         """Leave the waiting list; money the council set aside for the package is released."""
@@ -723,6 +727,7 @@ class CareHomeMarket(QueuedService):
         home.residents.add(pid)
         self.home_of[pid] = home
         self.residents_placed.add(pid)
+        self.council.consider_continuing_healthcare(pid)
         residents = self.model.residents
         residents.set_care(pid, Care.CARE_HOME)
         if int(residents.location[pid]) == Location.COMMUNITY:

@@ -1,0 +1,104 @@
+"""Rules behind a steady baseline: each once drifted a run that had no trend configured."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from helpers import run_model, small
+
+from abm.agents.worker import Role
+from abm.domain import Frailty, Funder, Location
+from abm.model import CareSystemModel
+from abm.policy.rationing import Measures
+
+
+def test_first_day_self_funders_pay_the_agencies_rate_at_the_pay_of_their_staff():
+    """Self-funders' hourly rate is cost plus margin, and cost follows the care workers' pay.
+    The first day's packages were charged before any agency had staff, at overheads alone
+    (about 4 GBP an hour), so agencies lost money and shrank through the first year."""
+    model = CareSystemModel(small(residents=4000))
+    self_funded = [
+        pid for pid in model.home_care.packages if int(model.residents.funder[pid]) == Funder.SELF
+    ]
+    assert self_funded, "some first-day packages are self-funded"
+    for pid in self_funded:
+        agency = model.home_care.agency_of[pid]
+        expected = model.home_care.packages[pid] * agency.private_rate
+        assert math.isclose(model.council.commitments[pid].private, expected, rel_tol=1e-9)
+        assert agency.private_rate > model.council.home_care_fee
+
+
+def test_a_care_home_resident_who_becomes_severely_frail_is_assessed_for_nhs_funding():
+    """Continuing healthcare is assessed when needs change, not only at placement: otherwise
+    the first day's share of NHS-funded residents (drawn for everyone severely frail) fades as
+    they die and nobody replaces them."""
+    scenario = small(residents=4000).with_changes([("council.chc_probability_severe", 1.0)])
+    model = CareSystemModel(scenario)
+    residents = model.residents
+    in_homes = [
+        pid
+        for pid in model.care_homes.home_of
+        if int(residents.frailty[pid]) == Frailty.MODERATE
+        and int(residents.funder[pid]) == Funder.COUNCIL
+    ]
+    pid = in_homes[0]
+    assert model.council.commitments[pid].council > 0
+    model.patients[pid].worsen()
+    assert int(residents.frailty[pid]) == Frailty.SEVERE
+    assert int(residents.funder[pid]) == Funder.NHS
+    assert model.council.commitments[pid].council == 0
+    assert model.council.commitments[pid].nhs > 0
+
+
+def test_first_day_nhs_funded_residents_follow_the_same_rule_as_later_placements():
+    """Every severely frail care-home resident has had one continuing-healthcare assessment,
+    self-funders included (it is not means-tested); nobody less frail is NHS-funded."""
+    scenario = small(residents=4000).with_changes([("council.chc_probability_severe", 1.0)])
+    model = CareSystemModel(scenario)
+    residents = model.residents
+    placed = np.fromiter(model.care_homes.home_of, dtype=np.int64)
+    severe = residents.frailty[placed] == Frailty.SEVERE
+    assert severe.any()
+    assert (residents.funder[placed[severe]] == Funder.NHS).all()
+    assert (residents.funder[placed[~severe]] != Funder.NHS).all()
+
+
+def test_a_hiring_freeze_leaves_no_more_than_the_limit_of_posts_vacant():
+    """A freeze that outlasts a year would otherwise empty the council's teams: the limit
+    keeps assessments going."""
+    model = CareSystemModel(small(residents=20000))
+    council = model.council
+    model.workforce.shed(council, Role.SOCIAL_WORKER, council.staff(Role.SOCIAL_WORKER))
+    council.measures = Measures(hiring_freeze=True)
+    funded = council.funded_posts(Role.SOCIAL_WORKER)
+    limit = model.params.council.hiring_freeze_vacancy_limit
+    assert council.posts(Role.SOCIAL_WORKER) == math.ceil(funded * (1 - limit) - 1e-9)
+    assert council.posts(Role.SOCIAL_WORKER) < funded
+    council.measures = Measures()
+    assert council.posts(Role.SOCIAL_WORKER) == funded
+
+
+def test_self_funders_are_held_to_the_national_threshold_not_the_councils_rationing():
+    """A council that tightens eligibility to save money rations what it pays for; a
+    self-funder whose need meets the national criteria still buys regulated care."""
+    model = CareSystemModel(small(residents=4000))
+    council = model.council
+    council.measures = Measures(extra_threshold_hours=100.0)
+    at_home = np.flatnonzero(model.residents.location == Location.COMMUNITY)
+    need = model.residents.assessed_needs(at_home)
+    pid = int(at_home[np.argmax(need >= model.params.council.eligibility_threshold)])
+    assert council.meets_national_criteria(pid)
+    assert not council.is_eligible(pid)
+
+
+def test_a_stationary_population_keeps_every_age_band_at_its_starting_size():
+    scenario = small(residents=3000, years=2).with_changes([("population.stationary", True)])
+    model = CareSystemModel(scenario)
+    start = np.bincount(model.residents.band[model.residents.alive()], minlength=3)
+    while not model.finished:
+        model.step()
+        if model.date.day == 1 and model.day > 0:
+            now = np.bincount(model.residents.band[model.residents.alive()], minlength=3)
+            assert (now <= start).all()
+    assert run_model(scenario).tallies.counts()["residents"] > 0.97 * start.sum()
