@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 RUN_ARGS ?= --jobs 2
 
-.PHONY: help run test lint format benchmark docs clean chromium serve experiments
+.PHONY: help run test lint format benchmark docs clean chromium serve experiments screenshots
 
 help:
 	@echo "make run        set up .venv, install, run experiments/baseline.toml and print where the results are"
@@ -16,6 +16,7 @@ help:
 	@echo "make lint       ruff check and format check"
 	@echo "make benchmark  run the benchmarks in benchmarks/ (minutes; never part of the tests)"
 	@echo "make docs       regenerate docs/config.md from the config classes"
+	@echo "make screenshots  run the browser test and refresh the screenshots in docs/images/app/"
 	@echo "make experiments  compare every experiment with the baseline and refresh docs/experiments/"
 
 $(PY):
@@ -39,6 +40,10 @@ test: $(STAMP) chromium
 # Debian's Chromium for tests/test_app_browser.py, installed with apt-get when missing (as root).
 chromium:
 	@scripts/install-chromium.sh
+
+# The browser test, also writing the screenshots docs/app.md shows (docs/images/app/).
+screenshots: $(STAMP) chromium
+	CARE_ABM_DOC_SCREENSHOTS=1 $(PY) -m pytest tests/test_app_browser.py
 
 serve: $(STAMP)
 	$(VENV)/bin/care-abm serve experiments/baseline.toml

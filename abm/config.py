@@ -199,12 +199,15 @@ class FrailtyConfig:
         length=2,
     )
     recovery_per_1000py: tuple[float, ...] = param(
-        (220.0, 120.0, 60.0),
+        (290.0, 405.0, 165.0),
         unit="per 1,000 person-years",
-        description="Transitions to a less frail category: mild to fit, moderate to mild, "
-        "severe to moderate",
-        source="assumption, set so that frailty prevalence stays near FRL-01 in the baseline "
-        "(eFI categories move both ways in primary-care records)",
+        description="Transitions to a less frail category at home: mild to fit, moderate to "
+        "mild, severe to moderate",
+        source="assumption, set so that the starting mix (frailty.initial_shares, FRL-01) is "
+        "the calibrated baseline's own steady state with age bands held (population."
+        "stationary): the recoveries that balance each category's measured onset, "
+        "progression, deconditioning, deaths and replacements, found by fixed-point iteration "
+        "(docs/model.md, Frailty); eFI categories move both ways in primary-care records",
         minimum=0,
         length=3,
     )

@@ -311,8 +311,13 @@ class RunRecord:
     waits: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
 
 
-def run_record(model: CareSystemModel) -> RunRecord:
-    """Collect a finished (or part-run) model's tables."""
+def run_record(model: CareSystemModel, *, close_books: bool = True) -> RunRecord:
+    """Collect a finished (or part-run) model's tables.
+
+    ``close_books=False`` reads a run still in progress without changing it: the accounts
+    then hold the months settled so far (closing the books settles today's debts early, and
+    the run would go on differently; the visual server looks at its runs this way).
+    """
     daily = model.datacollector.get_table_dataframe("daily")
     daily["date"] = pd.to_datetime(daily["date"])
     segments = model.hospital.delay_segments
@@ -333,7 +338,7 @@ def run_record(model: CareSystemModel) -> RunRecord:
     pairs = np.asarray(model.hospital.fit_to_discharge, dtype=np.int64).reshape(-1, 2)
     fit = pairs[pairs[:, 0] >= model.warmup_days]
     nhs = model.params.nhs
-    accounts, flows = annual_accounts(model)
+    accounts, flows = annual_accounts(model, close_books=close_books)
     return RunRecord(
         daily=daily,
         delays=delays,
@@ -349,10 +354,14 @@ def run_record(model: CareSystemModel) -> RunRecord:
     )
 
 
-def annual_accounts(model: CareSystemModel) -> tuple[pd.DataFrame, pd.DataFrame]:
+def annual_accounts(
+    model: CareSystemModel, *, close_books: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each financial year's accounts by body (opening, income, spending, closing) and its
-    money flows by payer, payee, pool and purpose, from the ledger (settled months only)."""
-    model.accounts.close_books()
+    money flows by payer, payee, pool and purpose, from the ledger (settled months only;
+    ``close_books`` first settles what is owed so far, as at the end of a run)."""
+    if close_books:
+        model.accounts.close_books()
     ledger = model.accounts.ledger
     ledger.check(full=True)
     last = model.date + dt.timedelta(days=1)

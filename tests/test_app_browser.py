@@ -1,10 +1,15 @@
 """The visual server in a real browser: ``care-abm serve`` on a free port, driven by Debian's
 Chromium through Playwright, with no request leaving 127.0.0.1.
 
-It steps the baseline 30 days, checks that the date advances and the charts change, moves a
-slider, types a seed and presses Reset, checks that the model was rebuilt with both values,
-and fails on any request to another host, any 4xx/5xx response, any failed request and any
-page or console error. Screenshots go to ``test-artifacts/app/``.
+It opens the page, types a bad value into every text field, checks that Reset keeps the
+config's exact values, plays for 30 s in every mode (a day, a week and four weeks a frame,
+switching pages and pressing Reset while it plays), opens every page, downloads the KPIs as
+CSV and a chart as PNG, and switches to the dark theme. After every action it fails if the
+page's text shows a Python traceback or an exception's name, and at the end on any request to
+another host, any 4xx/5xx response, any failed request and any page or console error.
+
+Screenshots go to ``test-artifacts/app/``; with ``CARE_ABM_DOC_SCREENSHOTS=1`` (``make
+screenshots``) also to ``docs/images/app/``, where docs/app.md shows them.
 
 Chromium comes from ``apt-get install chromium`` (``make test`` does it where it can); the
 Python ``playwright`` package drives it. ``playwright install`` (which downloads a browser of
@@ -15,6 +20,8 @@ where it fails: CI must run it.
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -29,6 +36,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts" / "app"
+DOC_IMAGES = ROOT / "docs" / "images" / "app"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -38,8 +46,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-START_TIMEOUT_S = 60
-UI_TIMEOUT_MS = 20_000
+START_TIMEOUT_S = 120
+UI_TIMEOUT_MS = 60_000
+PLAY_S = 30
+FRAME_CHOICES = ("a day", "a week", "four weeks")
+CRASH = re.compile(r"Traceback|\b[A-Z][A-Za-z]*(?:Error|Exception|Interrupt)\b")
+"""What a Python error looks like on a page: a traceback or an exception's name."""
 
 pytestmark = pytest.mark.slow
 
@@ -99,8 +111,10 @@ def server() -> Iterator[str]:
     finally:
         _stop_group(process)
         log.close()
-    assert "serving baseline" in (ARTIFACTS / "server.log").read_text()
-    assert "server stopped" in (ARTIFACTS / "server.log").read_text(), "stopped cleanly"
+    text = (ARTIFACTS / "server.log").read_text()
+    assert "serving baseline" in text
+    assert "server stopped" in text, "stopped cleanly"
+    assert "Traceback" not in text, "no error behind the page either (see server.log)"
 
 
 def _stop_group(process: subprocess.Popen) -> None:
@@ -128,10 +142,11 @@ def page(server: str) -> Iterator[tuple[object, list[str]]]:
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         try:
-            tab = browser.new_page(viewport={"width": 1600, "height": 1200})
+            tab = browser.new_page(viewport={"width": 1600, "height": 1100}, accept_downloads=True)
             _watch(tab, problems)
             tab.goto(server)
-            tab.get_by_role("button", name="Step").wait_for(timeout=START_TIMEOUT_S * 1000)
+            _button(tab, "Step").wait_for(timeout=START_TIMEOUT_S * 1000)
+            tab.locator(".care-abm-chart-beds canvas").first.wait_for(timeout=UI_TIMEOUT_MS)
             yield tab, problems
         finally:
             browser.close()
@@ -148,9 +163,13 @@ def _watch(tab: object, problems: list[str]) -> None:
         if res.status >= 400:
             problems.append(f"HTTP {res.status}: {res.url}")
 
+    def failed(req: object) -> None:
+        if not req.url.startswith(("data:", "blob:")):  # downloads of generated files
+            problems.append(f"failed: {req.url} {req.failure}")
+
     tab.on("request", request)
     tab.on("response", response)
-    tab.on("requestfailed", lambda req: problems.append(f"failed: {req.url} {req.failure}"))
+    tab.on("requestfailed", failed)
     tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     tab.on(
         "console",
@@ -158,124 +177,237 @@ def _watch(tab: object, problems: list[str]) -> None:
     )
 
 
-def _text(tab: object, css: str) -> str:
-    return tab.locator(f".{css}").inner_text()
+# --------------------------------------------------------------------------- helpers
 
 
-def _step(tab: object, to_day: int) -> None:
-    """Press Step once and wait for the date line to reach ``to_day``."""
+def _button(tab: object, name: str) -> object:
+    return tab.get_by_role("button", name=name, exact=True)
+
+
+def _no_crash(tab: object, after: str) -> None:
+    """The page shows no traceback and no exception's name."""
+    text = tab.locator("body").inner_text()
+    match = CRASH.search(text)
+    assert match is None, f"after {after}, the page shows {match.group(0)!r}"
+
+
+def _day(tab: object) -> int:
+    text = tab.locator(".care-abm-date").inner_text()
+    return int(re.search(r"day ([\d,]+) of", text).group(1).replace(",", ""))
+
+
+def _shot(tab: object, name: str, *, docs: bool = True) -> None:
+    """A screenshot in test-artifacts/app/ (and, if asked, for docs/app.md)."""
+    path = ARTIFACTS / name
+    tab.screenshot(path=path)
+    if docs and os.environ.get("CARE_ABM_DOC_SCREENSHOTS"):
+        DOC_IMAGES.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, DOC_IMAGES / name)
+
+
+def _show(tab: object, page_name: str) -> None:
     from playwright.sync_api import expect
 
-    tab.get_by_role("button", name="Step").click()
-    expect(tab.locator(".care-abm-date")).to_contain_text(
-        f"· day {to_day} of", timeout=UI_TIMEOUT_MS
+    tab.get_by_role("tab", name=page_name).click()
+    expect(tab.get_by_role("tab", name=page_name)).to_have_attribute("aria-selected", "true")
+    content = (
+        ".care-abm-figures"
+        if page_name == "All figures"
+        else f".care-abm-page-{page_name.lower().replace(' ', '-')}"
     )
+    expect(tab.locator(content)).to_be_visible(timeout=UI_TIMEOUT_MS)
 
 
-def _days_per_step(tab: object, days: int) -> None:
-    """Set Mesa's "Render Interval" (days a Step press runs: 1, 3, 5, ...) from the keyboard."""
-    slider = tab.get_by_role("slider", name="Render Interval (steps)")
-    slider.focus()
-    tab.keyboard.press("Home")
-    for _ in range((days - 1) // 2):
-        tab.keyboard.press("ArrowRight")
-    assert slider.get_attribute("aria-valuenow") == str(days)
+def _frame_days(tab: object, words: str) -> None:
+    tab.locator(".care-abm-frame-days").click()
+    tab.get_by_role("option", name=words, exact=True).click()
 
 
-def _image(tab: object, css: str) -> bytes:
-    """A screenshot of one chart's image (retried: a redraw can replace the element)."""
-    from playwright.sync_api import Error
-
-    for _ in range(20):
-        try:
-            return tab.locator(f".{css} img").screenshot(timeout=UI_TIMEOUT_MS)
-        except Error as error:
-            if "not attached" not in str(error):
-                raise
-            time.sleep(0.25)
-    raise AssertionError(f"the image in .{css} never stayed still long enough")
+def _type(tab: object, lever: str, text: str) -> None:
+    field = tab.locator(f".care-abm-input-{lever} input").first
+    field.fill(text)
+    field.press("Enter")
 
 
-def _settle(locator: object) -> None:
-    """Wait until an element stops moving (the page tabs slide in)."""
-    last = None
-    for _ in range(40):
-        box = locator.bounding_box()
-        if box is not None and box == last:
-            return
-        last = box
-        time.sleep(0.1)
+def _reset(tab: object) -> None:
+    from playwright.sync_api import expect
+
+    _button(tab, "Reset").click()
+    expect(tab.locator(".care-abm-date")).to_contain_text("· day 0 of", timeout=UI_TIMEOUT_MS)
+    expect(_button(tab, "Reset")).to_be_enabled(timeout=UI_TIMEOUT_MS)
 
 
-def _chart(tab: object, name: str) -> bytes:
-    return _image(tab, f"care-abm-chart-{name}")
+def _drawn(tab: object, css: str) -> bytes:
+    """A screenshot of a chart, once its canvas is there."""
+    chart = tab.locator(f".{css}").first
+    chart.locator("canvas").first.wait_for(timeout=UI_TIMEOUT_MS)
+    return chart.screenshot(timeout=UI_TIMEOUT_MS)
 
 
-def test_the_app_steps_resets_and_stays_offline(page):
+# --------------------------------------------------------------------------- the test
+
+
+def test_the_app_in_a_browser(page):
     from playwright.sync_api import expect
 
     tab, problems = page
-    tab.screenshot(path=ARTIFACTS / "01-opened.png")
-    assert _text(tab, "care-abm-date").startswith("Tue 01 Apr 2025 · day 0 of 1,826")
-    expect(tab.get_by_text("Time: 0.0")).to_be_visible()
-    assert "Hospital beds: 668 (98 simulated)" in _text(tab, "care-abm-lever-hospital_beds")
-    before = {name: _chart(tab, name) for name in ("occupancy", "queues")}
-    board = _image(tab, "care-abm-board")
-
-    for day in (1, 2, 3):
-        _step(tab, day)
-    expect(tab.get_by_text("Time: 3.0")).to_be_visible()
-    assert _text(tab, "care-abm-date").startswith("Fri 04 Apr 2025 · day 3 of")
-    for name, image in before.items():
-        assert _chart(tab, name) != image, f"the {name} chart is redrawn after steps"
-    assert _image(tab, "care-abm-board") != board, "the board is redrawn"
-    _days_per_step(tab, 27)
-    _step(tab, 30)
-    expect(tab.get_by_text("Time: 30.0")).to_be_visible()
-    assert _text(tab, "care-abm-date").startswith("Thu 01 May 2025 · day 30 of")
-    tab.screenshot(path=ARTIFACTS / "02-baseline-30-days.png")
-
-    # Move a slider (End: its maximum) and type a seed (Mesa hands it over as a string).
-    tab.get_by_role("slider", name="Home-care hours a week").focus()
-    tab.keyboard.press("End")
-    seed = tab.get_by_label("Seed")
-    seed.fill("42")
-    seed.press("Enter")
-    tab.get_by_role("button", name="Reset").click()
-    expect(tab.locator(".care-abm-lever-home_care_hours_per_week")).to_contain_text(
-        "Home-care hours a week at the start (0: sized to demand): 60,000 (",
-        timeout=UI_TIMEOUT_MS,
+    time.sleep(1)
+    _shot(tab, "01-opened.png", docs=False)
+    _no_crash(tab, "opening")
+    expect(tab.locator(".care-abm-date")).to_have_text("Tue 01 Apr 2025 · day 0 of 1,826")
+    expect(tab.locator(".care-abm-lever-hospital_beds")).to_have_text(
+        "Running: 668 beds (98 simulated)"
     )
-    expect(tab.locator(".care-abm-lever-seed")).to_have_text("Seed: 42")
-    assert _text(tab, "care-abm-date").startswith("Tue 01 Apr 2025 · day 0 of")
-    expect(tab.get_by_text("Time: 0.0")).to_be_visible()
-    assert "Hospital beds: 668" in _text(tab, "care-abm-lever-hospital_beds"), "others unchanged"
-    tab.screenshot(path=ARTIFACTS / "03-after-reset.png")
-
-    _days_per_step(tab, 15)
-    _step(tab, 15)
-    _step(tab, 30)
-    tab.screenshot(path=ARTIFACTS / "04-more-home-care-30-days.png")
-
-    # Switch the pay rule (a select) and Reset: the model is rebuilt under NHS pay parity.
-    tab.get_by_label("Pay rule").click(force=True)
-    tab.get_by_role("option", name="nhs_parity").click()
-    tab.get_by_role("button", name="Reset").click()
-    expect(tab.locator(".care-abm-lever-pay_rule")).to_contain_text(
-        "nhs_parity", timeout=UI_TIMEOUT_MS
+    expect(tab.locator(".care-abm-pending")).to_have_count(0)
+    expect(tab.get_by_role("tab")).to_have_text(
+        ["Hospital", "Social care", "Workforce and money", "All figures"], ignore_case=True
     )
-    expect(tab.get_by_text("Time: 0.0")).to_be_visible()
-    _step(tab, 15)
-    _step(tab, 30)
-    tab.screenshot(path=ARTIFACTS / "06-nhs-parity-30-days.png")
 
-    tab.get_by_role("tab", name="Page 1").click()
-    summary = tab.locator(".care-abm-summary")
-    expect(summary).to_contain_text(
-        "KPIs from 2025-04-01 to 2025-05-01 (30 days)", timeout=UI_TIMEOUT_MS
+    # 1. A bad value in every text field: an inline message naming the lever, nothing else.
+    levers = tab.locator(".care-abm-lever:has(.care-abm-value)")
+    names = [
+        re.search(r"care-abm-input-(\S+)", levers.nth(i).get_attribute("class")).group(1)
+        for i in range(levers.count())
+    ]
+    assert {"seed", "hospital_beds", "growth_85plus", "simulated_residents"} <= set(names)
+    for name in names:
+        _type(tab, name, "abc")
+        expect(tab.locator(f".care-abm-error-{name}")).to_contain_text(
+            "must be", timeout=UI_TIMEOUT_MS
+        )
+        _no_crash(tab, f"typing 'abc' as {name}")
+    _shot(tab, "02-bad-values.png")
+    expect(tab.locator(".care-abm-pending")).to_have_count(0)  # refused values never wait
+    _button(tab, "Step").click()
+    expect(tab.locator(".care-abm-date")).to_contain_text("day 7 of", timeout=UI_TIMEOUT_MS)
+    _reset(tab)  # the refused values never reach the model
+    _no_crash(tab, "Reset with refused values")
+    expect(tab.locator(".care-abm-lever-seed")).to_have_text("Running: 20251125")
+    expect(tab.locator(".care-abm-error")).to_have_count(0)
+
+    # 2. Reset keeps the config's exact values, and the ones typed.
+    _type(tab, "home_care_hours_per_week", "22268")
+    expect(tab.locator(".care-abm-pending")).to_contain_text(
+        "Home-care hours a week at the start: 0 hours a week → 22,268 hours a week"
     )
-    expect(summary).to_contain_text("capacity.home_care_hours_per_week")
-    _settle(summary)
-    tab.screenshot(path=ARTIFACTS / "05-config-and-kpis.png")
+    _type(tab, "social_workers", "40")
+    _reset(tab)
+    expect(tab.locator(".care-abm-versus")).to_contain_text(
+        "This run: Council social workers 40 posts (baseline 75 posts)"
+    )
+    for _ in range(2):  # and again with nothing touched
+        expect(tab.locator(".care-abm-lever-home_care_hours_per_week")).to_contain_text(
+            "Running: 22,268 hours a week"
+        )
+        expect(tab.locator(".care-abm-lever-social_workers")).to_contain_text("Running: 40 posts")
+        expect(tab.locator(".care-abm-lever-hospital_beds")).to_contain_text("Running: 668 beds")
+        expect(tab.locator(".care-abm-lever-growth_85plus")).to_have_text("Running: 0%")
+        expect(tab.locator(".care-abm-pending")).to_have_count(0)
+        _reset(tab)
+    _no_crash(tab, "Reset")
+
+    # 3. Play in every mode for 30 s, on every page, and Reset while playing.
+    for words in FRAME_CHOICES:
+        _reset(tab)
+        _frame_days(tab, words)
+        start = _day(tab)
+        _button(tab, "▶ Play").click()
+        expect(_button(tab, "❚❚ Pause")).to_be_visible(timeout=UI_TIMEOUT_MS)
+        for page_name in ("Hospital", "Social care", "Workforce and money", "All figures"):
+            time.sleep(PLAY_S / 4)
+            _show(tab, page_name)
+            _no_crash(tab, f"playing {words} a frame on {page_name}")
+        if _button(tab, "❚❚ Pause").count():
+            _button(tab, "❚❚ Pause").click()
+        expect(_button(tab, "▶ Play")).to_be_visible()  # paused, or at the run's last day
+        played = _day(tab)
+        assert played > start, f"playing {words} a frame moved the date"
+        time.sleep(1)
+        assert _day(tab) == played, "Pause stops the run"
+        _show(tab, "Hospital")
+        if words == "a week":
+            _shot(tab, "03-hospital.png")
+            _show(tab, "Social care")
+            _shot(tab, "04-social-care.png")
+            _show(tab, "Workforce and money")
+            _shot(tab, "05-workforce-and-money.png")
+            _show(tab, "Hospital")
+    _reset(tab)
+    _button(tab, "▶ Play").click()
+    expect(tab.locator(".care-abm-date")).not_to_contain_text("day 0 of", timeout=UI_TIMEOUT_MS)
+    _reset(tab)  # while playing
+    time.sleep(2)
+    assert _day(tab) == 0, "Reset stops Play and the new run stays at its start"
+    expect(_button(tab, "▶ Play")).to_be_visible()
+    _no_crash(tab, "Reset while playing")
+
+    # 4. Every page renders; the KPIs download as CSV and a chart as PNG.
+    _frame_days(tab, "four weeks")
+    for _ in range(13):
+        _button(tab, "Step").click()
+        expect(_button(tab, "Step")).to_be_enabled(timeout=UI_TIMEOUT_MS)
+    expect(tab.locator(".care-abm-date")).to_contain_text("day 364 of", timeout=UI_TIMEOUT_MS)
+    expected = {
+        "Hospital": ("beds", "delays", "occupancy", "admissions"),
+        "Social care": ("queues", "care_in_use", "unmet_need"),
+        "Workforce and money": ("vacancies", "pay", "spend", "budget"),
+    }
+    for page_name, charts in expected.items():
+        _show(tab, page_name)
+        for chart in charts:
+            image = _drawn(tab, f"care-abm-chart-{chart}")
+            assert len(set(image[100:2000])) > 20, f"the {chart} chart is drawn"
+        _no_crash(tab, f"opening {page_name}")
+    with tab.expect_download(timeout=UI_TIMEOUT_MS) as download:
+        chart = tab.locator(".care-abm-chart-spend").first
+        box = chart.bounding_box()
+        chart.hover(position={"x": box["width"] - 16, "y": 12})
+        chart.click(position={"x": box["width"] - 16, "y": 12})
+    png = Path(download.value.path()).read_bytes()
+    assert png.startswith(b"\x89PNG"), "the chart downloads as a PNG"
+    assert download.value.suggested_filename == "care-abm-spend-2026-03-30.png"
+    _show(tab, "All figures")
+    table = tab.locator(".care-abm-kpis")
+    expect(table).to_contain_text("Delayed discharges", timeout=UI_TIMEOUT_MS)
+    expect(table).to_contain_text("Patients delayed in hospital")
+    expect(tab.locator(".care-abm-figures")).to_contain_text("config's area of 68,000")
+    words = table.inner_text()
+    assert "%" in words, "shares are percentages"
+    assert "£" in words, "money is in pounds"
+    assert "social_care" not in words, "no code names"
+    assert "nhs." not in words, "no config keys"
+    _shot(tab, "06-all-figures.png")
+    with tab.expect_download(timeout=UI_TIMEOUT_MS) as download:
+        tab.get_by_role("button", name="Download the KPIs (CSV)").click()
+    text = Path(download.value.path()).read_text()
+    assert text.startswith("group,metric,label,unit,this_run,baseline,difference,scaled_to_area")
+    assert "\nDelayed discharges,delayed_patients," in text
+    _no_crash(tab, "the downloads")
+
+    # 5. The dark theme draws the charts dark too.
+    _show(tab, "Hospital")
+    icons = ("mdi-weather-night", "mdi-weather-sunny", "mdi-brightness-auto")
+    toggle = tab.locator(", ".join(f"header button:has(.{icon})" for icon in icons))
+    for _ in range(3):
+        if tab.locator("header .mdi-weather-night").count():
+            break
+        toggle.first.click()
+        time.sleep(0.5)
+    time.sleep(1)
+    card = tab.locator(".care-abm-card-delays").first
+    shade = _mean_brightness(card.screenshot())
+    assert shade < 100, f"the chart card is dark in the dark theme (mean brightness {shade:.0f})"
+    _shot(tab, "07-dark.png")
+    _no_crash(tab, "the dark theme")
 
     assert not problems, "\n".join(problems)
+
+
+def _mean_brightness(png: bytes) -> float:
+    """The mean grey level (0-255) of a PNG screenshot."""
+    import io
+
+    from matplotlib.image import imread
+
+    pixels = imread(io.BytesIO(png), format="png")
+    return float(pixels[..., :3].mean() * 255)

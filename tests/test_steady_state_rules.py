@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from helpers import run_model, small
+from helpers import calibrated, run_model, small
 
 from abm.agents.worker import Role
 from abm.domain import Frailty, Funder, Location
 from abm.model import CareSystemModel
 from abm.policy.rationing import Measures
+from abm.rng import replication_seed
 
 
 def test_first_day_self_funders_pay_the_agencies_rate_at_the_pay_of_their_staff():
@@ -102,3 +103,19 @@ def test_a_stationary_population_keeps_every_age_band_at_its_starting_size():
             now = np.bincount(model.residents.band[model.residents.alive()], minlength=3)
             assert (now <= start).all()
     assert run_model(scenario).tallies.counts()["residents"] > 0.97 * start.sum()
+
+
+def test_the_starting_frailty_mix_holds_when_age_bands_are_held():
+    """Recovery balances onset, progression, deconditioning and deaths at the starting mix
+    (FRL-01), so with no ageing the number moderately or severely frail stays put. With the
+    earlier recovery rates (220, 120, 60 per 1,000 person-years) it rose by 58% in four years
+    in this area (2,740 to 4,363), and need, delays and home care rose with it; now it moves by
+    a few per cent (2,896 and 2,659 in two replications)."""
+    scenario = calibrated(years=3).with_changes([("population.stationary", True)])
+    model = CareSystemModel(scenario, replication_seed(scenario.run.seed, 0))
+    frail = model.residents.frailty[model.residents.alive()] >= Frailty.MODERATE
+    start = int(np.count_nonzero(frail))
+    while not model.finished:
+        model.step()
+    frail = model.residents.frailty[model.residents.alive()] >= Frailty.MODERATE
+    assert abs(np.count_nonzero(frail) / start - 1.0) < 0.1
