@@ -21,7 +21,9 @@ from abm.config import (
     area_from_command_line,
     load_scenario,
 )
+from abm.folders import FolderError, check_new_folder
 from abm.sweep.command import add_sweep_parser
+from abm.validation import check_jobs
 
 HEADLINE_KPIS = [
     "emergency_admissions_per_1000",
@@ -58,17 +60,22 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from abm.run import Experiment, default_results_dir, iter_summary_lines  # noqa: PLC0415
 
     scenario = _scenario_for_run(args)
-    if args.jobs < 1:
-        raise ConfigError("--jobs", "jobs", f"must be at least 1, got {args.jobs}")
+    check_jobs(scenario, args.jobs, scenario.run.replications)
     out = Path(args.out) if args.out else default_results_dir(scenario)
+    check_new_folder(out)  # again when claimed, just before the first replication
     run = scenario.run
-    print(
+    line = (
         f"Running {scenario.name}: {run.replications} replication(s) of {run.years} year(s) "
         f"from {run.start_date} (+{run.warmup_days} warm-up days), "
-        f"{scenario.population.residents_65plus:,} residents 65+, {args.jobs} process(es)",
-        file=sys.stderr,
+        f"{scenario.population.residents_65plus:,} residents 65+, {args.jobs} process(es)"
     )
-    folder = Experiment(scenario, out, jobs=args.jobs, progress=not args.quiet).run()
+    folder = Experiment(
+        scenario,
+        out,
+        jobs=args.jobs,
+        progress=not args.quiet,
+        on_start=lambda: print(line, file=sys.stderr),
+    ).run()
     import pandas as pd  # noqa: PLC0415
 
     summary = pd.read_csv(folder / "summary.csv")
@@ -138,7 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="experiment TOML file (default experiments/baseline.toml)",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8765, help="port (8765; 0 for any free port)")
+    serve.add_argument(
+        "--port", type=int, default=8765, help="port, 0 to 65535 (8765; 0 for any free port)"
+    )
     serve.add_argument(
         "--area",
         type=int,
@@ -163,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (ConfigError, RunError) as exc:
+    except (ConfigError, RunError, FolderError) as exc:
         print(f"care-abm: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

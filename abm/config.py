@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
-import math
+import functools
 import tomllib
 import types
 import typing
@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from abm import validation
+from abm.limits import ENGLAND_RESIDENTS_65PLUS, folder_name_problem, range_problem
 from abm.params import param
 
 FRAILTY_LEVELS = ("fit", "mild", "moderate", "severe")
@@ -31,7 +33,6 @@ AGE_BANDS = ("65-74", "75-84", "85+")
 # The area-scaling rule (seeds/README.md): an England count (beds, places, patients, posts,
 # spending) is turned into a local authority's by the area's share of England's residents aged
 # 65+, Census 2021 (DEM-01 note: 10.4 million). The baseline area has 68,000 (DEM-12).
-ENGLAND_RESIDENTS_65PLUS = 10_400_000
 BASELINE_RESIDENTS_65PLUS = 68_000
 BASELINE_AREA_SHARE = BASELINE_RESIDENTS_65PLUS / ENGLAND_RESIDENTS_65PLUS
 AREA_KEY = "population.residents_65plus"
@@ -1824,6 +1825,9 @@ def _load_layers(path: Path, chain: tuple[Path, ...] = ()) -> _Layer:
             value = data.pop(key)
             if not isinstance(value, str):
                 raise ConfigError(source, key, f"must be text, got {value!r}")
+            problem = folder_name_problem(value) if key == "name" else None
+            if problem is not None:
+                raise ConfigError(source, key, problem)
             layer.meta[key] = (value, source)
     if "schedule" in data:
         entries = data.pop("schedule")
@@ -1854,6 +1858,7 @@ def coerce_value(key: str, value: Any, source: str) -> Any:
     return value
 
 
+@functools.cache  # resolving type hints is most of the cost of loading a config
 def _field_types(f: dataclasses.Field) -> Any:
     owner = next(cls for cls in SECTIONS.values() if f in dataclasses.fields(cls))
     return typing.get_type_hints(owner)[f.name]
@@ -1893,6 +1898,10 @@ def _coerce_type(key: str, value: Any, hint: Any, source: str) -> Any:
         return value
     if hint is dt.date:
         if isinstance(value, dt.datetime):
+            if value.timetz() != dt.time(0):  # a time of day would be silently dropped
+                raise ConfigError(
+                    source, key, f"must be a date (YYYY-MM-DD) without a time of day, got {value}"
+                )
             return value.date()
         if isinstance(value, dt.date):
             return value
@@ -1919,10 +1928,6 @@ def _coerce_type(key: str, value: Any, hint: Any, source: str) -> Any:
 
 
 def _check_range(key: str, value: Any, meta: Mapping[str, Any], source: str) -> None:
-    numbers = value if isinstance(value, tuple) else (value,)
-    length = meta.get("length")
-    if length is not None and len(numbers) != length:
-        raise ConfigError(source, key, f"must have {length} values, got {len(numbers)}")
     choices = meta.get("choices")
     if choices and value not in choices:
         raise ConfigError(
@@ -1930,22 +1935,9 @@ def _check_range(key: str, value: Any, meta: Mapping[str, Any], source: str) -> 
             key,
             f"must be one of {', '.join(choices)}; got {value!r}{_suggest(str(value), choices)}",
         )
-    if not all(isinstance(n, int | float) and not isinstance(n, bool) for n in numbers):
-        return
-    if any(not math.isfinite(n) for n in numbers):
-        raise ConfigError(source, key, f"must be a finite number, got {value!r}")
-    kind = meta.get("kind")
-    if kind in ("share", "distribution") and any(not 0.0 <= n <= 1.0 for n in numbers):
-        raise ConfigError(source, key, f"is a share and must lie in [0, 1], got {value!r}")
-    if kind == "distribution" and abs(sum(numbers) - 1.0) > 1e-6:
-        raise ConfigError(source, key, f"shares must add up to 1, they add up to {sum(numbers):g}")
-    if kind in ("count", "money") and any(n < 0 for n in numbers):
-        raise ConfigError(source, key, f"cannot be negative, got {value!r}")
-    low, high = meta.get("minimum"), meta.get("maximum")
-    if low is not None and any(n < low for n in numbers):
-        raise ConfigError(source, key, f"must be at least {low:g}, got {value!r}")
-    if high is not None and any(n > high for n in numbers):
-        raise ConfigError(source, key, f"must be at most {high:g}, got {value!r}")
+    problem = range_problem(key, value, meta)
+    if problem is not None:
+        raise ConfigError(source, key, problem)
 
 
 def parse_override(text: str) -> tuple[str, Any]:
@@ -1983,6 +1975,7 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
         layer.schedule,
         name=layer.meta.get("name", (path.stem, ""))[0],
         description=layer.meta.get("description", ("", ""))[0],
+        source=str(path.resolve()),
     )
 
 
@@ -1992,27 +1985,47 @@ def build_scenario(
     *,
     name: str = "scenario",
     description: str = "",
+    source: str = "",
 ) -> Scenario:
-    """Validate raw values (each with the file it came from) into a frozen scenario."""
+    """Validate raw values (each with the file it came from) into a frozen scenario.
+
+    Each value is checked against its field, then the whole scenario and every step of its
+    ``[[schedule]]`` against the rules of :mod:`abm.validation`; ``source`` is named for a
+    broken rule whose key no file set.
+    """
     sections: dict[str, dict[str, Any]] = {section: {} for section in SECTIONS}
-    for key, (value, source) in values.items():
-        section, field_name = _split_key(key, source)
-        sections[section][field_name] = coerce_value(key, value, source)
+    for key, (value, origin) in values.items():
+        section, field_name = _split_key(key, origin)
+        sections[section][field_name] = coerce_value(key, value, origin)
     built = {section: SECTIONS[section](**fields) for section, fields in sections.items()}
     scenario = Scenario(name=name, description=description, **built)
     workforce = scenario.workforce
     if workforce.pay_rule != "market" and workforce.pay_rise_paid_by == "none":
-        source = values.get(
+        origin = values.get(
             "workforce.pay_rise_paid_by", values.get("workforce.pay_rule", (None, ""))
         )[1]
         raise ConfigError(
-            source,
+            origin,
             "workforce.pay_rise_paid_by",
             f"pay rule {workforce.pay_rule!r} raises care pay, so someone must pay for it: "
             "set pay_rise_paid_by to 'fees' or 'providers'",
         )
-    changes = tuple(_build_change(entry, source, scenario) for entry, source in schedule)
-    return dataclasses.replace(scenario, schedule=tuple(sorted(changes, key=lambda c: c.date)))
+    given = {key: origin for key, (_, origin) in values.items()}
+    check_rules(scenario, given, source)
+    steps = [(_build_change(entry, origin, scenario), origin) for entry, origin in schedule]
+    steps.sort(key=lambda step: step[0].date)
+    current = scenario
+    for change, origin in steps:
+        current = current.with_changes(change.changes)
+        check_rules(current, given | {key: origin for key, _ in change.changes}, source)
+    return dataclasses.replace(scenario, schedule=tuple(change for change, _ in steps))
+
+
+def check_rules(scenario: Scenario, given: Mapping[str, str], source: str) -> None:
+    """Stop at the first rule of :mod:`abm.validation` that ``scenario`` breaks, naming the
+    file that set its key (``given``: key -> file) or else ``source``."""
+    for problem in validation.problems(scenario):
+        raise ConfigError(given.get(problem.key, source), problem.key, problem.message)
 
 
 def _build_change(entry: Mapping[str, Any], source: str, scenario: Scenario) -> ScheduledChange:
@@ -2113,7 +2126,11 @@ def apply_area(
         residents = coerce_value(AREA_KEY, residents_65plus, source)
     except ConfigError as error:
         raise ConfigError(source, key, error.message) from None
-    return scale_area(scenario, residents)
+    scaled = scale_area(scenario, residents)
+    for problem in validation.problems(scaled):
+        name = key if problem.key == AREA_KEY else problem.key
+        raise ConfigError(source, name, problem.message)
+    return scaled
 
 
 def area_from_command_line(

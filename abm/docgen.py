@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from abm.config import SECTIONS
+from abm.limits import FIRST_DATE, LAST_DATE, ceiling
 
 _INTRO = """\
 # Scenario configuration reference
@@ -30,6 +31,14 @@ A scenario is a TOML file. It is data only: nothing in it is evaluated. Every ke
 against the declarations below and loading stops at the first problem, with one message naming
 the file and the key (`experiments/x.toml: hospital.beds: must be a whole number, got 'many'`).
 Keys left out take the defaults listed here, so an empty file is the baseline.
+
+Every number has an upper bound: its declared maximum, or a physical ceiling set by its unit
+(hours in a week, England's residents 65+, ...; `abm/limits.py`), shown in the type column.
+Dates lie between 1900 and 2200 and carry no time of day. Then the whole scenario, and each
+step of its `[[schedule]]`, is checked against rules that need several keys (the lower capital
+limit not above the upper, the simulated period within the supported years, care workers with
+some contact hours, and a rough estimate of the memory a replication needs, which must fit in
+the machine's): see [reliability.md](reliability.md).
 
 ## Layout
 
@@ -105,7 +114,7 @@ def _section(name: str, cls: type) -> str:
         meta = f.metadata
         cells = [
             f"`{name}.{f.name}`",
-            _type_text(hints[f.name], meta),
+            _type_text(hints[f.name], meta, f"{name}.{f.name}"),
             f"`{_toml_value(f.default)}`",
             meta["unit"],
             _description_text(meta),
@@ -123,7 +132,7 @@ def _section_doc(cls: type) -> str:
     return doc
 
 
-def _type_text(hint: Any, meta: Mapping[str, Any]) -> str:
+def _type_text(hint: Any, meta: Mapping[str, Any], key: str = "") -> str:
     """The field's type in words, with what values it allows."""
     if typing.get_origin(hint) is tuple:
         length = meta.get("length")
@@ -151,6 +160,13 @@ def _type_text(hint: Any, meta: Mapping[str, Any]) -> str:
         rules.append(f"at least {_number(low)}")
     elif high is not None:
         rules.append(f"at most {_number(high)}")
+    limit = ceiling(key, meta) if hint in (int, float) or typing.get_origin(hint) is tuple else None
+    if limit is not None:
+        value = limit.value
+        shown = f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+        rules.append(f"at most {shown} ({limit.reason})")
+    if hint is dt.date:
+        rules.append(f"{FIRST_DATE.year} to {LAST_DATE.year}")
     if meta.get("choices"):
         rules.append("one of " + ", ".join(f"`{c}`" for c in meta["choices"]))
     return base + (", " + ", ".join(rules) if rules else "")

@@ -78,7 +78,7 @@ class CalendarEvents:
             residents.recent[ids],
         )
         waits = np.stack([stream.standard_exponential(len(ids)) for stream in self._streams])
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore", over="ignore"):  # a zero or tiny rate: never
             times = now + waits / rates
         kinds = np.argmin(times, axis=0)
         first = times[kinds, np.arange(len(ids))]

@@ -332,7 +332,9 @@ def run_record(model: CareSystemModel, *, close_books: bool = True) -> RunRecord
             "responsible": [BODIES[s.responsible] for s in segments],
         }
     )
-    delays["reported"] = [s.start_day >= model.warmup_days for s in segments]
+    # A bool column even when there are no delays (an empty list would be an object column,
+    # and indexing by it would select columns instead of rows).
+    delays["reported"] = np.array([s.start_day >= model.warmup_days for s in segments], bool)
     pairs = np.asarray(model.hospital.fit_to_discharge, dtype=np.int64).reshape(-1, 2)
     fit = pairs[pairs[:, 0] >= model.warmup_days]
     nhs = model.params.nhs
@@ -397,7 +399,21 @@ def _per_year(record: RunRecord, column: str) -> float:
 
 def _per_1000_residents_year(record: RunRecord, column: str) -> float:
     days = _reported(record)
-    return _per_year(record, column) / float(days["residents"].mean()) * 1000.0
+    return _divide(_per_year(record, column), float(days["residents"].mean())) * 1000.0
+
+
+def _divide(numerator: float, denominator: float) -> float:
+    """``numerator / denominator``, or NaN when the denominator is zero (no residents, staff
+    or fee to divide by): the KPI is undefined, not infinite (docs/hardening.md)."""
+    return numerator / denominator if denominator > 0 else float("nan")
+
+
+def _mean_ratio(numerator: pd.Series, denominator: pd.Series) -> float:
+    """The mean over days of ``numerator / denominator``, over the days it is defined."""
+    defined = denominator > 0
+    return (
+        float((numerator[defined] / denominator[defined]).mean()) if defined.any() else float("nan")
+    )
 
 
 def _mean(column: str) -> Callable[[RunRecord], float]:
@@ -476,7 +492,7 @@ def _fee_premium(record: RunRecord) -> float:
     if priced.empty:
         return float("nan")
     return float(
-        (priced["care_home_private_fee_gbp"] / priced["council_care_home_fee_gbp"]).mean() - 1.0
+        _mean_ratio(priced["care_home_private_fee_gbp"], priced["council_care_home_fee_gbp"]) - 1.0
     )
 
 
@@ -741,11 +757,11 @@ KPIS: tuple[Kpi, ...] = (
         "spend_per_resident_65plus_gbp",
         "Public and private spending per resident 65+",
         "GBP a year",
-        lambda r: (
+        lambda r: _divide(
             sum(
                 _per_year(r, c) for c in ("council_spend_gbp", "nhs_spend_gbp", "private_spend_gbp")
-            )
-            / float(_reported(r)["residents"].mean())
+            ),
+            float(_reported(r)["residents"].mean()),
         ),
     ),
     Kpi(
@@ -849,7 +865,7 @@ KPIS: tuple[Kpi, ...] = (
         "care_turnover_rate",
         "Care workers leaving their employer",
         "share of care staff a year",
-        lambda r: _per_year(r, "care_leavers") / float(_reported(r)["care_staff"].mean()),
+        lambda r: _divide(_per_year(r, "care_leavers"), float(_reported(r)["care_staff"].mean())),
     ),
     Kpi(
         "nhs_hca_vacancy_rate",
@@ -959,7 +975,7 @@ KPIS: tuple[Kpi, ...] = (
         "Care workers' hourly pay above the National Living Wage",
         "share of the National Living Wage (mean over days)",
         lambda r: float(
-            (_reported(r)["care_worker_pay_gbp"] / _reported(r)["legal_floor_gbp"]).mean() - 1.0
+            _mean_ratio(_reported(r)["care_worker_pay_gbp"], _reported(r)["legal_floor_gbp"]) - 1.0
         ),
     ),
     Kpi(

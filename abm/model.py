@@ -256,8 +256,12 @@ class CareSystemModel(mesa.Model):
         need = np.array([residents.assessed_need(int(pid)) for pid in at_home])
         threshold = self.council.eligibility_threshold
         weight = np.where(need >= threshold, need, 0.0)
-        order = rng.choice(
-            at_home, size=np.count_nonzero(weight), replace=False, p=weight / weight.sum()
+        order = (  # nobody above the threshold (no need at all, say): no packages to start
+            rng.choice(
+                at_home, size=np.count_nonzero(weight), replace=False, p=weight / weight.sum()
+            )
+            if weight.any()
+            else at_home[:0]
         )
         accounts, fee = self.accounts, self.council.home_care_fee
         limit = accounts.first_year_care_limit()

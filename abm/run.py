@@ -12,14 +12,14 @@ import dataclasses
 import datetime as dt
 import json
 import multiprocessing
+import os
 import platform
-import shutil
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +29,9 @@ from scipy import stats
 from tqdm import tqdm
 
 import abm
+from abm.children import die_with_parent
 from abm.config import Scenario
+from abm.folders import check_new_folder, partial_folder
 from abm.metrics import KPI_BY_NAME, KPIS, compute_kpis, run_record
 from abm.model import CareSystemModel
 from abm.rng import replication_seed
@@ -101,8 +103,14 @@ def run_replications(
 
 
 def worker_pool(jobs: int) -> ProcessPoolExecutor:
-    """Worker processes started afresh (spawn), so a run never inherits the parent's state."""
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+    """Worker processes started afresh (spawn), so a run never inherits the parent's state,
+    and killed with it (:func:`abm.children.die_with_parent`), so none outlives a SIGKILL."""
+    return ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    )
 
 
 def summarise(results: list[ReplicationResult]) -> pd.DataFrame:
@@ -173,6 +181,7 @@ class Experiment:
     out: Path
     jobs: int = 1
     progress: bool = True
+    on_start: Callable[[], object] | None = None  # called once the folder is claimed
 
     @property
     def replications(self) -> int:
@@ -180,21 +189,27 @@ class Experiment:
         return self.scenario.run.replications
 
     def run(self) -> Path:
-        """Run every replication and write the results folder; returns its path."""
-        refuse_existing(self.out)
+        """Run every replication and write the results folder; returns its path.
+
+        The folder is claimed (``<out>.partial``, with the tool's marker) before the first
+        replication, so an unusable ``--out`` stops at once and a killed run leaves only a
+        marked partial folder (:mod:`abm.folders`).
+        """
         started = time.perf_counter()
-        bar = tqdm(
-            total=self.replications,
-            desc="replications",
-            unit="run",
-            file=sys.stderr,
-            disable=not self.progress,
-        )
-        with bar:
-            results = run_replications(
-                self.scenario, self.replications, self.jobs, lambda _: bar.update(1)
-            )
         with partial_folder(self.out) as partial:
+            if self.on_start is not None:
+                self.on_start()
+            bar = tqdm(
+                total=self.replications,
+                desc="replications",
+                unit="run",
+                file=sys.stderr,
+                disable=not self.progress,
+            )
+            with bar:
+                results = run_replications(
+                    self.scenario, self.replications, self.jobs, lambda _: bar.update(1)
+                )
             write_results(
                 partial,
                 self.scenario,
@@ -209,31 +224,9 @@ class Experiment:
 
 
 def refuse_existing(out: Path) -> None:
-    """Stop before any work when ``out`` already holds results."""
-    if out.exists() and any(out.iterdir()):
-        raise RunError(
-            f"results folder {out} already exists and is not empty; choose another --out"
-        )
-
-
-@contextmanager
-def partial_folder(out: Path) -> Iterator[Path]:
-    """Build a folder under ``<out>.partial`` and rename it to ``out`` only when the block
-    ends without error (an error or Ctrl-C removes it), so a folder with the final name is
-    always complete."""
-    refuse_existing(out)
-    partial = out.with_name(out.name + ".partial")
-    if partial.exists():
-        shutil.rmtree(partial)
-    partial.mkdir(parents=True)
-    try:
-        yield partial
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
-    if out.exists():
-        out.rmdir()
-    partial.rename(out)
+    """Stop before any work when ``out`` cannot be a new results folder
+    (:func:`abm.folders.check_new_folder`)."""
+    check_new_folder(out)
 
 
 def write_results(

@@ -8,6 +8,7 @@ script the page needs itself, so the page works offline.
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import socket
@@ -23,31 +24,66 @@ DEFAULT_PORT = 8765
 CONFIG_ENV = "CARE_ABM_APP_CONFIG"  # read by abm.app
 AREA_ENV = "CARE_ABM_APP_AREA"  # read by abm.app: the simulated area the page starts with
 STOP_TIMEOUT_S = 10.0
+MAX_PORT = 65535
 
 
 def free_port(host: str = DEFAULT_HOST) -> int:
     """A TCP port nobody is listening on now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
+    family, address = _address(host, 0)
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.bind(address)
         return int(sock.getsockname()[1])
 
 
+def check_listen_options(host: str, port: int) -> None:
+    """Stop before the server starts when ``--port`` is not a port or ``--host`` is not an
+    address of this machine, naming the option that is wrong.
+
+    Raises:
+        ConfigError: keyed by ``--port`` or ``--host``.
+    """
+    if not 0 <= port <= MAX_PORT:
+        raise ConfigError("--port", "", f"must be a TCP port from 0 to {MAX_PORT}, got {port}")
+    _address(host, port)
+
+
+def _address(host: str, port: int) -> tuple[socket.AddressFamily, tuple]:
+    """The socket family and address to bind for ``host``, or a ConfigError naming --host."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ConfigError(
+            "--host", "", f"{host!r} is not an address to listen on ({reason})"
+        ) from None
+    family, _, _, _, address = infos[0]
+    return family, address
+
+
 def _check_port(host: str, port: int) -> None:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+    family, address = _address(host, port)
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            sock.bind((host, port))
+            sock.bind(address)
         except OSError as exc:
+            if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT):
+                raise ConfigError(
+                    "--host", "", f"{host} is not an address of this machine ({exc.strerror})"
+                ) from None
             raise ConfigError(
                 "--port", "", f"cannot listen on {host}:{port} ({exc.strerror}); try another --port"
             ) from None
 
 
 def solara_command(host: str, port: int) -> list[str]:
-    """The command that runs the app."""
+    """The command that runs the app: ``python -m solara run abm.app ...`` through
+    :mod:`abm.children`, so the server dies with this process even when it is killed."""
     return [
         sys.executable,
         "-m",
+        "abm.children",
+        str(os.getpid()),
         "solara",
         "run",
         "abm.app",
@@ -92,12 +128,13 @@ def serve(
     Raises:
         ConfigError: a bad config, area or a port that is taken, before the server starts.
     """
+    check_listen_options(host, port)
     scenario = load_scenario(config)
     if area is not None:
         apply_area(scenario, area, "--area")
+    _check_port(host, port)
     if port == 0:
         port = free_port(host)
-    _check_port(host, port)
     shown = f"[{host}]" if ":" in host else host
     print(
         f"care-abm: serving {scenario.name} ({config}) at http://{shown}:{port}/ (Ctrl-C to stop)",
@@ -145,6 +182,7 @@ __all__ = [
     "AREA_ENV",
     "DEFAULT_HOST",
     "DEFAULT_PORT",
+    "check_listen_options",
     "free_port",
     "serve",
     "server_environment",

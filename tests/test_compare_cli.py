@@ -196,8 +196,15 @@ def test_report_is_self_contained_and_has_every_kpi(compared):
     assert "pay.toml" in page
 
 
-def test_report_command_rewrites_reports_and_says_when_calibration_is_absent(compared, tmp_path):
-    status = main(["report", str(compared), "--calibration", str(tmp_path / "none.csv")])
+def test_report_command_rewrites_reports_and_says_when_calibration_is_absent(
+    compared, tmp_path, monkeypatch
+):
+    # No status committed: the report says so. (A --calibration file that does not exist is
+    # refused instead: tests/test_hardening.py.)
+    import abm.compare.calibration
+
+    monkeypatch.setattr(abm.compare.calibration, "default_status_path", lambda: tmp_path / "no")
+    status = main(["report", str(compared)])
     assert status == 0
     page = (compared / "report-same.html").read_text()
     assert "Calibration status of the baseline: not available" in page

@@ -617,8 +617,10 @@ class CareHome(mesa.Agent):
     def _places_for_staff(self) -> int:
         w = self.model.params.workforce
         workforce = self.model.workforce
-        places = workforce.staff_of(self, Role.CARE_HOME_WORKER) / w.care_home_staff_per_bed
-        if self.nursing:
+        places = float(self.beds)  # a ratio of 0: beds need no such staff (as the hospital's)
+        if w.care_home_staff_per_bed > 0:
+            places = workforce.staff_of(self, Role.CARE_HOME_WORKER) / w.care_home_staff_per_bed
+        if self.nursing and w.nursing_home_nurses_per_bed > 0:
             nurses = workforce.staff_of(self, Role.CARE_HOME_NURSE)
             places = min(places, nurses / w.nursing_home_nurses_per_bed)
         return min(self.beds, math.floor(places + 1e-9))

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from abm.folders import FolderError, check_folder_path, check_output_file, replaceable_folder
 from abm.sweep.command import add_engine_arguments, engine_factory
 
 DEFAULT_SPEC = Path("experiments/calibration/baseline.toml")
@@ -82,10 +83,17 @@ def run_command(args: argparse.Namespace) -> int:
     from abm.calibration.runner import run_calibration  # noqa: PLC0415
     from abm.calibration.spec import load_calibration  # noqa: PLC0415
     from abm.calibration.targets import load_targets  # noqa: PLC0415
+    from abm.run import RunError  # noqa: PLC0415
 
+    if args.replications is not None:
+        raise RunError(
+            "--replications applies to --report; a fit's replications are set in the "
+            "calibration file"
+        )
     spec = load_calibration(args.calibration_file)
     targets = load_targets(spec.targets_file) if spec.targets_file else load_targets()
     out = args.out if args.out is not None else ROOT / spec.name
+    check_folders(out, args.diagnostics)
     log = None if args.quiet else (lambda text: print(text, file=sys.stderr))
     try:
         outcome = run_calibration(
@@ -112,12 +120,32 @@ def run_command(args: argparse.Namespace) -> int:
     return 0
 
 
+DIAGNOSTIC_FILES = {"fit.json", "points.csv", "emulator.csv"}
+
+
+def check_folders(out: Path, diagnostics: Path) -> None:
+    """Before any run: ``--out`` is a folder (or can be made), and ``--diagnostics`` holds
+    nothing but an earlier copy of the diagnostics, since it is replaced at the end.
+
+    Raises:
+        FolderError: naming the option and the path.
+    """
+    check_folder_path(out)
+    if not replaceable_folder(diagnostics, DIAGNOSTIC_FILES, ("*.png",)):
+        raise FolderError(
+            f"--diagnostics {diagnostics}: holds files that are not care-abm's diagnostics, "
+            "and the folder is replaced at the end; choose an empty or new folder"
+        )
+
+
 def copy_diagnostics(folder: Path, to: Path) -> None:
-    """Copy the fit's tables and figures (not the runs) to ``to``."""
+    """Copy the fit's tables and figures (not the runs) to ``to``, replacing an earlier copy
+    (and never a folder holding anything else: :func:`check_folders`)."""
+    check_folders(folder, to)
     if to.exists():
         shutil.rmtree(to)
     to.mkdir(parents=True)
-    for name in ("fit.json", "points.csv", "emulator.csv"):
+    for name in sorted(DIAGNOSTIC_FILES):
         shutil.copy2(folder / name, to / name)
     for figure in sorted((folder / "figures").glob("*.png")):
         shutil.copy2(figure, to / figure.name)
@@ -126,19 +154,22 @@ def copy_diagnostics(folder: Path, to: Path) -> None:
 def _report(args: argparse.Namespace) -> int:
     from abm.calibration.report import BaselineResults, write_report  # noqa: PLC0415
     from abm.calibration.targets import load_targets  # noqa: PLC0415
-    from abm.config import ConfigError, load_scenario  # noqa: PLC0415
+    from abm.config import load_scenario  # noqa: PLC0415
     from abm.run import run_replications  # noqa: PLC0415
     from abm.sweep.engine import ProcessEngine  # noqa: F401, PLC0415
+    from abm.validation import check_jobs  # noqa: PLC0415
 
     targets = load_targets(args.targets) if args.targets else load_targets()
+    check_output_file(args.report_file, "--report-file")
+    check_output_file(args.status_file, "--status-file")
     if args.results is not None:
         results = BaselineResults.from_folder(args.results)
     else:
-        overrides = [f"run.replications={args.replications}"] if args.replications else []
+        replications = args.replications
+        overrides = [] if replications is None else [f"run.replications={replications}"]
         scenario = load_scenario(args.config, overrides)
         jobs = args.jobs if args.jobs is not None else 1
-        if jobs < 1:
-            raise ConfigError("--jobs", "jobs", f"must be at least 1, got {jobs}")
+        check_jobs(scenario, jobs, scenario.run.replications)
         if not args.quiet:
             print(
                 f"Running {scenario.name}: {scenario.run.replications} replications of "

@@ -59,12 +59,15 @@ class BaselineResults:
     def from_folder(cls, folder: Path) -> BaselineResults:
         """From a ``care-abm run`` results folder."""
         from abm.config import load_scenario  # noqa: PLC0415
+        from abm.folders import FolderError, read_table  # noqa: PLC0415
 
+        if not folder.is_dir():
+            raise FolderError(f"--results {folder}: not a folder (a care-abm run results folder)")
         scenario = load_scenario(folder / "config.toml")
         return cls(
             scenario,
-            pd.read_csv(folder / "summary.csv"),
-            pd.read_csv(folder / "replications.csv"),
+            read_table(folder / "summary.csv", ("metric", "mean", "ci_low", "ci_high", "n")),
+            read_table(folder / "replications.csv", ("replication", "metric", "value")),
             str(folder),
         )
 

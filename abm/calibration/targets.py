@@ -116,8 +116,11 @@ class Target:
 def _read(path: Path) -> list[dict[str, str]]:
     if not path.is_file():
         raise ConfigError(str(path), "", "file not found")
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ConfigError(str(path), "", f"not a CSV table in UTF-8 ({exc})") from None
 
 
 def _number(row: Mapping[str, str], column: str, source: str) -> float:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from abm.calibration.targets import STATUS_COLUMNS as COLUMNS
+from abm.run import RunError
 
 TRUE_WORDS = {"true", "1", "yes", "y", "1.0"}
 
@@ -33,9 +34,26 @@ class CalibrationStatus:
     problem: str = ""
 
     @classmethod
-    def read(cls, path: Path | None = None) -> CalibrationStatus:
-        """Read the status file; a missing or unreadable file gives an empty status."""
+    def read(cls, path: Path | None = None, *, given: bool = False) -> CalibrationStatus:
+        """Read the status file; a missing or unreadable default file gives an empty status
+        (the report says so), but a file the user ``given`` (``--calibration``) must be
+        read, before anything runs.
+
+        Raises:
+            RunError: ``given`` and the file is missing or not a status table.
+        """
         path = path or default_status_path()
+        if given and not path.is_file():
+            raise RunError(f"--calibration {path}: file not found")
+        status = cls._read(path)
+        if given and not status.available:
+            raise RunError(
+                f"--calibration {path}: {status.problem.removeprefix('not available: ')}"
+            )
+        return status
+
+    @classmethod
+    def _read(cls, path: Path) -> CalibrationStatus:
         if not path.is_file():
             return cls(path, None, "not available: no calibration status has been committed")
         try:
@@ -47,7 +65,9 @@ class CalibrationStatus:
             return cls(
                 path, None, f"not available: {path.name} lacks the columns {', '.join(missing)}"
             )
-        table = table.assign(within=table["within"].str.strip().str.lower().isin(TRUE_WORDS))
+        table = table.assign(
+            within=table["within"].astype(str).str.strip().str.lower().isin(TRUE_WORDS)
+        )
         return cls(path, table)
 
     @property

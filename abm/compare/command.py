@@ -134,15 +134,19 @@ def run_compare(args: argparse.Namespace) -> int:
     from abm.compare.folder import CompareResults  # noqa: PLC0415
     from abm.compare.report import write_reports  # noqa: PLC0415
     from abm.compare.runner import Comparison, default_compare_dir  # noqa: PLC0415
-    from abm.config import ConfigError, area_from_command_line  # noqa: PLC0415
+    from abm.config import area_from_command_line  # noqa: PLC0415
+    from abm.folders import check_new_folder  # noqa: PLC0415
+    from abm.validation import check_jobs  # noqa: PLC0415
 
-    if args.jobs < 1:
-        raise ConfigError("--jobs", "jobs", f"must be at least 1, got {args.jobs}")
     changes, area, given_by = area_from_command_line(
         overrides(args), args.area, lambda text: print(text, file=sys.stderr)
     )
     entries = load_entries([args.base, *args.others], changes, area, given_by)
+    for entry in entries:
+        check_jobs(entry.scenario, args.jobs, entry.scenario.run.replications)
     out = args.out or default_compare_dir(entries[0].name)
+    check_new_folder(out)
+    calibration = CalibrationStatus.read(args.calibration, given=args.calibration is not None)
     comparison = Comparison(
         entries, out, jobs=args.jobs, progress=not args.quiet, options=option_words(args)
     )
@@ -161,7 +165,7 @@ def run_compare(args: argparse.Namespace) -> int:
         for line in summary_lines(results):
             print(line)
     if args.report:
-        for path in write_reports(results, CalibrationStatus.read(args.calibration)):
+        for path in write_reports(results, calibration):
             print(f"Report: {path}")
     print(f"Results: {folder}")
     return 0
@@ -173,8 +177,9 @@ def run_report(args: argparse.Namespace) -> int:
     from abm.compare.folder import CompareResults  # noqa: PLC0415
     from abm.compare.report import write_reports  # noqa: PLC0415
 
-    results = CompareResults.load(args.folder)
-    for path in write_reports(results, CalibrationStatus.read(args.calibration)):
+    calibration = CalibrationStatus.read(args.calibration, given=args.calibration is not None)
+    results = CompareResults.load(args.folder, complete=True)
+    for path in write_reports(results, calibration):
         print(f"Report: {path}")
     return 0
 

@@ -20,9 +20,43 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from abm.config import ConfigError, Scenario, load_scenario
+from abm.folders import read_table
 from abm.run import RunError
+
+DIFFERENCES_NEEDED = (
+    "comparison",
+    "metric",
+    "base_mean",
+    "other_mean",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "same_sign_share",
+    "n",
+)
+REPLICATIONS_NEEDED = ("scenario", "replication", "metric", "value")
+METADATA_NEEDED = ("base", "others", "scenarios")
+REPORT_METADATA_NEEDED = ("replications", "years", "start_date", "warmup_days", "seed")
+
+
+def _check_metadata(path: Path, metadata: Any, complete: bool) -> None:
+    if not isinstance(metadata, dict):
+        raise RunError(f"{path}: not a comparison's metadata (a JSON object)")
+    needed = METADATA_NEEDED + (REPORT_METADATA_NEEDED if complete else ())
+    missing = [key for key in needed if key not in metadata]
+    if missing:
+        raise RunError(f"{path}: {', '.join(missing)} missing; run the comparison again")
+    others, scenarios = metadata["others"], metadata["scenarios"]
+    names = [metadata["base"], *others] if isinstance(others, list) else []
+    if not names or not all(isinstance(n, str) for n in names):
+        raise RunError(f"{path}: base and others must name the configs compared")
+    if not isinstance(scenarios, dict) or not all(
+        isinstance(scenarios.get(n), dict) and "file" in scenarios[n] for n in names
+    ):
+        raise RunError(f"{path}: scenarios must give the file of every config compared")
 
 
 @dataclasses.dataclass
@@ -35,11 +69,15 @@ class CompareResults:
     replications: pd.DataFrame
 
     @classmethod
-    def load(cls, folder: Path) -> CompareResults:
-        """Read a comparison folder.
+    def load(cls, folder: Path, *, complete: bool = False) -> CompareResults:
+        """Read a comparison folder, checking what it holds before anything uses it.
+
+        With ``complete``, also check everything a report reads (each config's resolved
+        config and daily table), so ``care-abm report`` on a damaged folder stops with one
+        line before it writes anything.
 
         Raises:
-            RunError: when ``folder`` is not a comparison folder.
+            RunError: ``folder`` is not a comparison folder, or a file in it is damaged.
         """
         meta = folder / "compare.json"
         if not meta.is_file():
@@ -47,12 +85,26 @@ class CompareResults:
                 f"{folder} is not a comparison folder (no compare.json); "
                 "make one with care-abm compare"
             )
-        return cls(
+        try:
+            metadata = json.loads(meta.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise RunError(f"{meta}: cannot be read ({exc}); run the comparison again") from None
+        _check_metadata(meta, metadata, complete)
+        results = cls(
             folder=folder,
-            metadata=json.loads(meta.read_text()),
-            differences=pd.read_csv(folder / "differences.csv"),
-            replications=pd.read_csv(folder / "replications.csv"),
+            metadata=metadata,
+            differences=read_table(folder / "differences.csv", DIFFERENCES_NEEDED),
+            replications=read_table(folder / "replications.csv", REPLICATIONS_NEEDED),
         )
+        if complete:
+            for name in results.names:
+                results.scenario(name)
+                daily = folder / "runs" / name / "timeseries.parquet"
+                try:
+                    pq.read_schema(daily)
+                except (OSError, ValueError) as exc:
+                    raise RunError(f"{daily}: cannot be read ({exc})") from None
+        return results
 
     @property
     def base(self) -> str:
@@ -77,6 +129,8 @@ class CompareResults:
     def scenario(self, name: str) -> Scenario:
         """The fully resolved scenario of one config (its ``runs/<name>/config.toml``)."""
         path = self.folder / "runs" / name / "config.toml"
+        if not path.is_file():
+            raise RunError(f"{path}: missing; the comparison folder is incomplete")
         try:
             return load_scenario(path)
         except ConfigError as exc:

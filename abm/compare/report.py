@@ -83,9 +83,11 @@ def report_path(results: CompareResults, other: str) -> Path:
 def write_reports(
     results: CompareResults, calibration: CalibrationStatus | None = None
 ) -> list[Path]:
-    """Write one report per compared config; returns their paths."""
+    """Write one report per compared config; returns their paths. Every page is rendered
+    before the first is written, so a problem leaves no report half-renewed."""
     calibration = calibration or CalibrationStatus.read()
-    return [write_report(results, other, calibration) for other in results.others]
+    pages = {other: render(results, other, calibration) for other in results.others}
+    return [_write_page(report_path(results, other), page) for other, page in pages.items()]
 
 
 def write_report(
@@ -93,8 +95,10 @@ def write_report(
 ) -> Path:
     """Write the report of ``other`` against the base (atomically) and return its path."""
     calibration = calibration or CalibrationStatus.read()
-    page = render(results, other, calibration)
-    path = report_path(results, other)
+    return _write_page(report_path(results, other), render(results, other, calibration))
+
+
+def _write_page(path: Path, page: str) -> Path:
     partial = path.with_name(path.name + ".partial")
     partial.write_text(page, encoding="utf-8")
     os.replace(partial, path)

@@ -88,16 +88,18 @@ def engine_factory(args: argparse.Namespace, spec: Any) -> Any:
     """A function that starts the engine the arguments ask for (only when there are runs).
 
     ``spec`` needs a ``cluster`` mapping (dask-jobqueue settings by cluster kind)."""
-    from abm.config import ConfigError  # noqa: PLC0415
     from abm.run import RunError  # noqa: PLC0415
     from abm.sweep.engine import (  # noqa: PLC0415
         DaskEngine,
         ProcessEngine,
         SerialEngine,
         parse_cluster,
+        parse_scheduler,
     )
+    from abm.validation import check_jobs  # noqa: PLC0415
 
     if args.scheduler:
+        parse_scheduler(args.scheduler)  # a malformed address stops here, before any work
         return lambda: DaskEngine(scheduler=args.scheduler)
     if args.cluster:
         kind, workers = parse_cluster(args.cluster)
@@ -112,8 +114,7 @@ def engine_factory(args: argparse.Namespace, spec: Any) -> Any:
         options = dict(spec.cluster.get(kind, {}))
         return lambda: DaskEngine(jobqueue=(kind, workers, options))
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
-    if jobs < 1:
-        raise ConfigError("--jobs", "jobs", f"must be at least 1, got {jobs}")
+    check_jobs(spec.base, jobs)
     if jobs == 1:
         return SerialEngine
     return lambda: ProcessEngine(jobs)
@@ -151,7 +152,7 @@ def run_command(args: argparse.Namespace) -> int:
             )
             _print_analysis(analysis, spec)
         print(f"Results: {args.analyse}")
-        return 0
+        return _failed_runs_status(analysis, args.analyse)
     if args.sweep_file is None:
         raise RunError("give a sweep file to run (care-abm sweep FILE), or --analyse DIR")
     if args.retry_errors and not args.resume:
@@ -188,4 +189,17 @@ def run_command(args: argparse.Namespace) -> int:
             )
         _print_analysis(analysis, spec)
     print(f"Results: {out}")
-    return 0
+    return _failed_runs_status(analysis, out)
+
+
+def _failed_runs_status(analysis: Any, out: Path) -> int:
+    """Exit status 1, and one line on stderr even with --quiet, when any run of the sweep
+    failed: a sweep with holes must not pass for a finished one."""
+    if not analysis.failed:
+        return 0
+    print(
+        f"care-abm: {analysis.failed} of {analysis.expected_runs} runs failed (errors in "
+        f"{out / 'errors.csv'}); fix the cause and run again with --resume --retry-errors",
+        file=sys.stderr,
+    )
+    return 1

@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import signal
 import socket
-import threading
 import time
 import traceback
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
+from abm.children import quiet_worker
 from abm.config import Scenario
 from abm.run import RunError, run_replication
 
@@ -109,22 +108,6 @@ class SerialEngine(Engine):
             yield execute(base, task, spec_hash)
 
 
-def _watch_parent(parent: int) -> None:
-    """Exit this worker when the driver is gone (killed with SIGKILL, say).
-
-    A pool worker whose parent died would otherwise wait forever for its next task.
-    """
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
-
-
-def _init_worker(parent: int) -> None:
-    # Ctrl-C is the driver's to handle: it stops handing out work and keeps what finished.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-
-
 class ProcessEngine(Engine):
     """Local worker processes (``--jobs J``), started fresh (spawn) like ``care-abm run``."""
 
@@ -142,7 +125,7 @@ class ProcessEngine(Engine):
         self._pool = ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=context,
-            initializer=_init_worker,
+            initializer=quiet_worker,
             initargs=(os.getpid(),),
         )
         pending: dict[Future, Task] = {}
@@ -200,6 +183,7 @@ class DaskEngine(Engine):
             ) from None
         self._cluster: Any = None
         if scheduler is not None:
+            probe_scheduler(scheduler)
             try:
                 self.client = Client(scheduler, timeout="20s")
             except OSError as exc:
@@ -308,3 +292,59 @@ def parse_cluster(text: str) -> tuple[str, int]:
             "and WORKERS a whole number, e.g. --cluster local:2"
         )
     return kind, int(count)
+
+
+SCHEDULER_PROTOCOLS = ("tcp", "tls", "ws", "wss")
+PROBE_SECONDS = 5.0
+
+
+def parse_scheduler(text: str) -> tuple[str, str, int]:
+    """``tcp://HOST:PORT`` (or ``HOST:PORT``) -> (protocol, host, port); a RunError naming
+    ``--scheduler`` otherwise, before anything is written or started."""
+    protocol, sep, location = text.partition("://")
+    if not sep:
+        protocol, location = "tcp", text
+    host, colon, port = location.rpartition(":")
+    host = host.strip("[]")
+    if (
+        protocol not in SCHEDULER_PROTOCOLS
+        or not colon
+        or not host
+        or any(c.isspace() for c in text)
+        or not port.isdigit()
+        or not 1 <= int(port) <= 65535
+    ):
+        raise RunError(
+            f"--scheduler {text}: expected a Dask scheduler address PROTOCOL://HOST:PORT "
+            f"(PROTOCOL one of {', '.join(SCHEDULER_PROTOCOLS)}), e.g. tcp://10.0.0.5:8786"
+        )
+    return protocol, host, int(port)
+
+
+def probe_scheduler(address: str, seconds: float = PROBE_SECONDS) -> None:
+    """Check that a Dask scheduler answers at ``address`` before the client waits on it.
+
+    A Dask scheduler greets every new connection at once; a port where another kind of
+    server listens stays silent, and Dask's client would then wait for minutes whatever its
+    timeout. So: connect, and wait ``seconds`` for the first bytes (plain TCP only; TLS and
+    websockets are left to the client).
+
+    Raises:
+        RunError: nothing listens there, or what listens is not a Dask scheduler.
+    """
+    protocol, host, port = parse_scheduler(address)
+    if protocol != "tcp":
+        return
+    try:
+        with socket.create_connection((host, port), timeout=seconds) as sock:
+            sock.settimeout(seconds)
+            greeting = sock.recv(1)
+    except TimeoutError:
+        raise RunError(
+            f"--scheduler {address}: no Dask scheduler answered within {seconds:g} s "
+            "(is another kind of server listening there?)"
+        ) from None
+    except OSError as exc:
+        raise RunError(f"--scheduler {address}: cannot connect: {exc.strerror or exc}") from None
+    if not greeting:
+        raise RunError(f"--scheduler {address}: the connection was closed: not a Dask scheduler")

@@ -25,10 +25,12 @@ import pandas as pd
 from tqdm import tqdm
 
 import abm
+from abm.folders import FolderError, check_folder_path
 from abm.run import RunError, _git_commit
 from abm.sweep.analysis import analyse, top_lines
 from abm.sweep.design import Design, make_design, spec_hash
 from abm.sweep.engine import Engine, Task
+from abm.sweep.limits import check_points
 from abm.sweep.spec import SweepSpec, load_sweep, write_resolved
 from abm.sweep.store import (
     consolidate,
@@ -90,8 +92,9 @@ def _write_metadata(folder: Path, metadata: dict[str, Any]) -> None:
     write_atomic(folder / "metadata.json", (json.dumps(metadata, indent=2) + "\n").encode())
 
 
-def _prepare(folder: Path, spec: SweepSpec, design: Design, digest: str, resume: bool) -> None:
-    """Check the folder may be used, then write the resolved spec and the design into it."""
+def _check_folder(folder: Path, spec: SweepSpec, digest: str, resume: bool) -> None:
+    """Check, writing nothing, that ``folder`` may hold this sweep."""
+    check_folder_path(folder)
     if folder.exists() and any(folder.iterdir()):
         if not resume:
             raise RunError(
@@ -107,7 +110,14 @@ def _prepare(folder: Path, spec: SweepSpec, design: Design, digest: str, resume:
                 f"gives {digest}): resume with the sweep file that started it, or choose "
                 "another --out"
             )
-    (folder / "runs").mkdir(parents=True, exist_ok=True)
+
+
+def _prepare(folder: Path, spec: SweepSpec, design: Design, digest: str) -> None:
+    """Write the resolved spec and the design into a checked folder (:func:`_check_folder`)."""
+    try:
+        (folder / "runs").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FolderError(f"--out {folder}: cannot create it: {exc.strerror or exc}") from None
     write_resolved(spec, folder)
     write_atomic(folder / "points.csv", design.table().to_csv(index=False).encode())
     metadata = _read_metadata(folder)
@@ -154,8 +164,9 @@ def run_sweep(
     """
     say = log or (lambda _text: None)
     design = make_design(spec)
+    check_points(spec, [design.changes(point) for point in range(len(design))])
     digest = spec_hash(spec, design)
-    _prepare(folder, spec, design, digest, resume)
+    _check_folder(folder, spec, digest, resume)
     done = finished_runs(folder)
     if retry_errors:
         for key in failed_runs(folder, done):
@@ -168,6 +179,9 @@ def run_sweep(
     ]
     total = len(design) * spec.replications
     already = total - len(tasks)
+    # The engine starts before anything is said or written: a scheduler that cannot be
+    # reached is one line, and leaves no skeleton folder behind.
+    engine = make_engine() if tasks else None
     say(
         f"Sweep {spec.name}: {spec.design} design, {len(design)} points x "
         f"{spec.replications} replication(s) = {total} runs"
@@ -176,8 +190,13 @@ def run_sweep(
     for parameter in spec.parameters:
         say(f"  {parameter.describe()}")
     ran, seconds, described = 0, 0.0, "none (nothing to run)"
-    if tasks:
-        engine = make_engine()
+    try:
+        _prepare(folder, spec, design, digest)
+    except BaseException:
+        if engine is not None:
+            engine.close()
+        raise
+    if engine is not None:
         described = engine.describe()
         say(f"Running {len(tasks)} runs on {described}; each run is saved as it finishes")
         bar = tqdm(
@@ -259,8 +278,13 @@ def analyse_folder(
     if figures.exists():
         shutil.rmtree(figures)
     written = write_figures(figures, spec, table, sensitivity, len(design))
+    failed = int((table["status"] != "ok").sum())
+    missing = expected - len(table)
     metadata.update(
         analysed=_now(),
+        status="complete"
+        if not failed and not missing
+        else f"incomplete: {failed} runs failed, {missing} not finished",
         runs_finished=len(table),
         runs_ok=int((table["status"] == "ok").sum()),
         runs_failed=int((table["status"] != "ok").sum()),

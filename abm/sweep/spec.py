@@ -36,6 +36,14 @@ from abm.config import (
     load_scenario,
 )
 from abm.metrics import KPI_BY_NAME
+from abm.sweep.limits import (
+    MAX_LEVELS,
+    MAX_REPLICATIONS,
+    MAX_RESAMPLES,
+    MAX_SAMPLES,
+    MAX_STEPS,
+    check_size,
+)
 
 DESIGNS = ("grid", "random", "latin_hypercube", "sobol", "morris")
 DISTRIBUTIONS = ("uniform", "log_uniform", "normal")
@@ -187,12 +195,16 @@ class SweepSpec:
 # --------------------------------------------------------------------------- small checks
 
 
-def whole_number(source: str, key: str, value: Any, minimum: int) -> int:
-    """``value`` checked to be a whole number of at least ``minimum``."""
+def whole_number(
+    source: str, key: str, value: Any, minimum: int, maximum: int | None = None
+) -> int:
+    """``value`` checked to be a whole number from ``minimum`` to ``maximum``."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise ConfigError(source, key, f"must be a whole number, got {value!r}")
     if value < minimum:
         raise ConfigError(source, key, f"must be at least {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ConfigError(source, key, f"must be at most {maximum:,}, got {value:,}")
     return value
 
 
@@ -341,7 +353,7 @@ def _parse_parameter(key: str, raw: Any, source: str) -> Parameter:
             raise ConfigError(
                 source, f"{where}.steps", "steps gives fixed levels; drop 'distribution'"
             )
-        steps = whole_number(source, f"{where}.steps", raw["steps"], 2)
+        steps = whole_number(source, f"{where}.steps", raw["steps"], 2, MAX_STEPS)
         levels = np.geomspace(low, high, steps) if log else np.linspace(low, high, steps)
         if integer:
             whole = [int(v) for v in np.rint(levels).tolist()]
@@ -464,7 +476,7 @@ def load_sweep(path: str | Path, area: int | None = None) -> SweepSpec:
     else:
         if samples is None:
             raise ConfigError(source, "samples", f"missing: the {design} design needs samples")
-        samples = whole_number(source, "samples", samples, 2)
+        samples = whole_number(source, "samples", samples, 2, MAX_SAMPLES)
         if design == "sobol" and samples & (samples - 1):
             raise ConfigError(
                 source,
@@ -476,7 +488,9 @@ def load_sweep(path: str | Path, area: int | None = None) -> SweepSpec:
         raise ConfigError(
             source, "parameters", f"the {design} design needs at least two parameters"
         )
-    replications = whole_number(source, "replications", data.get("replications", 1), 1)
+    replications = whole_number(
+        source, "replications", data.get("replications", 1), 1, MAX_REPLICATIONS
+    )
     seed = whole_number(source, "seed", data.get("seed", 1), 0)
     outputs = data.get("outputs", list(DEFAULT_OUTPUTS))
     if not isinstance(outputs, list) or not outputs:
@@ -492,13 +506,13 @@ def load_sweep(path: str | Path, area: int | None = None) -> SweepSpec:
     second_order = data.get("second_order", False)
     if not isinstance(second_order, bool):
         raise ConfigError(source, "second_order", f"must be true or false, got {second_order!r}")
-    levels = whole_number(source, "levels", data.get("levels", 4), 2)
+    levels = whole_number(source, "levels", data.get("levels", 4), 2, MAX_LEVELS)
     if levels % 2:
         raise ConfigError(source, "levels", f"Morris needs an even number of levels, got {levels}")
     conf_level = finite_number(source, "conf_level", data.get("conf_level", 0.95))
     if not 0 < conf_level < 1:
         raise ConfigError(source, "conf_level", f"must lie strictly between 0 and 1: {conf_level}")
-    resamples = whole_number(source, "resamples", data.get("resamples", 1000), 10)
+    resamples = whole_number(source, "resamples", data.get("resamples", 1000), 10, MAX_RESAMPLES)
     cluster = data.get("cluster", {})
     if not isinstance(cluster, Mapping) or not all(
         isinstance(v, Mapping) for v in cluster.values()
@@ -514,6 +528,14 @@ def load_sweep(path: str | Path, area: int | None = None) -> SweepSpec:
                 f"unknown cluster kind{suggest(kind, CLUSTER_KINDS)}; "
                 f"dask-jobqueue kinds: {', '.join(CLUSTER_KINDS)}",
             )
+    check_size(
+        source,
+        design=design,
+        parameters=parameters,
+        samples=samples,
+        second_order=second_order,
+        replications=replications,
+    )
     return SweepSpec(
         source=source,
         name=name,
