@@ -233,10 +233,7 @@ class CareSystemModel(mesa.Model):
         bands = age_band(columns["age"])
         frailty = columns["frailty"]
         self._band_frailty = [_shares(frailty[bands == band]) for band in range(3)]
-        self._arrival_frailty = self._band_frailty[0]
-        self._oldest_frailty = self._band_frailty[2]
         self._initial_bands = np.bincount(bands, minlength=3)
-        self._initial_85plus = int(self._initial_bands[2])
         self._initial_residents = len(ids)
         capacity = self.params.capacity
         residents = self.residents
@@ -430,7 +427,7 @@ class CareSystemModel(mesa.Model):
             return
         n = int(rng.poisson(pop.arrivals_65_per_1000 * pop.residents_65plus / 1000 / 12))
         ages = 65.0 + rng.uniform(0.0, 1.0 / 12.0, n)
-        self._add_arrivals(ages, self._arrival_frailty, rng)
+        self._add_arrivals(ages, self._band_frailty[0], rng)
         self.tally.arrivals_65 = n
         alive = self.residents.alive()
         self.population_ratio = max(self.population_ratio, len(alive) / self._initial_residents)
@@ -443,10 +440,10 @@ class CareSystemModel(mesa.Model):
         changed = self.residents.set_bands(alive, bands)
         for pid in changed:
             self.residents.mark_changed(int(pid))
-        target = self._initial_85plus * (1.0 + pop.growth_85plus) ** (self.day / self.total_days)
+        target = self._initial_bands[2] * (1.0 + pop.growth_85plus) ** (self.day / self.total_days)
         shortfall = round(target) - int(np.count_nonzero(bands == 2))
         if shortfall > 0:
-            self._add_arrivals(85.0 + rng.uniform(0.0, 5.0, shortfall), self._oldest_frailty, rng)
+            self._add_arrivals(85.0 + rng.uniform(0.0, 5.0, shortfall), self._band_frailty[2], rng)
             self.tally.arrivals_85plus = shortfall
 
     def _replace_deaths(self, rng: np.random.Generator) -> None:
