@@ -283,18 +283,24 @@ class CareSystemModel(mesa.Model):
         """A review of a resident's package: resized to need, or ended if no longer eligible.
 
         Reablement is not reviewed (it ends on its own). Council-funded packages must still
-        meet the eligibility threshold in force; self-funders keep buying while they need care.
+        meet the eligibility threshold in force; self-funders keep buying regulated home care
+        while their need meets the national criteria, the line at which they start buying it
+        (``AssessmentTeam.enrol``): below it they make their own arrangements.
         """
-        residents, home_care = self.residents, self.home_care
+        residents, home_care, council = self.residents, self.home_care, self.council
         if pid not in home_care.packages or home_care.in_reablement(pid):
             return
         need = residents.assessed_need(pid)
         council_funded = int(residents.funder[pid]) == Funder.COUNCIL
-        if need <= 0.0 or (council_funded and need < self.council.eligibility_threshold):
+        if (
+            need <= 0.0
+            or (council_funded and need < council.eligibility_threshold)
+            or (not council_funded and not council.meets_national_criteria(pid))
+        ):
             home_care.end_package(pid)
             residents.set_care(pid, Care.NONE)
             residents.set_funder(pid, Funder.NONE)
-            self.council.packages_ended_at_review_today += 1
+            council.packages_ended_at_review_today += 1
         else:
             home_care.resize(pid)
 

@@ -119,3 +119,30 @@ def test_the_starting_frailty_mix_holds_when_age_bands_are_held():
         model.step()
     frail = model.residents.frailty[model.residents.alive()] >= Frailty.MODERATE
     assert abs(np.count_nonzero(frail) / start - 1.0) < 0.1
+
+
+def test_a_self_funder_whose_need_falls_below_the_national_criteria_stops_buying_care():
+    """Self-funders start buying regulated home care only at the national criteria
+    (``AssessmentTeam.enrol``) and the first day gives packages only to those who meet them;
+    a review kept every self-funded package whose need had fallen below them (after a
+    recovery, or a carer who moved in), so those packages piled up year after year (about 200
+    to 290 in a 30,000 area over ten stationary years)."""
+    model = CareSystemModel(small(residents=4000))
+    residents, home_care = model.residents, model.home_care
+    self_funded = [
+        pid
+        for pid in home_care.packages
+        if int(residents.funder[pid]) == Funder.SELF and not home_care.in_reablement(pid)
+    ]
+    assert self_funded, "some first-day packages are self-funded"
+    pid = self_funded[0]
+    while model.council.meets_national_criteria(pid):
+        if int(residents.frailty[pid]) == Frailty.FIT:
+            break
+        residents.recover(pid)
+    if model.council.meets_national_criteria(pid):
+        residents.set_carer(pid, 3)
+    assert not model.council.meets_national_criteria(pid)
+    model.council_reviews(pid)
+    assert pid not in home_care.packages
+    assert int(residents.funder[pid]) == Funder.NONE

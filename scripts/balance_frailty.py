@@ -1,0 +1,171 @@
+"""Frailty in balance: the recovery rates that make the starting frailty mix a steady state.
+
+Onset, progression and deconditioning in hospital move residents up the frailty categories;
+recovery at home and deaths move them down or out; with ``population.stationary`` each band's
+deaths are replaced with the band's starting mix. The published onset rates alone do not hold
+a mix (docs/model.md, "Frailty in balance"), and nothing is known of recovery at home, so
+``frailty.recovery_per_1000py`` is set to balance the others at the starting mix
+(``frailty.initial_shares``). This script finds them: it runs the calibrated baseline with a
+stationary population, counts per category the person-years lived (and at home), the moves up,
+the deaths and the newcomers, turns them into rates per person-year, and solves the balance of
+each category at the starting mix from the most severe down (``--hold-severe-recovery`` holds
+the severe recovery and solves the progression into severe frailty instead)::
+
+    severe:    up(moderate) N2 + new3 = deaths3 N3 + r3 home3 N3
+    moderate:  up(mild) N1 + new2 + r3 home3 N3 = (deaths2 + up2) N2 + r2 home2 N2
+    mild:      up(fit) N0 + new1 + r2 home2 N2 = (deaths1 + up1) N1 + r1 home1 N1
+
+Deconditioning depends on delays, which depend on frailty, so the rates are iterated: each
+round runs the model with the last round's recoveries. Usage::
+
+    .venv/bin/python scripts/balance_frailty.py [--residents N] [--years Y]
+        [--replications R] [--rounds K] [--set key=value ...]
+
+It prints each round's recoveries; put the last into ``frailty.recovery_per_1000py`` (the
+default in abm/config.py) when the calibration changes what drives delays.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from check_steady_state import _change, _scenario
+
+CATEGORIES = 4
+
+
+def flows(residents: int, years: int, replication: int, changes: list) -> dict[str, np.ndarray]:
+    """Person-years, person-years at home, moves up, deaths and newcomers, by category."""
+    from abm.agents.patient import Patient  # noqa: PLC0415
+    from abm.agents.population import Residents  # noqa: PLC0415
+    from abm.domain import Location  # noqa: PLC0415
+    from abm.model import CareSystemModel  # noqa: PLC0415
+    from abm.rng import replication_seed  # noqa: PLC0415
+
+    counts = {k: np.zeros(CATEGORIES) for k in ("py", "home", "up", "deaths", "new")}
+    worsen, die, add = Residents.worsen, Patient.die, Residents.add
+
+    def counted_worsen(self: Residents, pid: int) -> None:
+        before = int(self.frailty[pid])
+        worsen(self, pid)
+        if int(self.frailty[pid]) > before:
+            counts["up"][before] += 1
+
+    def counted_die(self: Patient, day: int) -> None:
+        counts["deaths"][int(self.model.residents.frailty[self.pid])] += 1
+        die(self, day)
+
+    def counted_add(self: Residents, columns: dict, day: int) -> np.ndarray:
+        counts["new"] += np.bincount(columns["frailty"], minlength=CATEGORIES)
+        return add(self, columns, day)
+
+    Residents.worsen, Patient.die, Residents.add = counted_worsen, counted_die, counted_add
+    scenario = _scenario(residents, years, changes)
+    model = CareSystemModel(scenario, replication_seed(scenario.run.seed, replication))
+    counts["new"][:] = 0.0
+    r = model.residents
+    while not model.finished:
+        model.step()
+        alive = r.location[: r.n] != Location.DEAD
+        frailty = r.frailty[: r.n]
+        counts["py"] += np.bincount(frailty[alive], minlength=CATEGORIES) / 365.0
+        home = r.location[: r.n] == Location.COMMUNITY
+        counts["home"] += np.bincount(frailty[home], minlength=CATEGORIES) / 365.0
+    Residents.worsen, Patient.die, Residents.add = worsen, die, add
+    return counts
+
+
+def balance(
+    counts: dict[str, np.ndarray],
+    shares: np.ndarray,
+    progression: float,
+    severe_recovery: float | None,
+) -> tuple[float, tuple[float, float, float]]:
+    """Moderate-to-severe progression and the recoveries (mild, moderate, severe) per 1,000
+    person-years at home that balance each category at ``shares`` of the population, from the
+    measured per-capita rates. ``progression`` is the rate the run used: it is kept, and all
+    three recoveries solved, unless ``severe_recovery`` is given, which is then held and the
+    progression into severe solved instead."""
+    py = counts["py"]
+    up = counts["up"] / py
+    deaths = counts["deaths"] / py
+    new = counts["new"] / py.sum()
+    home = counts["home"] / py
+    n = shares
+    p = progression / 1000.0
+    if severe_recovery is None:
+        r3 = max(up[2] * n[2] + new[3] - deaths[3] * n[3], 0.0) / (home[3] * n[3])
+    else:
+        r3 = severe_recovery / 1000.0
+        deconditioning = up[2] - p * home[2]
+        needed = deaths[3] * n[3] + r3 * home[3] * n[3] - new[3]
+        p = max(needed / n[2] - deconditioning, 0.0) / home[2]
+        up = up.copy()
+        up[2] = p * home[2] + deconditioning
+    recovery = np.zeros(CATEGORIES)
+    recovery[3] = r3
+    inflow_from_above = r3 * home[3] * n[3]
+    for k in (2, 1):
+        inflow = up[k - 1] * n[k - 1] + new[k] + inflow_from_above
+        outflow = (deaths[k] + up[k]) * n[k]
+        recovery[k] = max(inflow - outflow, 0.0) / (home[k] * n[k])
+        inflow_from_above = recovery[k] * home[k] * n[k]
+    return p * 1000.0, tuple(round(float(x) * 1000.0, 1) for x in recovery[1:])
+
+
+def main() -> int:
+    """Iterate the balance and print each round's rates."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--residents", type=int, default=60000)
+    parser.add_argument("--years", type=int, default=3)
+    parser.add_argument("--replications", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument(
+        "--hold-severe-recovery",
+        action="store_true",
+        help="keep severe-to-moderate recovery as configured and solve the progression into "
+        "severe frailty instead",
+    )
+    parser.add_argument("--set", action="append", default=[], type=_change, dest="changes")
+    args = parser.parse_args()
+    changes = list(args.changes)
+    frailty = _scenario(args.residents, args.years, changes).frailty
+    shares = np.asarray(frailty.initial_shares)
+    mild_to_moderate, progression = frailty.progression_per_1000py
+    severe_recovery = frailty.recovery_per_1000py[2] if args.hold_severe_recovery else None
+    tuned = ("frailty.recovery_per_1000py", "frailty.progression_per_1000py")
+    for round_ in range(1, args.rounds + 1):
+        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+            runs = list(
+                pool.map(
+                    flows,
+                    [args.residents] * args.replications,
+                    [args.years] * args.replications,
+                    range(args.replications),
+                    [changes] * args.replications,
+                )
+            )
+        total = {k: sum(run[k] for run in runs) for k in runs[0]}
+        mix = total["py"] / total["py"].sum()
+        progression, recovery = balance(total, shares, progression, severe_recovery)
+        progression = round(progression, 2)
+        print(
+            f"round {round_}: mix lived {np.round(mix, 4).tolist()}, "
+            f"progression ({mild_to_moderate}, {progression}), recovery {recovery}",
+            flush=True,
+        )
+        changes = [c for c in changes if c[0] not in tuned]
+        changes.append(("frailty.recovery_per_1000py", recovery))
+        changes.append(("frailty.progression_per_1000py", (mild_to_moderate, progression)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
