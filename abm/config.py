@@ -149,12 +149,12 @@ class PopulationConfig:
     stationary: bool = param(
         False,
         unit="yes/no",
-        description="A population with no demographic growth or ageing: residents start as "
-        "usual, their age bands stay as at the start, and each month every band's deaths are "
-        "replaced by newcomers to that band with the band's starting frailty mix, so the "
-        "number in each band never changes (arrivals_65_per_1000 and growth_85plus are then "
-        "not used). For steady-state checks and experiments that should carry no demographic "
-        "trend",
+        description="A population with no demographic growth: the number in each age band "
+        "stays as at the start while residents still move up through the bands; each month "
+        "the deaths in an older band are made up by the oldest of the band below moving up, "
+        "and the youngest band's by newcomers at 65 with its starting frailty mix "
+        "(arrivals_65_per_1000 and growth_85plus are then not used). For steady-state checks "
+        "and experiments that should carry no demographic trend",
         source="lever",
     )
     growth_85plus: float = param(
@@ -180,6 +180,20 @@ class FrailtyConfig:
         kind="distribution",
         length=4,
     )
+    initial_age_shift: tuple[float, ...] = param(
+        (0.0, 0.135, 0.23),
+        unit="frailty score (0 to 1 is the spread within a band)",
+        description="How much frailer each age band (65-74, 75-84, 85+) starts: residents are "
+        "ranked by a score, a uniform draw plus their band's shift, and the frailty "
+        "categories handed out down the ranking in the shares frailty.initial_shares, so a "
+        "larger shift puts more of the frailty in that band",
+        source="assumption, set so that each band's starting mix is the model's own steady "
+        "state under population.stationary (scripts/balance_frailty.py; docs/model.md, "
+        "Frailty in balance)",
+        minimum=-5.0,
+        maximum=5.0,
+        length=3,
+    )
     onset_per_1000py: tuple[float, ...] = param(
         (130.0, 214.0, 380.0),
         unit="per 1,000 person-years",
@@ -190,25 +204,26 @@ class FrailtyConfig:
         length=3,
     )
     progression_per_1000py: tuple[float, ...] = param(
-        (150.0, 50.32),
+        (150.0, 50.0),
         unit="per 1,000 person-years",
-        description="Transitions mild to moderate and moderate to severe",
+        description="Transitions mild to moderate and moderate to severe at 75-84; at 65-74 and "
+        "85+ in proportion to the onset rates (frailty rises faster with age)",
         source="element [0] an assumption of the order of the onset rate at 75-84; element [1] "
-        "fitted by care-abm calibrate (December 2026) and now held there, because the recovery "
-        "rates are balanced against it (frailty.recovery_per_1000py)",
+        "an assumption set with frailty.recovery_per_1000py so that the starting mix is a "
+        "steady state (scripts/balance_frailty.py; docs/model.md, Frailty in balance)",
         minimum=0,
         length=2,
     )
     recovery_per_1000py: tuple[float, ...] = param(
-        (290.0, 405.0, 165.0),
+        (287.0, 296.0, 60.0),
         unit="per 1,000 person-years",
         description="Transitions to a less frail category at home: mild to fit, moderate to "
         "mild, severe to moderate",
-        source="assumption, set so that the starting mix (frailty.initial_shares, FRL-01) is "
-        "the calibrated baseline's own steady state with age bands held (population."
-        "stationary): the recoveries that balance each category's measured onset, "
-        "progression, deconditioning, deaths and replacements, found by fixed-point iteration "
-        "(docs/model.md, Frailty); eFI categories move both ways in primary-care records",
+        source="assumption: severe to moderate held at 60; the others set so that the starting "
+        "mix (frailty.initial_shares, FRL-01) is the calibrated baseline's own steady state "
+        "with no demographic growth (population.stationary), found by fixed-point iteration "
+        "(scripts/balance_frailty.py; docs/model.md, Frailty in balance); eFI categories move "
+        "both ways in primary-care records",
         minimum=0,
         length=3,
     )

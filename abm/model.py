@@ -16,7 +16,6 @@ from abm.agents.council import AssessmentTeam, Brokerage, Council, FundingPanel
 from abm.agents.hospital import Hospital
 from abm.agents.patient import Patient
 from abm.agents.population import (
-    BAND_EDGES,
     HazardTable,
     Residents,
     age_band,
@@ -429,7 +428,7 @@ class CareSystemModel(mesa.Model):
         pop = self.params.population
         rng = self.streams["arrivals"]
         if pop.stationary:
-            self._replace_deaths(rng)
+            self._hold_bands(rng)
             return
         n = int(rng.poisson(pop.arrivals_65_per_1000 * pop.residents_65plus / 1000 / 12))
         ages = 65.0 + rng.uniform(0.0, 1.0 / 12.0, n)
@@ -452,24 +451,32 @@ class CareSystemModel(mesa.Model):
             self._add_arrivals(85.0 + rng.uniform(0.0, 5.0, shortfall), self._band_frailty[2], rng)
             self.tally.arrivals_85plus = shortfall
 
-    def _replace_deaths(self, rng: np.random.Generator) -> None:
-        """A population with no demographic growth or ageing (``population.stationary``): age
-        bands stay as they were at the start, and each band's deaths since last month are
-        replaced by newcomers to that band with the band's starting frailty mix, so the number
-        of residents in each band never changes."""
-        alive = self.residents.alive()
-        counts = np.bincount(self.residents.band[alive], minlength=3)
-        low = (65.0, *BAND_EDGES)
-        high = (*BAND_EDGES, 95.0)
-        for band, shortfall in enumerate((self._initial_bands - counts).tolist()):
+    def _hold_bands(self, rng: np.random.Generator) -> None:
+        """A population with no demographic growth (``population.stationary``): the number in
+        each age band stays as at the start while residents still move up through the bands.
+        Each month the deaths in an older band are made up by the oldest residents of the band
+        below moving up into it, from 85+ down, and the youngest band's by newcomers at 65
+        with the first band's starting frailty mix. Residents therefore spend a lifetime's
+        share of years in each band, carrying their frailty with them, rather than (with
+        bands frozen) staying 65-74 until they die and accumulating frailty there."""
+        residents = self.residents
+        alive = residents.alive()
+        bands = residents.band[alive].copy()
+        order = np.argsort(-residents.ages(alive, self.day), kind="stable")
+        for band in (2, 1):
+            shortfall = int(self._initial_bands[band] - np.count_nonzero(bands == band))
             if shortfall <= 0:
                 continue
-            ages = rng.uniform(low[band], high[band], shortfall)
-            self._add_arrivals(ages, self._band_frailty[band], rng)
-            if band == 0:
-                self.tally.arrivals_65 = shortfall
-            elif band == 2:
-                self.tally.arrivals_85plus = shortfall
+            below = order[bands[order] == band - 1][:shortfall]
+            bands[below] = band
+            moved = alive[below]
+            residents.set_bands(moved, np.full(len(moved), band, dtype=residents.band.dtype))
+            residents.mark_all_changed(moved.tolist())
+        shortfall = int(self._initial_bands[0] - np.count_nonzero(bands == 0))
+        if shortfall > 0:
+            ages = 65.0 + rng.uniform(0.0, 1.0 / 12.0, shortfall)
+            self._add_arrivals(ages, self._band_frailty[0], rng)
+            self.tally.arrivals_65 = shortfall
 
     def _add_arrivals(
         self, ages: np.ndarray, frailty_shares: np.ndarray, rng: np.random.Generator

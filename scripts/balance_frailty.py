@@ -78,7 +78,33 @@ def flows(residents: int, years: int, replication: int, changes: list) -> dict[s
         home = r.location[: r.n] == Location.COMMUNITY
         counts["home"] += np.bincount(frailty[home], minlength=CATEGORIES) / 365.0
     Residents.worsen, Patient.die, Residents.add = worsen, die, add
+    alive = r.location[: r.n] != Location.DEAD
+    end = np.zeros((3, CATEGORIES))
+    np.add.at(end, (r.band[: r.n][alive], r.frailty[: r.n][alive]), 1.0)
+    counts["end"] = end
     return counts
+
+
+def age_shift(target: np.ndarray, shares: np.ndarray, band_shares: np.ndarray) -> tuple:
+    """The shifts of bands 75-84 and 85+ (65-74 is 0) with which the starting ranking
+    (``frailty_by_rank``) gives each band the mix closest to ``target`` (rows: bands)."""
+    from scipy.optimize import minimize  # noqa: PLC0415
+
+    from abm.agents.population import frailty_by_rank  # noqa: PLC0415
+
+    size = 200_000
+    bands = np.repeat(np.arange(3), np.round(band_shares * size).astype(int))
+    target = target / target.sum(axis=1, keepdims=True)
+
+    def distance(shift: np.ndarray) -> float:
+        frailty = frailty_by_rank(bands, shares, (0.0, *shift), np.random.default_rng(1))
+        mix = np.zeros((3, CATEGORIES))
+        np.add.at(mix, (bands, frailty), 1.0)
+        mix /= mix.sum(axis=1, keepdims=True)
+        return float(((mix - target) ** 2).sum())
+
+    best = minimize(distance, np.array([0.3, 0.6]), method="Nelder-Mead", options={"xatol": 1e-3})
+    return tuple(round(float(x), 3) for x in (0.0, *best.x))
 
 
 def balance(
@@ -123,7 +149,7 @@ def main() -> int:
     """Iterate the balance and print each round's rates."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--residents", type=int, default=60000)
-    parser.add_argument("--years", type=int, default=3)
+    parser.add_argument("--years", type=int, default=15)
     parser.add_argument("--replications", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=2)
@@ -136,11 +162,17 @@ def main() -> int:
     parser.add_argument("--set", action="append", default=[], type=_change, dest="changes")
     args = parser.parse_args()
     changes = list(args.changes)
-    frailty = _scenario(args.residents, args.years, changes).frailty
+    scenario = _scenario(args.residents, args.years, changes)
+    frailty = scenario.frailty
+    band_shares = np.asarray(scenario.population.age_band_shares)
     shares = np.asarray(frailty.initial_shares)
     mild_to_moderate, progression = frailty.progression_per_1000py
     severe_recovery = frailty.recovery_per_1000py[2] if args.hold_severe_recovery else None
-    tuned = ("frailty.recovery_per_1000py", "frailty.progression_per_1000py")
+    tuned = (
+        "frailty.recovery_per_1000py",
+        "frailty.progression_per_1000py",
+        "frailty.initial_age_shift",
+    )
     for round_ in range(1, args.rounds + 1):
         with ProcessPoolExecutor(max_workers=args.jobs) as pool:
             runs = list(
@@ -155,13 +187,17 @@ def main() -> int:
         total = {k: sum(run[k] for run in runs) for k in runs[0]}
         mix = total["py"] / total["py"].sum()
         progression, recovery = balance(total, shares, progression, severe_recovery)
+        shift = age_shift(total["end"], shares, band_shares)
         progression = round(progression, 2)
         print(
             f"round {round_}: mix lived {np.round(mix, 4).tolist()}, "
-            f"progression ({mild_to_moderate}, {progression}), recovery {recovery}",
+            f"progression ({mild_to_moderate}, {progression}), recovery {recovery}, "
+            f"age shift {shift}; mix by band at the end "
+            f"{np.round(total['end'] / total['end'].sum(axis=1, keepdims=True), 3).tolist()}",
             flush=True,
         )
         changes = [c for c in changes if c[0] not in tuned]
+        changes.append(("frailty.initial_age_shift", shift))
         changes.append(("frailty.recovery_per_1000py", recovery))
         changes.append(("frailty.progression_per_1000py", (mild_to_moderate, progression)))
     return 0

@@ -84,14 +84,17 @@ def test_a_scheduled_change_that_changes_nothing_leaves_the_run_bit_for_bit():
     # A change to hazards redraws event times, so its effect must stand out of the noise: in a
     # 1,500-resident area about 40 care-home residents die at twice the rate for ten months,
     # which after the causal-delays change came out as 32 deaths against 36 without it (the
-    # redraw's noise); 5,000 residents and a tripled hazard make the effect clear.
+    # redraw's noise); 5,000 residents and a tripled hazard made the effect clear (191 deaths
+    # against 171). Since each age band starts with the frailty mix the model carries there
+    # (frailty.initial_age_shift), more care-home residents are younger, with a lower death
+    # hazard, and a tripled hazard gave 180 against 190: ten times the hazard gives 231.
     bigger = small(residents=5000)
     when = bigger.run.start_date + dt.timedelta(days=60)
     plain = run_model(bigger).datacollector.get_table_dataframe("daily")
     hazards = with_schedule(
         bigger,
         when,
-        ("mortality.care_home_hazard_ratio", 3 * bigger.mortality.care_home_hazard_ratio),
+        ("mortality.care_home_hazard_ratio", 10 * bigger.mortality.care_home_hazard_ratio),
     )
     changed = run_model(hazards).datacollector.get_table_dataframe("daily")
     after = changed["date"] > when

@@ -52,7 +52,12 @@ class HazardTable:
         per_day = per_thousand_years_to_per_day
         unmet = (Setting.HOME_UNMET, Setting.HOME_WAITING)
         for band in range(N_BANDS):
-            progression = (fr.onset_per_1000py[band], *fr.progression_per_1000py, 0.0)
+            by_age = fr.onset_per_1000py[band] / fr.onset_per_1000py[1]
+            progression = (
+                fr.onset_per_1000py[band],
+                *(rate * by_age for rate in fr.progression_per_1000py),
+                0.0,
+            )
             for frailty in range(N_FRAILTY):
                 ratio_admission = (1.0, *ad.frailty_hazard_ratio)[frailty]
                 ratio_death = (1.0, *mo.frailty_hazard_ratio)[frailty]
@@ -418,8 +423,9 @@ def synthesise(scenario: Scenario, rng: np.random.Generator) -> dict[str, np.nda
     """Draw the starting residents' ages, sexes, frailty, carers and capital.
 
     Ages are uniform within the bands 65-74 and 75-84 and fall off exponentially above 85.
-    Frailty is assigned by rank of a score that rises with age, so that the overall shares are
-    exactly the configured ones and older residents are frailer.
+    Frailty is assigned by rank of a score that rises with the age band
+    (``frailty.initial_age_shift``), so that the overall shares are exactly the configured
+    ones and older residents are frailer.
     """
     pop = scenario.population
     n = pop.residents_65plus
@@ -431,7 +437,9 @@ def synthesise(scenario: Scenario, rng: np.random.Generator) -> dict[str, np.nda
             np.minimum(85.0 + rng.exponential(4.5, band_counts[2]), MAX_AGE - 0.01),
         ]
     )
-    frailty = frailty_by_rank(ages, scenario.frailty.initial_shares, rng)
+    frailty = frailty_by_rank(
+        age_band(ages), scenario.frailty.initial_shares, scenario.frailty.initial_age_shift, rng
+    )
     return {"age": ages, "frailty": frailty, **social_situation(scenario, frailty, rng)}
 
 
@@ -460,13 +468,18 @@ def social_situation(
 
 
 def frailty_by_rank(
-    ages: np.ndarray, shares: tuple[float, ...], rng: np.random.Generator
+    bands: np.ndarray,
+    shares: tuple[float, ...],
+    shift: tuple[float, ...],
+    rng: np.random.Generator,
 ) -> np.ndarray:
-    """Frailty categories with exactly ``shares`` overall, frailer at older ages."""
-    score = rng.random(len(ages)) + (ages - 65.0) / 30.0
+    """Frailty categories with exactly ``shares`` overall, frailer in the bands with a larger
+    ``shift``: residents are ranked by a uniform draw plus their band's shift and the
+    categories handed out down the ranking."""
+    score = rng.random(len(bands)) + np.asarray(shift, dtype=float)[bands]
     order = np.argsort(score, kind="stable")
-    cut = np.round(np.cumsum(shares) * len(ages)).astype(int)
-    frailty = np.empty(len(ages), dtype=np.int8)
+    cut = np.round(np.cumsum(shares) * len(bands)).astype(int)
+    frailty = np.empty(len(bands), dtype=np.int8)
     start = 0
     for category, end in enumerate(cut):
         frailty[order[start:end]] = category
