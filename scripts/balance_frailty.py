@@ -1,28 +1,32 @@
-"""Frailty in balance: the recovery rates that make the starting frailty mix a steady state.
+"""Frailty in balance: the rates and starting mix by age that make frailty a steady state.
 
 Onset, progression and deconditioning in hospital move residents up the frailty categories;
-recovery at home and deaths move them down or out; with ``population.stationary`` each band's
-deaths are replaced with the band's starting mix. The published onset rates alone do not hold
-a mix (docs/model.md, "Frailty in balance"), and nothing is known of recovery at home, so
-``frailty.recovery_per_1000py`` is set to balance the others at the starting mix
-(``frailty.initial_shares``). This script finds them: it runs the calibrated baseline with a
-stationary population, counts per category the person-years lived (and at home), the moves up,
-the deaths and the newcomers, turns them into rates per person-year, and solves the balance of
-each category at the starting mix from the most severe down (``--hold-severe-recovery`` holds
-the severe recovery and solves the progression into severe frailty instead)::
+recovery at home and deaths move them down or out; with ``population.stationary`` the bands
+keep their size while residents move up through them, and newcomers join at 65. The published
+onset rates alone do not hold a mix (docs/model.md, "Frailty in balance"), and nothing is known
+of recovery at home, so ``frailty.recovery_per_1000py`` (and, with ``--hold-severe-recovery``,
+the progression into severe frailty) is set to balance the others at the starting mix
+(``frailty.initial_shares``), and ``frailty.initial_age_shift`` so that each band starts with
+the mix the model carries there. This script finds them: it runs the calibrated baseline with
+a stationary population, counts per category the person-years lived (and at home), the moves
+up, the deaths and the newcomers, turns them into rates per person-year, and solves the
+balance of each category at the starting mix from the most severe down::
 
     severe:    up(moderate) N2 + new3 = deaths3 N3 + r3 home3 N3
     moderate:  up(mild) N1 + new2 + r3 home3 N3 = (deaths2 + up2) N2 + r2 home2 N2
     mild:      up(fit) N0 + new1 + r2 home2 N2 = (deaths1 + up1) N1 + r1 home1 N1
 
-Deconditioning depends on delays, which depend on frailty, so the rates are iterated: each
-round runs the model with the last round's recoveries. Usage::
+It then fits the bands' shifts to the mix by band at the end of the run. Deconditioning
+depends on delays, which depend on frailty, and the mix by band on the rates, so all are
+iterated: each round runs the model with the last round's values. Usage::
 
     .venv/bin/python scripts/balance_frailty.py [--residents N] [--years Y]
-        [--replications R] [--rounds K] [--set key=value ...]
+        [--replications R] [--rounds K] [--hold-severe-recovery] [--set key=value ...]
 
-It prints each round's recoveries; put the last into ``frailty.recovery_per_1000py`` (the
-default in abm/config.py) when the calibration changes what drives delays.
+It prints each round's values; the share severely frail moves a lot with the progression
+into it (2.6% to 3.7% as it goes from 42 to 63 per 1,000), so take the value the last rounds
+settle around, not the last round's alone, and put them into the defaults in abm/config.py
+when the calibration changes what drives delays.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from check_steady_state import _change, _scenario
+from check_steady_state import _scenario, stationary_run_arguments
 
 CATEGORIES = 4
 
@@ -148,18 +152,14 @@ def balance(
 def main() -> int:
     """Iterate the balance and print each round's rates."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--residents", type=int, default=60000)
-    parser.add_argument("--years", type=int, default=15)
-    parser.add_argument("--replications", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--jobs", type=int, default=2)
+    stationary_run_arguments(parser, years=15, replications=2)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument(
         "--hold-severe-recovery",
         action="store_true",
         help="keep severe-to-moderate recovery as configured and solve the progression into "
         "severe frailty instead",
     )
-    parser.add_argument("--set", action="append", default=[], type=_change, dest="changes")
     args = parser.parse_args()
     changes = list(args.changes)
     scenario = _scenario(args.residents, args.years, changes)

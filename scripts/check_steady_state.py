@@ -59,14 +59,22 @@ def _change(text: str) -> tuple[str, object]:
     return key, tomllib.loads(f"v = {value}")["v"]
 
 
+def stationary_run_arguments(
+    parser: argparse.ArgumentParser, *, years: int, replications: int
+) -> None:
+    """The options every steady-state script takes: area, horizon, replications, workers and
+    config changes."""
+    parser.add_argument("--residents", type=int, default=60000)
+    parser.add_argument("--years", type=int, default=years)
+    parser.add_argument("--replications", type=int, default=replications)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--set", action="append", default=[], type=_change, dest="changes")
+
+
 def main() -> int:
     """Run, print the table, and return 0 if every change is under 5%, else 1."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--residents", type=int, default=60000)
-    parser.add_argument("--years", type=int, default=10)
-    parser.add_argument("--replications", type=int, default=4)
-    parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--set", action="append", default=[], type=_change, dest="changes")
+    stationary_run_arguments(parser, years=10, replications=4)
     args = parser.parse_args()
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         runs = list(
