@@ -23,8 +23,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from abm.config import ConfigError, Scenario, load_scenario
+from abm.errors import RunError
 from abm.folders import read_table
-from abm.run import RunError
 
 DIFFERENCES_NEEDED = (
     "comparison",
