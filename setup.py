@@ -33,7 +33,9 @@ class BuildPyWithExperiments(build_py):
         if status.is_file():
             shutil.copy2(status, package / "calibration_status.csv")
         lock = HERE / "uv.lock"
-        digest = "sha256:" + hashlib.sha256(lock.read_bytes()).hexdigest() if lock.is_file() else None
+        digest = None
+        if lock.is_file():
+            digest = "sha256:" + hashlib.sha256(lock.read_bytes()).hexdigest()
         (package / "_build.json").write_text(json.dumps({"lock_sha256": digest}) + "\n")
 
 

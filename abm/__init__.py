@@ -19,9 +19,11 @@ if TYPE_CHECKING:
     from abm.model import CareSystemModel
     from abm.results import Results
 
-_LAZY = {
-    "run": "abm.api",
-    "compare": "abm.api",
+# ``abm.run`` and ``abm.compare`` are modules made callable (abm.callable_module): importing
+# them gives the API's run() and compare() and keeps ``from abm.run import ...`` working.
+_LAZY: dict[str, str | None] = {
+    "run": None,
+    "compare": None,
     "scenario": "abm.api",
     "Results": "abm.results",
     "Scenario": "abm.config",
@@ -34,7 +36,10 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         import importlib  # noqa: PLC0415
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        module = _LAZY[name]
+        if module is None:
+            return importlib.import_module(f"abm.{name}")
+        return getattr(importlib.import_module(module), name)
     raise AttributeError(f"module 'abm' has no attribute {name!r}")
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from abm.callable_module import make_callable
 from abm.children import die_with_parent
 from abm.config import Scenario
 from abm.errors import RunError
@@ -257,3 +258,5 @@ __all__ = [
     "worker_pool",
     "write_results",
 ]
+
+make_callable(__name__, "run")  # abm.run(...) is abm.api.run(...): see abm.callable_module
