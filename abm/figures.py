@@ -8,12 +8,14 @@ such as admissions), replication by replication, before the mean and band are ta
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 
-mpl.use("Agg")
+if "ipykernel" not in sys.modules:  # a notebook keeps its inline backend for Results.plot
+    mpl.use("Agg")
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd

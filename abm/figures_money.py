@@ -9,12 +9,14 @@ financial year after the warm-up (or the last reported part-year when the run ha
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 
-mpl.use("Agg")
+if "ipykernel" not in sys.modules:  # a notebook keeps its inline backend for Results.plot
+    mpl.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 

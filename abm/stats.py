@@ -87,9 +87,9 @@ def t_interval(
     if n < 2:
         return math.nan, math.nan
     mean = float(values.mean())
-    spread = float(values.std(ddof=1))
-    if spread == 0.0:
+    if np.ptp(values) == 0.0:  # every replication the same (exactly: no rounding noise)
         return mean, mean
+    spread = float(values.std(ddof=1))
     low_bound, high_bound = bounds
     if (low_bound, high_bound) == SHARE and np.all((values > 0.0) & (values < 1.0)):
         logits = special.logit(values)

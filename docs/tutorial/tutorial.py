@@ -21,10 +21,6 @@
 import tempfile
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # no screen needed; in Jupyter, figures show inline anyway
-
 from abm import Results, compare, run
 
 SMALL = {"area": 10_000, "replications": 2}
@@ -91,11 +87,9 @@ compare(base, more_beds).set_index("metric").loc[
 
 # %%
 ax = base.plot("delayed")
-ax.figure
 
 # %%
 ax = base.plot("mean_delay_days")
-ax.figure
 
 # %% [markdown]
 # ## 5. Read the delays table
