@@ -22,19 +22,12 @@ def _today(model: CareSystemModel, column: str) -> Any:
     return model.datacollector.tables["daily"][column][-1]
 
 
-def date(model: CareSystemModel) -> object:
-    """Today's calendar date."""
-    return _today(model, "date")
+def _column(column: str, doc: str) -> Reporter:
+    def report(model: CareSystemModel) -> Any:
+        return _today(model, column)
 
-
-def reported(model: CareSystemModel) -> object:
-    """Whether today counts towards the KPIs (the warm-up is over)."""
-    return _today(model, "reported")
-
-
-def delayed_patients(model: CareSystemModel) -> object:
-    """Patients medically fit for discharge and still in a bed."""
-    return _today(model, "delayed")
+    report.__doc__ = doc
+    return report
 
 
 def bed_occupancy(model: CareSystemModel) -> float:
@@ -44,43 +37,19 @@ def bed_occupancy(model: CareSystemModel) -> float:
     return occupied / open_beds if open_beds else float("nan")
 
 
-def corridor_waits(model: CareSystemModel) -> object:
-    """Emergencies waiting without a bed."""
-    return _today(model, "corridor")
-
-
-def emergency_admissions_65plus(model: CareSystemModel) -> object:
-    """Residents' emergency arrivals today."""
-    return _today(model, "resident_emergencies")
-
-
-def waiting_for_care_at_home(model: CareSystemModel) -> object:
-    """Residents at home waiting for care they asked for."""
-    return _today(model, "waiting_for_care_at_home")
-
-
-def unmet_need(model: CareSystemModel) -> object:
-    """Residents whose care need nobody meets."""
-    return _today(model, "unmet_need")
-
-
-def deaths(model: CareSystemModel) -> object:
-    """Residents who died today."""
-    return _today(model, "deaths")
-
+# reporter name: (column of the daily table, what it is)
+COLUMNS = {
+    "date": ("date", "Today's calendar date."),
+    "reported": ("reported", "Whether today counts towards the KPIs (the warm-up is over)."),
+    "delayed_patients": ("delayed", "Patients medically fit for discharge and still in a bed."),
+    "corridor_waits": ("corridor", "Emergencies waiting without a bed."),
+    "emergency_admissions_65plus": ("resident_emergencies", "Residents' emergency arrivals."),
+    "waiting_for_care_at_home": ("waiting_for_care_at_home", "Residents waiting for care."),
+    "unmet_need": ("unmet_need", "Residents whose care need nobody meets."),
+    "deaths": ("deaths", "Residents who died today."),
+}
 
 MODEL_REPORTERS: dict[str, Reporter] = {
-    reporter.__name__: reporter
-    for reporter in (
-        date,
-        reported,
-        delayed_patients,
-        bed_occupancy,
-        corridor_waits,
-        emergency_admissions_65plus,
-        waiting_for_care_at_home,
-        unmet_need,
-        deaths,
-    )
-}
+    name: _column(column, doc) for name, (column, doc) in COLUMNS.items()
+} | {"bed_occupancy": bed_occupancy}
 """The model reporters of :class:`abm.model.CareSystemModel`'s ``DataCollector``."""

@@ -21,6 +21,10 @@ import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+NOT_SOURCE = (
+    *(".venv", ".git", "build", "site", "results", "*.partial", "__pycache__", "*.egg-info"),
+    *(".hypothesis", ".pytest_cache", ".ruff_cache", "test-artifacts"),
+)
 UV = shutil.which("uv", path=str(Path(sys.executable).parent))
 
 
@@ -36,8 +40,10 @@ def test_lean_install_runs_the_baseline_from_any_directory(tmp_path):
     made = _run([UV, "venv", "--quiet", "--python", str(python), str(venv)], tmp_path)
     assert made.returncode == 0, made.stderr
     bin_dir = venv / ("Scripts" if sys.platform == "win32" else "bin")
+    source = tmp_path / "source"  # a copy, so no build/ is left in (or reused from) the checkout
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*NOT_SOURCE))
     installed = _run(
-        [UV, "pip", "install", "--quiet", "--python", str(bin_dir / "python"), str(ROOT)],
+        [UV, "pip", "install", "--quiet", "--python", str(bin_dir / "python"), str(source)],
         tmp_path,
     )
     assert installed.returncode == 0, installed.stderr
