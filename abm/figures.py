@@ -38,7 +38,7 @@ REASON_COLOURS = {
     "patient_or_family_choice": "#e377c2",
     "hospital_process": "#7f7f7f",
 }
-BAND_NOTE = "shaded: 95% band over replications"
+BAND_NOTE = "95% band over replications shaded (dotted for a stacked total)"
 
 
 class Daily:
@@ -72,14 +72,13 @@ def line(ax: Axes, table: pd.DataFrame, label: str, **style: object) -> None:
 
 
 def total_band(ax: Axes, table: pd.DataFrame) -> None:
-    """The 95% band of a stacked chart's total, drawn over its top edge."""
+    """The 95% band of a stacked chart's total, as dotted lines at its two edges (a filled
+    band would hide the layers)."""
     if table.shape[1] < 2:
         return
     _, low, high = band(table, lower=0.0)
-    ax.fill_between(
-        low.index, low, high, facecolor="none", edgecolor="black", hatch="////", lw=0,
-        alpha=0.5, label="95% band of the total",
-    )  # fmt: skip
+    ax.plot(low.index, low, color="black", ls=":", lw=0.9, label="95% band of the total")
+    ax.plot(high.index, high, color="black", ls=":", lw=0.9)
 
 
 def finish(ax: Axes, title: str, ylabel: str, path: Path, subtitle: str) -> None:
