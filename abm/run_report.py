@@ -95,7 +95,8 @@ def render(results: Results) -> str:
             "</section><section id='results'><h2>Every output</h2>",
             "<p>Means over replications with 95% intervals. Shares are percentages; their "
             "interval is a t-interval on the logit scale (“logit”), so it stays within 0% and "
-            "100%; counts, rates and money use the t-interval truncated at zero (“t, ≥ 0”); "
+            "100% (the t-interval cut to [0%, 100%] when a replication is exactly 0% or 100%); "
+            "counts, rates and money use the t-interval truncated at zero (“t, ≥ 0”); "
             "the rest the plain t-interval (“t”). Warm-up days are left out.</p>",
             *tables,
             "</section><section id='figures'><h2>Figures</h2>",
