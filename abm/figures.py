@@ -45,16 +45,19 @@ class Daily:
     """The daily outputs of every replication, resampled to weeks or months on demand."""
 
     def __init__(self, wide: pd.DataFrame) -> None:
-        self.wide = wide
         self.replications = int(wide["replication"].nunique())
+        # one unstack for every figure: columns (output, replication), a date a row
+        self.by_replication = (
+            wide.set_index(["date", "replication"]).astype(float).unstack("replication")
+        )
+        self.by_replication.index = pd.DatetimeIndex(self.by_replication.index)
 
     def table(self, column: str | list[str], period: str, how: str = "mean") -> pd.DataFrame:
         """A period x replication table of ``column`` (or the sum of several columns)."""
         columns = [column] if isinstance(column, str) else column
-        values = self.wide[["date", "replication", *columns]].copy()
-        values["value"] = values[columns].astype(float).sum(axis=1)
-        table = values.pivot(index="date", columns="replication", values="value")
-        table.index = pd.DatetimeIndex(table.index)
+        table = self.by_replication[columns[0]]
+        for other in columns[1:]:
+            table = table + self.by_replication[other]
         grouped = table.resample(period)
         return grouped.sum() if how == "sum" else grouped.mean()
 

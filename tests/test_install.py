@@ -51,6 +51,12 @@ def test_lean_install_runs_the_baseline_from_any_directory(tmp_path):
     packages = _run([UV, "pip", "list", "--python", str(bin_dir / "python")], tmp_path).stdout
     for extra_only in ("solara", "distributed", "dask-jobqueue"):
         assert f"\n{extra_only} " not in packages, f"{extra_only} belongs in an extra"
+    typed = _run(
+        [str(bin_dir / "python"), "-c", "import abm, pathlib; "
+         "print((pathlib.Path(abm.__file__).parent / 'py.typed').is_file())"],
+        tmp_path,
+    )  # fmt: skip
+    assert typed.stdout.strip() == "True", "py.typed ships in the wheel"
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     done = _run(

@@ -13,7 +13,7 @@
 #
 # This notebook is a [jupytext](https://jupytext.readthedocs.io) percent-format script: open
 # it in Jupyter (with jupytext installed it opens as a notebook), or convert it with
-# `jupytext --to ipynb tutorial.py`, or run it as plain Python. It runs a small area (10,000
+# `jupytext --to ipynb tutorial.py`, or run it as plain Python. It runs a small area (5,000
 # residents aged 65+, beds and services scaled to match) for one year with two replications,
 # so it takes well under a minute; real analyses use the full area and ten replications.
 
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from abm import Results, compare, run
 
-SMALL = {"area": 10_000, "replications": 2}
+SMALL = {"area": 5_000, "replications": 2}
 ONE_YEAR = {"run.years": 1}
 
 # %% [markdown]
