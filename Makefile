@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 RUN_ARGS ?= --jobs 2
 
-.PHONY: help run test lint format benchmark docs clean chromium serve experiments screenshots
+.PHONY: help run test lint format benchmark docs clean chromium serve experiments screenshots lock site
 
 help:
 	@echo "make run        set up .venv, install, run experiments/baseline.toml and print where the results are"
@@ -16,6 +16,8 @@ help:
 	@echo "make lint       ruff check and format check"
 	@echo "make benchmark  run the benchmarks in benchmarks/ (minutes; never part of the tests)"
 	@echo "make docs       regenerate docs/config.md from the config classes"
+	@echo "make site       build the docs site (mkdocs-material) into site/"
+	@echo "make lock       refresh uv.lock after changing dependencies in pyproject.toml"
 	@echo "make screenshots  run the browser test and refresh the screenshots in docs/images/app/"
 	@echo "make experiments  compare every experiment with the baseline and refresh docs/experiments/"
 
@@ -24,10 +26,18 @@ $(PY):
 	echo "Creating $(VENV) with $$python ($$($$python --version))"; \
 	"$$python" -m venv $(VENV)
 
-$(STAMP): $(PY) pyproject.toml
+# Installs the exact versions of uv.lock (runs reproduce), then the project itself, editable.
+# After changing the dependencies in pyproject.toml, run `make lock` and commit uv.lock.
+$(STAMP): $(PY) pyproject.toml uv.lock
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet "uv==$$(sed -n '/^name = "uv"$$/{n;s/^version = "\(.*\)"/\1/p;}' uv.lock)"
+	$(VENV)/bin/uv export --quiet --frozen --extra dev --no-emit-project -o $(VENV)/requirements.lock.txt
+	$(PY) -m pip install --quiet -r $(VENV)/requirements.lock.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
+
+lock: $(STAMP)
+	$(VENV)/bin/uv lock
 
 run: $(STAMP)
 	$(VENV)/bin/care-abm run experiments/baseline.toml $(RUN_ARGS)
@@ -36,6 +46,10 @@ test: $(STAMP) chromium
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
+
+# The docs site (mkdocs-material) into site/; tests/test_docs_site.py builds it with --strict.
+site: $(STAMP)
+	$(PY) -m mkdocs build --strict
 
 # Debian's Chromium for tests/test_app_browser.py, installed with apt-get when missing (as root).
 chromium:
@@ -63,7 +77,7 @@ docs: $(STAMP)
 	$(PY) -m abm.docgen > docs/config.md
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info site
 
 # Regenerate the results on docs/experiments/ pages (a full-size comparison: 10 to 25 minutes
 # on two cores). Run deliberately when the model's outputs change.

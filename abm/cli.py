@@ -21,7 +21,9 @@ from abm.config import (
     area_from_command_line,
     load_scenario,
 )
+from abm.errors import RunError
 from abm.folders import FolderError, check_new_folder
+from abm.packaged import copy_experiments, experiment_names, resolve_config
 from abm.sweep.command import add_sweep_parser
 from abm.validation import check_jobs
 
@@ -48,7 +50,7 @@ def _scenario_for_run(args: argparse.Namespace) -> Scenario:
     if args.seed is not None:
         overrides.append(f"run.seed={args.seed}")
     overrides, area, given_by = area_from_command_line(overrides, args.area, _say)
-    scenario = load_scenario(args.config, overrides)
+    scenario = load_scenario(resolve_config(args.config), overrides)
     return scenario if area is None else apply_area(scenario, area, given_by)
 
 
@@ -57,34 +59,48 @@ def _say(text: str) -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from abm.run import Experiment, default_results_dir, iter_summary_lines  # noqa: PLC0415
-
     scenario = _scenario_for_run(args)
     check_jobs(scenario, args.jobs, scenario.run.replications)
-    out = Path(args.out) if args.out else default_results_dir(scenario)
+    out = Path(args.out) if args.out else _default_results_dir(scenario)
     check_new_folder(out)  # again when claimed, just before the first replication
+    from abm.api import run_experiment  # noqa: PLC0415 - numpy, pandas, the model: after parsing
+    from abm.run import iter_summary_lines  # noqa: PLC0415
+
     run = scenario.run
     line = (
         f"Running {scenario.name}: {run.replications} replication(s) of {run.years} year(s) "
         f"from {run.start_date} (+{run.warmup_days} warm-up days), "
         f"{scenario.population.residents_65plus:,} residents 65+, {args.jobs} process(es)"
     )
-    folder = Experiment(
+    results = run_experiment(
         scenario,
-        out,
         jobs=args.jobs,
         progress=not args.quiet,
+        out=out,
+        report=args.report,
         on_start=lambda: print(line, file=sys.stderr),
-    ).run()
-    import pandas as pd  # noqa: PLC0415
-
-    summary = pd.read_csv(folder / "summary.csv")
+    )
+    summary = results.summary
     if not args.quiet:
         print("\nSummary (mean and 95% interval over replications):")
-        for line in iter_summary_lines(summary, HEADLINE_KPIS):
-            print("  " + line)
-        print(f"\nAll {len(summary)} KPIs: {folder / 'summary.csv'}")
-    print(f"Results: {folder}")
+        for text in iter_summary_lines(summary, HEADLINE_KPIS):
+            print("  " + text)
+        print(f"\nAll {len(summary)} KPIs: {out / 'summary.csv'}")
+        if args.report:
+            print(f"Report: {out / 'report.html'}")
+    print(f"Results: {out}")
+    return 0
+
+
+def _default_results_dir(scenario: Scenario) -> Path:
+    import datetime as dt  # noqa: PLC0415
+
+    return Path("results") / f"{scenario.name}-{dt.datetime.now():%Y%m%d-%H%M%S}"
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    folder = copy_experiments(args.folder)
+    print(f"Copied the experiments to {folder}; run one with: care-abm run {folder}/baseline.toml")
     return 0
 
 
@@ -101,7 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the replications of an experiment config and write a "
         "results folder (config.toml, summary.csv, time series, figures).",
     )
-    run.add_argument("config", type=Path, help="experiment TOML file")
+    run.add_argument(
+        "config",
+        help="experiment TOML file, or the name of a packaged experiment "
+        f"({', '.join(experiment_names())})",
+    )
     run.add_argument("--replications", "-r", type=int, help="replications (run.replications)")
     run.add_argument("--seed", type=int, help="root seed (run.seed)")
     run.add_argument(
@@ -127,7 +147,20 @@ def build_parser() -> argparse.ArgumentParser:
         "The results folder's config.toml holds the scaled values",
     )
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
+    run.add_argument(
+        "--report",
+        action="store_true",
+        help="also write report.html: the KPIs with their intervals and the figures, one page",
+    )
     run.set_defaults(handler=_cmd_run)
+    init = sub.add_parser(
+        "init",
+        help="copy the packaged experiments into a folder to edit",
+        description="Copy the experiments that ship with care-abm (baseline.toml, the policy "
+        "experiments, sweeps/) into FOLDER, a new or empty folder, to edit and run.",
+    )
+    init.add_argument("folder", type=Path, help="new or empty folder")
+    init.set_defaults(handler=_cmd_init)
     add_sweep_parser(sub)
     add_compare_parsers(sub)
     add_calibrate_parser(sub)
@@ -139,10 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "config",
-        type=Path,
         nargs="?",
-        default=Path("experiments/baseline.toml"),
-        help="experiment TOML file (default experiments/baseline.toml)",
+        default="baseline",
+        help="experiment TOML file or packaged experiment name (default baseline)",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     serve.add_argument(
@@ -160,15 +192,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
+    import importlib.util  # noqa: PLC0415
+
+    if importlib.util.find_spec("solara") is None:
+        raise RunError(
+            "care-abm serve needs the visual server's packages: pip install 'care-abm[app]'"
+        )
     from abm.server import serve  # noqa: PLC0415
 
-    return serve(args.config, host=args.host, port=args.port, area=args.area)
+    return serve(resolve_config(args.config), host=args.host, port=args.port, area=args.area)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``care-abm`` console script."""
-    from abm.run import RunError  # noqa: PLC0415
-
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)

@@ -30,6 +30,7 @@ from abm.discharge import Route
 from abm.domain import Care, Frailty, Funder, Location, Pathway
 from abm.events import CalendarEvents, DailyStepping
 from abm.metrics import DAILY_COLUMNS, daily_row
+from abm.reporters import MODEL_REPORTERS
 from abm.rng import Streams, replication_seed
 
 PHASES = (
@@ -137,7 +138,9 @@ class CareSystemModel(mesa.Model):
         else:
             raise ValueError(f"timing must be 'calendar' or 'daily', not {timing!r}")
         self.events.redraw(self.residents.take_changed(), 0.0)
-        self.datacollector = mesa.DataCollector(tables={"daily": list(DAILY_COLUMNS)})
+        self.datacollector = mesa.DataCollector(
+            model_reporters=MODEL_REPORTERS, tables={"daily": list(DAILY_COLUMNS)}
+        )
 
     # ---------------------------------------------------------------- construction
 
@@ -494,8 +497,9 @@ class CareSystemModel(mesa.Model):
         self.events.redraw(living, self.day + 1.0)
 
     def record(self) -> None:
-        """Add today's row to the ``daily`` table."""
+        """Add today's row to the ``daily`` table (and the Mesa model reporters' values)."""
         self.datacollector.add_table_row("daily", daily_row(self))
+        self.datacollector.collect(self)
 
 
 def _shares(frailty: np.ndarray) -> np.ndarray:

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import multiprocessing
 import os
-import platform
 import subprocess
 import sys
 import time
@@ -24,21 +22,18 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import tomli_w
-from scipy import stats
 from tqdm import tqdm
 
-import abm
+from abm.callable_module import make_callable
 from abm.children import die_with_parent
 from abm.config import Scenario
+from abm.errors import RunError
 from abm.folders import check_new_folder, partial_folder
 from abm.metrics import KPI_BY_NAME, KPIS, compute_kpis, run_record
 from abm.model import CareSystemModel
+from abm.results import Results
 from abm.rng import replication_seed
-
-
-class RunError(RuntimeError):
-    """A problem with how a run was asked for (not with the model)."""
+from abm.stats import kpi_bounds, mean_interval
 
 
 @dataclasses.dataclass(frozen=True)
@@ -114,18 +109,12 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor:
 
 
 def summarise(results: list[ReplicationResult]) -> pd.DataFrame:
-    """Mean and 95% t-interval over replications for every KPI (columns of the contract)."""
+    """Mean and 95% interval over replications for every KPI (columns of the contract), kept
+    within the KPI's bounds (:mod:`abm.stats`)."""
     rows = []
     for kpi in KPIS:
         values = np.array([r.kpis[kpi.name] for r in results], dtype=float)
-        values = values[~np.isnan(values)]
-        n = len(values)
-        mean = float(values.mean()) if n else float("nan")
-        if n > 1:
-            half = float(stats.t.ppf(0.975, n - 1) * values.std(ddof=1) / np.sqrt(n))
-            low, high = mean - half, mean + half
-        else:
-            low = high = float("nan")
+        mean, low, high, n = mean_interval(values, kpi_bounds(kpi.name))
         rows.append(
             {
                 "metric": kpi.name,
@@ -182,6 +171,9 @@ class Experiment:
     jobs: int = 1
     progress: bool = True
     on_start: Callable[[], object] | None = None  # called once the folder is claimed
+    report: bool = False  # also write report.html (a one-run HTML report)
+
+    results: Results | None = dataclasses.field(default=None, init=False, repr=False)
 
     @property
     def replications(self) -> int:
@@ -210,8 +202,7 @@ class Experiment:
                 results = run_replications(
                     self.scenario, self.replications, self.jobs, lambda _: bar.update(1)
                 )
-            write_results(
-                partial,
+            gathered = Results.from_replications(
                 self.scenario,
                 results,
                 {
@@ -220,6 +211,9 @@ class Experiment:
                     "replication_seconds": [round(r.seconds, 3) for r in results],
                 },
             )
+            gathered.write_into(partial, report=self.report)
+        gathered.folder = self.out
+        self.results = gathered
         return self.out
 
 
@@ -231,58 +225,11 @@ def refuse_existing(out: Path) -> None:
 
 def write_results(
     folder: Path, scenario: Scenario, results: list[ReplicationResult], extra: dict
-) -> None:
-    """Write the contract's results folder into ``folder``."""
-    from abm.figures import write_figures  # noqa: PLC0415 - matplotlib only when writing
-
-    with (folder / "config.toml").open("wb") as handle:
-        tomli_w.dump(scenario.to_dict(), handle)
-    summary = summarise(results)
-    summary.to_csv(folder / "summary.csv", index=False)
-    pd.DataFrame(
-        [
-            {"replication": r.replication, "metric": name, "value": value}
-            for r in results
-            for name, value in r.kpis.items()
-        ]
-    ).to_csv(folder / "replications.csv", index=False)
-    tidy = tidy_timeseries(results)
-    tidy.to_parquet(folder / "timeseries.parquet", index=False)
-    monthly = (
-        tidy.assign(month=tidy["date"].dt.to_period("M").dt.to_timestamp())
-        .groupby(["month", "replication", "metric"], as_index=False)["value"]
-        .mean()
-        .rename(columns={"month": "date"})
-    )
-    monthly.to_csv(folder / "timeseries_monthly.csv", index=False)
-    delays = pd.concat(
-        [r.delays.assign(replication=r.replication) for r in results], ignore_index=True
-    )
-    delays.to_parquet(folder / "delays.parquet", index=False)
-    for name, attribute in (("accounts.csv", "accounts"), ("money_flows.csv", "flows")):
-        pd.concat(
-            [getattr(r, attribute).assign(replication=r.replication) for r in results],
-            ignore_index=True,
-        ).to_csv(folder / name, index=False)
-    figures = folder / "figures"
-    figures.mkdir()
-    write_figures(figures, results, scenario)
-    metadata = {
-        "care_abm_version": abm.__version__,
-        "git_commit": _git_commit(),
-        "scenario": scenario.name,
-        "seed": scenario.run.seed,
-        "replications": len(results),
-        "start_date": scenario.run.start_date.isoformat(),
-        "years": scenario.run.years,
-        "warmup_days": scenario.run.warmup_days,
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "kpis": {kpi.name: {"label": kpi.label, "unit": kpi.unit} for kpi in KPIS},
-        **extra,
-    }
-    (folder / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
+) -> Results:
+    """Write the contract's results folder into ``folder`` (:meth:`Results.write_into`)."""
+    gathered = Results.from_replications(scenario, results, extra)
+    gathered.write_into(folder)
+    return gathered
 
 
 def iter_summary_lines(summary: pd.DataFrame, names: list[str] | None = None) -> Iterator[str]:
@@ -297,3 +244,19 @@ def iter_summary_lines(summary: pd.DataFrame, names: list[str] | None = None) ->
         )
         unit = KPI_BY_NAME[row.metric].unit
         yield f"{row.metric:<{width}}  {row.mean:>12,.4g}  {interval:<24}  {unit}"
+
+
+__all__ = [
+    "Experiment",
+    "ReplicationResult",
+    "RunError",
+    "iter_summary_lines",
+    "run_replication",
+    "run_replications",
+    "summarise",
+    "tidy_timeseries",
+    "worker_pool",
+    "write_results",
+]
+
+make_callable(__name__, "run")  # abm.run(...) is abm.api.run(...): see abm.callable_module

@@ -627,10 +627,12 @@ def test_serve_refuses_a_port_in_use():
 
 def test_serve_defaults_to_localhost_and_runs_solara_offline():
     from abm.cli import build_parser
+    from abm.packaged import resolve_config
     from abm.server import server_environment, solara_command
 
     args = build_parser().parse_args(["serve"])
-    assert (args.host, args.port, args.config) == ("127.0.0.1", 8765, BASELINE.relative_to(ROOT))
+    assert (args.host, args.port, args.config) == ("127.0.0.1", 8765, "baseline")
+    assert resolve_config(args.config).resolve() == BASELINE.resolve(), "the packaged baseline"
     command = solara_command("127.0.0.1", 8765)
     assert command[command.index("--host") + 1] == "127.0.0.1"
     assert "--no-check-version" in command, "no look-up of a newer Solara on the internet"

@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 
 from abm.config import ConfigError, load_scenario
-from abm.run import RunError, run_replication
+from abm.errors import RunError
+from abm.run import run_replication
 from abm.sweep import engine as engine_module
 from abm.sweep.design import make_design, spec_hash
 from abm.sweep.engine import DaskEngine, ProcessEngine, SerialEngine, parse_cluster

@@ -139,7 +139,7 @@ def test_missing_sweep_file_and_bad_cluster(tmp_path, capsys):
     assert "is not a sweep folder" in capsys.readouterr().err
     if importlib.util.find_spec("dask_jobqueue") is None:  # optional: only on cluster machines
         assert main(["sweep", str(good), "--cluster", "slurm:4", "--out", out]) == 2
-        assert "needs dask-jobqueue (pip install dask-jobqueue)" in capsys.readouterr().err
+        assert "needs dask-jobqueue (pip install 'care-abm[cluster]')" in capsys.readouterr().err
     assert not (tmp_path / "out").exists(), "nothing is written before the engine is known"
 
 

@@ -49,7 +49,8 @@ from abm.calibration.output import write_calibrated
 from abm.calibration.spec import CalibrationSpec, Wave
 from abm.calibration.targets import Target
 from abm.config import ConfigError
-from abm.run import RunError, _git_commit
+from abm.errors import RunError
+from abm.run import _git_commit
 from abm.sweep.design import Design, model_source_hash
 from abm.sweep.engine import Engine, Task
 from abm.sweep.store import consolidate, finished_runs, read_run, write_atomic, write_run

@@ -17,3 +17,7 @@ numbers).
 - :mod:`abm.compare.pages`: the docs pages of the experiments.
 - :mod:`abm.compare.command`: the command line.
 """
+
+from abm.callable_module import make_callable
+
+make_callable(__name__, "compare")  # abm.compare(base, other) is abm.api.compare: see there

@@ -15,14 +15,16 @@ from pathlib import Path
 import pandas as pd
 
 from abm.calibration.targets import STATUS_COLUMNS as COLUMNS
-from abm.run import RunError
+from abm.errors import RunError
 
 TRUE_WORDS = {"true", "1", "yes", "y", "1.0"}
 
 
 def default_status_path() -> Path:
-    """``docs/calibration_status.csv`` of the project this package is installed from."""
-    return Path(__file__).resolve().parents[2] / "docs" / "calibration_status.csv"
+    """``docs/calibration_status.csv`` of the checkout, or the copy a built wheel carries."""
+    from abm.packaged import calibration_status_file  # noqa: PLC0415
+
+    return calibration_status_file()
 
 
 @dataclasses.dataclass(frozen=True)

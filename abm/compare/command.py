@@ -117,7 +117,9 @@ def load_entries(
     each is scaled to that many residents 65+ (:func:`abm.config.apply_area`)."""
     from abm.compare.pairing import Entry, unique_names  # noqa: PLC0415
     from abm.config import apply_area, load_scenario  # noqa: PLC0415
+    from abm.packaged import resolve_config  # noqa: PLC0415
 
+    paths = [resolve_config(path) for path in paths]  # a packaged experiment's name works too
     scenarios = [load_scenario(path, changes) for path in paths]
     if area is not None:
         scenarios = [apply_area(scenario, area, area_source) for scenario in scenarios]

@@ -21,9 +21,9 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from abm.compare.text import HEADLINE_KPIS, SPEND_KPIS, short_label
+from abm.stats import band
 
 if TYPE_CHECKING:
     from abm.compare.folder import CompareResults
@@ -104,16 +104,6 @@ def _per_replication(results: CompareResults, name: str, series: Series) -> pd.D
     return grouped.sum() if series.how == "sum" else grouped.mean()
 
 
-def _band(diffs: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Mean over replications (columns) and its 95% t-band, period by period."""
-    n = diffs.shape[1]
-    mean = diffs.mean(axis=1)
-    if n < 2:
-        return mean, mean, mean
-    half = stats.t.ppf(0.975, n - 1) * diffs.std(axis=1, ddof=1) / np.sqrt(n)
-    return mean, mean - half, mean + half
-
-
 def _series_figure(results: CompareResults, names: list[str], series: Series, path: Path) -> Path:
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.8), sharex=True)
     tables = {name: _per_replication(results, name, series) for name in names}
@@ -124,7 +114,7 @@ def _series_figure(results: CompareResults, names: list[str], series: Series, pa
         left.plot(base.index, tables[name].mean(axis=1), color=colour, label=name, lw=1.4)
         if k == 0:
             continue
-        mean, low, high = _band(tables[name] - base)
+        mean, low, high = band(tables[name] - base)
         right.plot(mean.index, mean, color=colour, label=f"{name} minus {names[0]}", lw=1.4)
         right.fill_between(mean.index, low, high, color=colour, alpha=band_alpha, lw=0)
     right.axhline(0.0, color="black", lw=0.8)

@@ -20,11 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow.parquet as pq
 
 from abm.config import ConfigError, Scenario, load_scenario
+from abm.errors import RunError
 from abm.folders import read_table
-from abm.run import RunError
 
 DIFFERENCES_NEEDED = (
     "comparison",
@@ -101,8 +100,8 @@ class CompareResults:
                 results.scenario(name)
                 daily = folder / "runs" / name / "timeseries.parquet"
                 try:
-                    pq.read_schema(daily)
-                except (OSError, ValueError) as exc:
+                    pd.read_parquet(daily, columns=["metric"])
+                except (OSError, ValueError, KeyError, TypeError) as exc:
                     raise RunError(f"{daily}: cannot be read ({exc})") from None
         return results
 
@@ -151,6 +150,7 @@ class CompareResults:
         """Daily values of ``columns`` for one config: a (date, replication) x column table."""
         path = self.folder / "runs" / name / "timeseries.parquet"
         tidy = pd.read_parquet(path, filters=[("metric", "in", columns)])
+        tidy = tidy[tidy["metric"].isin(columns)]  # fastparquet filters row groups, not rows
         table = tidy.pivot_table(
             index=["date", "replication"], columns="metric", values="value", aggfunc="first"
         )

@@ -29,6 +29,8 @@ from abm.compare.text import (
     cautions,
     fmt_difference,
     fmt_interval,
+    fmt_kpi,
+    fmt_number,
     fmt_relative,
     fmt_value,
     label,
@@ -59,11 +61,13 @@ body { font-family: Georgia, 'Times New Roman', serif; max-width: 62rem; margin:
        padding: 0 1rem; color: #222; line-height: 1.45; }
 h1, h2, h3 { font-family: Helvetica, Arial, sans-serif; }
 h2 { border-bottom: 2px solid #ddd; padding-bottom: .2rem; margin-top: 2.2rem; }
-table { border-collapse: collapse; margin: .6rem 0 1.2rem; font-size: .88rem; width: 100%; }
+table { border-collapse: collapse; margin: .6rem 0 1.2rem; font-size: .88rem; width: 100%;
+        display: block; overflow-x: auto; max-width: 100%; }
 th, td { border-bottom: 1px solid #ddd; padding: .3rem .45rem; text-align: left;
-         vertical-align: top; }
+         vertical-align: top; overflow-wrap: break-word; }
+td code { word-break: break-all; font-size: .8rem; }
 th { background: #f3f3f3; font-family: Helvetica, Arial, sans-serif; }
-td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; overflow-wrap: normal; }
 tr.clear td { background: #fff7e0; }
 code, pre { font-family: Menlo, Consolas, monospace; font-size: .85rem; }
 pre { background: #f6f6f6; padding: .7rem; overflow-x: auto; white-space: pre-wrap; }
@@ -399,9 +403,12 @@ def _calibration(status: CalibrationStatus, base: str) -> str:
                 [
                     _e(m["target_id"]),
                     f"{_e(m['quantity'])}<br><code>{_e(m['kpi'])}</code>",
-                    _e(m["local_value"]),
-                    _e(f"{m['model_mean']} [{m['ci_low']}, {m['ci_high']}]"),
-                    _e(m["tolerance"]),
+                    _e(fmt_kpi(m["kpi"], m["local_value"])),
+                    _e(
+                        f"{fmt_kpi(m['kpi'], m['model_mean'])} "
+                        f"[{fmt_kpi(m['kpi'], m['ci_low'])}, {fmt_kpi(m['kpi'], m['ci_high'])}]"
+                    ),
+                    _e(fmt_number(m["tolerance"])),
                     _e(m["split"]),
                 ]
                 for _, m in misses.iterrows()

@@ -6,8 +6,9 @@ residents, the same illnesses and the same lengths of stay wherever the policy d
 them. The difference within a pair is then the policy's effect plus a little noise, and the
 interval over pairs is far narrower than an interval from two independent sets of runs.
 
-For each KPI: the mean paired difference (policy minus base), its 95% t-interval (zero width
-when every difference is zero, as for two identical configs), the difference relative to the
+For each KPI: the mean paired difference (policy minus base), its 95% t-interval from
+:mod:`abm.stats` (zero width when every difference is zero, as for two identical configs; a
+difference of two shares kept within [-1, 1]), the difference relative to the
 base mean, and the share of replications whose difference has the same sign as the mean (how
 consistently the policy moves the KPI one way).
 """
@@ -16,9 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from abm.metrics import KPI_BY_NAME, KPIS
+from abm.stats import UNBOUNDED, Bounds, difference_bounds, t_interval
 
 DIFFERENCE_COLUMNS = (
     "metric",
@@ -33,6 +34,9 @@ DIFFERENCE_COLUMNS = (
     "same_sign_share",
     "n",
 )
+
+
+__all__ = ["PairingError", "is_clear", "paired_differences", "t_interval"]
 
 
 class PairingError(ValueError):
@@ -69,13 +73,15 @@ def paired_differences(base: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
                 "metric": name,
                 "label": kpi.label if kpi else name,
                 "unit": kpi.unit if kpi else "",
-                **_difference(a, b),
+                **_difference(a, b, difference_bounds(name)),
             }
         )
     return pd.DataFrame(rows, columns=list(DIFFERENCE_COLUMNS))
 
 
-def _difference(base: np.ndarray, other: np.ndarray) -> dict[str, float]:
+def _difference(
+    base: np.ndarray, other: np.ndarray, bounds: Bounds = UNBOUNDED
+) -> dict[str, float]:
     keep = ~(np.isnan(base) | np.isnan(other))
     base, other = base[keep], other[keep]
     n = len(base)
@@ -84,7 +90,7 @@ def _difference(base: np.ndarray, other: np.ndarray) -> dict[str, float]:
         return dict.fromkeys(DIFFERENCE_COLUMNS[3:10], nan) | {"n": 0}
     diffs = other - base
     mean = float(diffs.mean())
-    low, high = t_interval(diffs)
+    low, high = t_interval(diffs, bounds)
     base_mean = float(base.mean())
     return {
         "base_mean": base_mean,
@@ -96,23 +102,6 @@ def _difference(base: np.ndarray, other: np.ndarray) -> dict[str, float]:
         "same_sign_share": float(np.mean(np.sign(diffs) == np.sign(mean))),
         "n": n,
     }
-
-
-def t_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float]:
-    """The t-interval of the mean of ``values`` (nan with fewer than two values).
-
-    When every value is the same the interval has zero width: identical configs give a
-    difference of exactly zero with an interval of exactly zero.
-    """
-    n = len(values)
-    mean = float(np.mean(values)) if n else float("nan")
-    if n < 2:
-        return float("nan"), float("nan")
-    spread = float(np.std(values, ddof=1))
-    if spread == 0.0:
-        return mean, mean
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * spread / np.sqrt(n)
-    return mean - half, mean + half
 
 
 def is_clear(row: pd.Series | dict) -> bool:

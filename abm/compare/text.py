@@ -207,6 +207,24 @@ def _number(value: float) -> str:
     return f"{value:.3g}"
 
 
+def fmt_number(value: object) -> str:
+    """A plain number with sensible digits (text that is not a number is shown as it is)."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+    return "n/a" if math.isnan(number) else _number(number)
+
+
+def fmt_kpi(metric: str, value: object) -> str:
+    """:func:`fmt_value` for a value read from a table (text that is not a number as it is)."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+    return fmt_value(metric, number)
+
+
 def _missing(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 

@@ -109,7 +109,7 @@ def engine_factory(args: argparse.Namespace, spec: Any) -> Any:
             import dask_jobqueue  # noqa: F401, PLC0415
         except ImportError:
             raise RunError(
-                f"--cluster {args.cluster}: needs dask-jobqueue (pip install dask-jobqueue)"
+                f"--cluster {args.cluster}: needs dask-jobqueue (pip install 'care-abm[cluster]')"
             ) from None
         options = dict(spec.cluster.get(kind, {}))
         return lambda: DaskEngine(jobqueue=(kind, workers, options))

@@ -22,7 +22,8 @@ from typing import Any
 
 from abm.children import quiet_worker
 from abm.config import Scenario
-from abm.run import RunError, run_replication
+from abm.errors import RunError
+from abm.run import run_replication
 
 
 @dataclasses.dataclass(frozen=True)
@@ -179,7 +180,7 @@ class DaskEngine(Engine):
             from distributed import Client, LocalCluster  # noqa: PLC0415
         except ImportError as exc:  # pragma: no cover - a dependency of the package
             raise RunError(
-                f"Dask is not installed ({exc}); pip install 'dask[distributed]'"
+                f"Dask is not installed ({exc}); pip install 'care-abm[cluster]'"
             ) from None
         self._cluster: Any = None
         if scheduler is not None:
@@ -265,7 +266,7 @@ def _jobqueue_cluster(kind: str, options: dict[str, Any]) -> Any:
         import dask_jobqueue  # noqa: PLC0415
     except ImportError:
         raise RunError(
-            f"--cluster {kind}: needs dask-jobqueue (pip install dask-jobqueue) "
+            f"--cluster {kind}: needs dask-jobqueue (pip install 'care-abm[cluster]') "
             "on the machine that runs the sweep"
         ) from None
     classes = {

@@ -20,9 +20,9 @@ mpl.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from abm.metrics import KPI_BY_NAME
+from abm.stats import mean_interval
 from abm.sweep.spec import SweepSpec
 
 
@@ -158,12 +158,8 @@ def _fmt(value: Any) -> str:
 
 
 def _mean_ci(values: pd.Series) -> tuple[float, float, float]:
-    values = values.dropna().astype(float)
-    mean = float(values.mean())
-    if len(values) < 2:
-        return mean, mean, mean
-    half = float(stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values)))
-    return mean, mean - half, mean + half
+    mean, low, high, n = mean_interval(values)
+    return (mean, mean, mean) if n < 2 else (mean, low, high)
 
 
 def _response(ok: pd.DataFrame, spec: SweepSpec, output: str, path: Path, n_points: int) -> None:

@@ -25,8 +25,9 @@ import pandas as pd
 from tqdm import tqdm
 
 import abm
+from abm.errors import RunError
 from abm.folders import FolderError, check_folder_path
-from abm.run import RunError, _git_commit
+from abm.run import _git_commit
 from abm.sweep.analysis import analyse, top_lines
 from abm.sweep.design import Design, make_design, spec_hash
 from abm.sweep.engine import Engine, Task
