@@ -137,11 +137,10 @@ def test_run_report_formats_numbers_by_unit(saved):
     assert "£" in text
     for cell in pd.Series(text.split("<td class='num'>")[1:]).str.split("<").str[0]:
         assert not re.search(r"\de-\d", cell), f"a raw float: {cell}"
-        for number in re.findall(r"\d[\d,]*\.\d+", cell):
-            significant = number.replace(",", "").replace(".", "").lstrip("0")
-            assert len(significant) <= 4, (
-                f"a raw float: {cell} (0.0266 is fine, 0.026600000001 not)"
-            )
+        for whole, decimals in re.findall(r"(\d[\d,]*)\.(\d+)", cell):
+            significant = (whole.replace(",", "") + decimals).lstrip("0")
+            raw = len(decimals) > 4 and len(significant) > 4
+            assert not raw, f"a raw float: {cell} (0.00616 and 1,234.56 are fine)"
 
 
 def test_mesa_habits_run_model_stops_and_reporters_give_the_headlines():
