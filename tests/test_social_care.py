@@ -55,12 +55,17 @@ def test_higher_upper_capital_limit_raises_council_funded_share():
         "a higher upper capital limit should mean fewer self-funders in care homes"
     )
     assert after["private_spend_gbp"] < before["private_spend_gbp"]
-    # The people the council now funds need its brokers (self-funders arrange their own care),
-    # whose posts do not grow with them, so they queue there before its money runs short:
-    # measured, a mean wait for a broker of 2.8 against 24.2 days, patients delayed 37.3
-    # against 56.1 a day, and residents held for funding 10.1 against 0.1 (the brokers, not
-    # the money, are what they wait for).
-    assert after["queue_wait_days.brokerage.mean"] > 2 * before["queue_wait_days.brokerage.mean"]
+    # The people the council now funds need its funding panel and brokers (self-funders
+    # arrange their own care), whose capacity does not grow with them, so they queue there.
+    # Which queue binds depends on the area's few posts: before the frailty rebalance and
+    # refit it was the brokers (a mean wait of 2.8 against 24.2 days); now the panel (14.6
+    # against 64.1 days), with waits for home care of 0.4 against 17.1 days, and the brokers'
+    # wait fell (9.6 against 3.2 days: 2.6 against 3.0 of the area's 3 posts filled, by
+    # chance of turnover). Patients delayed: 28.6 against 42.3 a day.
+    council_queues = ("funding_panel", "brokerage")
+    waited = [after[f"queue_wait_days.{queue}.mean"] for queue in council_queues]
+    waited_before = [before[f"queue_wait_days.{queue}.mean"] for queue in council_queues]
+    assert sum(waited) > 2 * sum(waited_before), "more council-funded residents queue longer"
     assert after["delayed_patients"] > before["delayed_patients"]
 
 
