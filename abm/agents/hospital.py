@@ -381,37 +381,38 @@ class Hospital(mesa.Agent):
         self.today.background_emergencies = arrivals
         self.today.background_emergencies_not_admitted = max(0, arrivals - room)
         free = self.open_beds - self.occupied
-        while self.corridor and free > 0:
-            pid = self.corridor.popleft()
-            free -= 1
+        taken = [self.corridor.popleft() for _ in range(min(len(self.corridor), max(free, 0)))]
+        free -= len(taken)
+        frailty = self.model.residents.frailty
+        means = [
+            h.background_mean_los_days if pid == BACKGROUND else h.clinical_los_days[frailty[pid]]
+            for pid in taken
+        ]
+        for pid, los in zip(taken, self._lengths_of_stay(means, los_rng), strict=True):
             if pid == BACKGROUND:
-                self._admit_background(day, h.background_mean_los_days, los_rng, emergency=True)
+                self._admit_background(day, los, emergency=True)
             else:
-                self._admit_resident(pid, day, los_rng)
-            self.today.admitted_from_corridor += 1
+                self._admit_resident(pid, day, los)
+        self.today.admitted_from_corridor += len(taken)
         self.waiting_overnight = len(self.corridor)
         weekday = self.model.date.weekday() < 5
         booked = int(rng.poisson(h.electives_per_weekday)) if weekday else 0
         admitted = min(booked, max(free, 0))
-        for _ in range(admitted):
-            self._admit_background(day, h.elective_mean_los_days, los_rng)
+        for los in self._lengths_of_stay([h.elective_mean_los_days] * admitted, los_rng):
+            self._admit_background(day, los)
         self.today.electives_booked = booked
         self.today.electives_cancelled = booked - admitted
 
-    def _admit_background(
-        self, day: int, mean_los: float, rng: np.random.Generator, *, emergency: bool = False
-    ) -> None:
+    def _admit_background(self, day: int, los: int, *, emergency: bool = False) -> None:
         self.background_in_beds += 1
-        leaves = day + self._length_of_stay(mean_los, rng)
+        leaves = day + los
         self._background_out[leaves] += 1
         if emergency:
             self.background_emergencies_in_beds += 1
             self._background_emergencies_out[leaves] += 1
 
-    def _admit_resident(self, pid: int, day: int, rng: np.random.Generator) -> None:
-        h = self.model.params.hospital
-        frailty = int(self.model.residents.frailty[pid])
-        fit_day = day + self._length_of_stay(h.clinical_los_days[frailty], rng)
+    def _admit_resident(self, pid: int, day: int, los: int) -> None:
+        fit_day = day + los
         minimum = self._pending_minimum.pop(pid, Pathway.HOME)
         self.stays[pid] = Stay(pid, day, fit_day, minimum)
         self._fit_due[fit_day].append(pid)
@@ -420,9 +421,15 @@ class Hospital(mesa.Agent):
             self._referral_due[max(referral_day, day + 1)].append(pid)
         self.model.residents.move(pid, Location.HOSPITAL)
 
-    def _length_of_stay(self, mean: float, rng: np.random.Generator) -> int:
+    def _lengths_of_stay(self, means: list[float], rng: np.random.Generator) -> list[int]:
+        """Whole days in hospital for stays of these mean lengths, one gamma draw each in
+        order: one array call takes the same draws from the stream as a call per stay (numpy
+        fills an array draw by draw), at a fraction of the cost."""
+        if not means:
+            return []
         shape = self.model.params.hospital.los_shape
-        return max(1, math.ceil(rng.gamma(shape, mean / shape)))
+        days = np.ceil(rng.gamma(shape, np.asarray(means, dtype=float) / shape))
+        return np.maximum(days, 1.0).astype(np.int64).tolist()
 
 
 @functools.cache
