@@ -122,6 +122,8 @@ class Hospital(mesa.Agent):
         self._background_out: defaultdict[int, int] = defaultdict(int)
         self._background_emergencies_out: defaultdict[int, int] = defaultdict(int)
         self._pending_minimum: dict[int, int] = {}
+        self._pathway_params: object = None
+        self._pathway_cumulative: list[tuple[float, ...]] = []
         self.waiting_overnight = 0
         self.care_home_placements_per_day = 1.0
         self.today = HospitalDay()
@@ -268,17 +270,22 @@ class Hospital(mesa.Agent):
         list is longer than ``discharge.rehab_wait_limit_days`` or
         ``discharge.care_home_wait_limit_days``: the patient goes home with support instead.
         """
-        if int(self.model.residents.care[pid]) == Care.CARE_HOME:
+        residents = self.model.residents
+        if residents.care[pid] == Care.CARE_HOME:
             return Pathway.HOME
         d = self.model.params.discharge
-        frailty = int(self.model.residents.frailty[pid])
-        shares = (
-            d.pathway_shares_fit,
-            d.pathway_shares_mild,
-            d.pathway_shares_moderate,
-            d.pathway_shares_severe,
-        )[frailty]
-        drawn = bisect.bisect_right(cumulative(tuple(shares)), draw)
+        if d is not self._pathway_params:  # worked out again only when a lever changes them
+            self._pathway_params = d
+            self._pathway_cumulative = [
+                cumulative(tuple(shares))
+                for shares in (
+                    d.pathway_shares_fit,
+                    d.pathway_shares_mild,
+                    d.pathway_shares_moderate,
+                    d.pathway_shares_severe,
+                )
+            ]
+        drawn = bisect.bisect_right(self._pathway_cumulative[residents.frailty[pid]], draw)
         pathway = max(min(drawn, Pathway.CARE_HOME), minimum)
         if pathway == Pathway.BEDDED_REHAB and self.model.intermediate_care.expected_wait_days() > (
             d.rehab_wait_limit_days
