@@ -17,7 +17,7 @@ import dataclasses
 import functools
 import itertools
 import math
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from typing import TYPE_CHECKING
 
 import mesa
@@ -395,28 +395,36 @@ class Hospital(mesa.Agent):
             h.background_mean_los_days if pid == BACKGROUND else h.clinical_los_days[frailty[pid]]
             for pid in taken
         ]
+        background: list[int] = []
         for pid, los in zip(taken, self._lengths_of_stay(means, los_rng), strict=True):
             if pid == BACKGROUND:
-                self._admit_background(day, los, emergency=True)
+                background.append(los)
             else:
                 self._admit_resident(pid, day, los)
+        self._admit_background(day, background, emergency=True)
         self.today.admitted_from_corridor += len(taken)
         self.waiting_overnight = len(self.corridor)
         weekday = self.model.date.weekday() < 5
         booked = int(rng.poisson(h.electives_per_weekday)) if weekday else 0
         admitted = min(booked, max(free, 0))
-        for los in self._lengths_of_stay([h.elective_mean_los_days] * admitted, los_rng):
-            self._admit_background(day, los)
+        self._admit_background(
+            day, self._lengths_of_stay([h.elective_mean_los_days] * admitted, los_rng)
+        )
         self.today.electives_booked = booked
         self.today.electives_cancelled = booked - admitted
 
-    def _admit_background(self, day: int, los: int, *, emergency: bool = False) -> None:
-        self.background_in_beds += 1
-        leaves = day + los
-        self._background_out[leaves] += 1
+    def _admit_background(self, day: int, lengths: list[int], *, emergency: bool = False) -> None:
+        """Background patients (not residents) take beds for these lengths of stay: only
+        how many leave on each day is kept."""
+        if not lengths:
+            return
+        self.background_in_beds += len(lengths)
         if emergency:
-            self.background_emergencies_in_beds += 1
-            self._background_emergencies_out[leaves] += 1
+            self.background_emergencies_in_beds += len(lengths)
+        for los, count in Counter(lengths).items():
+            self._background_out[day + los] += count
+            if emergency:
+                self._background_emergencies_out[day + los] += count
 
     def _admit_resident(self, pid: int, day: int, los: int) -> None:
         fit_day = day + los
