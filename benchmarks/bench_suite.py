@@ -150,15 +150,21 @@ def power(xs: list[float], ys: list[float]) -> float:
 def memory_per_replication() -> dict[str, float]:
     """Peak resident memory of a process running one full-size decade replication (warm-up
     included), and of one that only imports the same modules (the difference is the run's)."""
+    # The peak comes from /proc (VmHWM: this program's own peak since exec); getrusage's
+    # ru_maxrss would carry over the peak of the large benchmark process it was forked from.
     code = (
-        "import resource, sys\n"
-        "from abm.config import load_scenario\n"
+        "import re, resource, sys\n"
+        "from abm.config import load_scenario, scale_area\n"
         "from abm.run import run_replication\n"
         "if sys.argv[1] == 'run':\n"
-        f"    s = load_scenario({str(BASELINE)!r}).with_changes("
-        f"[('population.residents_65plus', {FULL}), ('run.years', {DECADE})])\n"
+        f"    s = scale_area(load_scenario({str(BASELINE)!r}), {FULL})\n"
+        f"    s = s.with_changes([('run.years', {DECADE})])\n"
         "    run_replication(s, 0)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "try:\n"
+        "    peak = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)\n"
+        "except OSError:\n"
+        "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print(peak)\n"
     )
     peaks = {}
     for what in ("imports", "run"):
