@@ -271,7 +271,7 @@ class Hospital(mesa.Agent):
         ``discharge.care_home_wait_limit_days``: the patient goes home with support instead.
         """
         residents = self.model.residents
-        if residents.care[pid] == Care.CARE_HOME:
+        if int(residents.care[pid]) == Care.CARE_HOME:
             return Pathway.HOME
         d = self.model.params.discharge
         if d is not self._pathway_params:  # worked out again only when a lever changes them
@@ -285,7 +285,7 @@ class Hospital(mesa.Agent):
                     d.pathway_shares_severe,
                 )
             ]
-        drawn = bisect.bisect_right(self._pathway_cumulative[residents.frailty[pid]], draw)
+        drawn = bisect.bisect_right(self._pathway_cumulative[int(residents.frailty[pid])], draw)
         pathway = max(min(drawn, Pathway.CARE_HOME), minimum)
         if pathway == Pathway.BEDDED_REHAB and self.model.intermediate_care.expected_wait_days() > (
             d.rehab_wait_limit_days
