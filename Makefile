@@ -71,7 +71,7 @@ format: $(STAMP)
 	$(PY) -m ruff check --fix .
 
 benchmark: $(STAMP)
-	$(PY) benchmarks/bench_model.py
+	$(PY) benchmarks/bench_suite.py
 
 docs: $(STAMP)
 	$(PY) -m abm.docgen > docs/config.md

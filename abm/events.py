@@ -5,6 +5,13 @@ keeps, for each future day, the residents whose next event falls on it. Entries 
 removed: when a resident's events are re-drawn a new entry is added, and the stale one is
 recognised on its day because the resident's current next-event time no longer falls there.
 Only residents with an event today do any work.
+
+The calendar files only the next few weeks (:data:`WINDOW_DAYS`). A resident's next event is
+usually months away and is drawn again long before it falls due (their hazards change), so
+filing every draw filed mostly entries that would only be thrown away. A draw beyond the window
+waits in the residents' ``next_time`` column; when a window opens, one array pass files every
+resident whose current next event falls in it. Which residents are due on a day, and in what
+order, is the same either way.
 """
 
 from __future__ import annotations
@@ -20,6 +27,9 @@ from abm.domain import EventKind
 
 if TYPE_CHECKING:
     from abm.model import CareSystemModel
+
+
+WINDOW_DAYS = 32
 
 
 class DayCalendar:
@@ -63,6 +73,7 @@ class CalendarEvents:
         self.model = model
         self.calendar = DayCalendar()
         self._streams = [model.streams[EVENT_STREAMS[kind]] for kind in EventKind]
+        self._window_end = 0  # draws before this day are filed at once, later ones wait
 
     def redraw(self, ids: np.ndarray, now: float) -> None:
         """Draw new next-event times for residents ``ids`` from time ``now`` (in days)."""
@@ -84,11 +95,21 @@ class CalendarEvents:
         first = times[kinds, np.arange(len(ids))]
         residents.next_time[ids] = first
         residents.next_kind[ids] = kinds
-        self.calendar.add(ids, first, self.model.total_days)
+        self.calendar.add(ids, first, self._window_end)
+
+    def _open_window(self, day: int) -> None:
+        """File every resident whose current next event falls in the coming window."""
+        end = min(day + WINDOW_DAYS, self.model.total_days)
+        times = self.model.residents.next_time[: self.model.residents.n]
+        ids = np.flatnonzero((times >= day) & (times < end))
+        self.calendar.add(ids, times[ids], end)
+        self._window_end = end
 
     def process(self, day: int) -> None:
         """Carry out every event due today, in time order."""
         residents = self.model.residents
+        if day >= self._window_end:
+            self._open_window(day)
         ids = self.calendar.pop(day)
         if len(ids) == 0:
             return

@@ -252,7 +252,7 @@ class CareSystemModel(mesa.Model):
                 residents.set_funder(pid, Funder.COUNCIL)
             self.care_homes.place(pid)
         at_home = ids[residents.location[ids] == Location.COMMUNITY]
-        need = np.array([residents.assessed_need(int(pid)) for pid in at_home])
+        need = residents.assessed_needs(at_home)
         threshold = self.council.eligibility_threshold
         weight = np.where(need >= threshold, need, 0.0)
         order = (  # nobody above the threshold (no need at all, say): no packages to start
@@ -276,9 +276,9 @@ class CareSystemModel(mesa.Model):
 
     def _add_residents(self, columns: dict[str, np.ndarray]) -> np.ndarray:
         ids = self.residents.add(columns, self.day)
-        self.patients.extend(Patient(self, int(pid)) for pid in ids)
-        for pid in ids:
-            self.residents.mark_changed(int(pid))
+        pids = ids.tolist()
+        self.patients.extend([Patient(self, pid) for pid in pids])
+        self.residents.mark_all_changed(pids)
         return ids
 
     def council_reviews(self, pid: int) -> None:
@@ -372,8 +372,7 @@ class CareSystemModel(mesa.Model):
         self.council.policies_changed()
         self.accounts.arrangement.update(self.params.funding)
         if need_changed or not np.array_equal(self.hazards.table, old_table):
-            for pid in self.residents.alive():
-                self.residents.mark_changed(int(pid))
+            self.residents.mark_all_changed(self.residents.alive().tolist())
 
     def resident_events(self) -> None:
         """Residents whose next event is due today carry it out."""
@@ -446,8 +445,7 @@ class CareSystemModel(mesa.Model):
         ages_now = self.residents.ages(alive, self.day)
         bands = age_band(ages_now)
         changed = self.residents.set_bands(alive, bands)
-        for pid in changed:
-            self.residents.mark_changed(int(pid))
+        self.residents.mark_all_changed(changed.tolist())
         target = self._initial_bands[2] * (1.0 + pop.growth_85plus) ** (self.day / self.total_days)
         shortfall = round(target) - int(np.count_nonzero(bands == 2))
         if shortfall > 0:

@@ -17,7 +17,7 @@ import dataclasses
 import functools
 import itertools
 import math
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from typing import TYPE_CHECKING
 
 import mesa
@@ -122,6 +122,8 @@ class Hospital(mesa.Agent):
         self._background_out: defaultdict[int, int] = defaultdict(int)
         self._background_emergencies_out: defaultdict[int, int] = defaultdict(int)
         self._pending_minimum: dict[int, int] = {}
+        self._pathway_params: object = None
+        self._pathway_cumulative: list[tuple[float, ...]] = []
         self.waiting_overnight = 0
         self.care_home_placements_per_day = 1.0
         self.today = HospitalDay()
@@ -268,17 +270,22 @@ class Hospital(mesa.Agent):
         list is longer than ``discharge.rehab_wait_limit_days`` or
         ``discharge.care_home_wait_limit_days``: the patient goes home with support instead.
         """
-        if int(self.model.residents.care[pid]) == Care.CARE_HOME:
+        residents = self.model.residents
+        if int(residents.care[pid]) == Care.CARE_HOME:
             return Pathway.HOME
         d = self.model.params.discharge
-        frailty = int(self.model.residents.frailty[pid])
-        shares = (
-            d.pathway_shares_fit,
-            d.pathway_shares_mild,
-            d.pathway_shares_moderate,
-            d.pathway_shares_severe,
-        )[frailty]
-        drawn = bisect.bisect_right(cumulative(tuple(shares)), draw)
+        if d is not self._pathway_params:  # worked out again only when a lever changes them
+            self._pathway_params = d
+            self._pathway_cumulative = [
+                cumulative(tuple(shares))
+                for shares in (
+                    d.pathway_shares_fit,
+                    d.pathway_shares_mild,
+                    d.pathway_shares_moderate,
+                    d.pathway_shares_severe,
+                )
+            ]
+        drawn = bisect.bisect_right(self._pathway_cumulative[int(residents.frailty[pid])], draw)
         pathway = max(min(drawn, Pathway.CARE_HOME), minimum)
         if pathway == Pathway.BEDDED_REHAB and self.model.intermediate_care.expected_wait_days() > (
             d.rehab_wait_limit_days
@@ -381,37 +388,46 @@ class Hospital(mesa.Agent):
         self.today.background_emergencies = arrivals
         self.today.background_emergencies_not_admitted = max(0, arrivals - room)
         free = self.open_beds - self.occupied
-        while self.corridor and free > 0:
-            pid = self.corridor.popleft()
-            free -= 1
+        taken = [self.corridor.popleft() for _ in range(min(len(self.corridor), max(free, 0)))]
+        free -= len(taken)
+        frailty = self.model.residents.frailty
+        means = [
+            h.background_mean_los_days if pid == BACKGROUND else h.clinical_los_days[frailty[pid]]
+            for pid in taken
+        ]
+        background: list[int] = []
+        for pid, los in zip(taken, self._lengths_of_stay(means, los_rng), strict=True):
             if pid == BACKGROUND:
-                self._admit_background(day, h.background_mean_los_days, los_rng, emergency=True)
+                background.append(los)
             else:
-                self._admit_resident(pid, day, los_rng)
-            self.today.admitted_from_corridor += 1
+                self._admit_resident(pid, day, los)
+        self._admit_background(day, background, emergency=True)
+        self.today.admitted_from_corridor += len(taken)
         self.waiting_overnight = len(self.corridor)
         weekday = self.model.date.weekday() < 5
         booked = int(rng.poisson(h.electives_per_weekday)) if weekday else 0
         admitted = min(booked, max(free, 0))
-        for _ in range(admitted):
-            self._admit_background(day, h.elective_mean_los_days, los_rng)
+        self._admit_background(
+            day, self._lengths_of_stay([h.elective_mean_los_days] * admitted, los_rng)
+        )
         self.today.electives_booked = booked
         self.today.electives_cancelled = booked - admitted
 
-    def _admit_background(
-        self, day: int, mean_los: float, rng: np.random.Generator, *, emergency: bool = False
-    ) -> None:
-        self.background_in_beds += 1
-        leaves = day + self._length_of_stay(mean_los, rng)
-        self._background_out[leaves] += 1
+    def _admit_background(self, day: int, lengths: list[int], *, emergency: bool = False) -> None:
+        """Background patients (not residents) take beds for these lengths of stay: only
+        how many leave on each day is kept."""
+        if not lengths:
+            return
+        self.background_in_beds += len(lengths)
         if emergency:
-            self.background_emergencies_in_beds += 1
-            self._background_emergencies_out[leaves] += 1
+            self.background_emergencies_in_beds += len(lengths)
+        for los, count in Counter(lengths).items():
+            self._background_out[day + los] += count
+            if emergency:
+                self._background_emergencies_out[day + los] += count
 
-    def _admit_resident(self, pid: int, day: int, rng: np.random.Generator) -> None:
-        h = self.model.params.hospital
-        frailty = int(self.model.residents.frailty[pid])
-        fit_day = day + self._length_of_stay(h.clinical_los_days[frailty], rng)
+    def _admit_resident(self, pid: int, day: int, los: int) -> None:
+        fit_day = day + los
         minimum = self._pending_minimum.pop(pid, Pathway.HOME)
         self.stays[pid] = Stay(pid, day, fit_day, minimum)
         self._fit_due[fit_day].append(pid)
@@ -420,9 +436,15 @@ class Hospital(mesa.Agent):
             self._referral_due[max(referral_day, day + 1)].append(pid)
         self.model.residents.move(pid, Location.HOSPITAL)
 
-    def _length_of_stay(self, mean: float, rng: np.random.Generator) -> int:
+    def _lengths_of_stay(self, means: list[float], rng: np.random.Generator) -> list[int]:
+        """Whole days in hospital for stays of these mean lengths, one gamma draw each in
+        order: one array call takes the same draws from the stream as a call per stay (numpy
+        fills an array draw by draw), at a fraction of the cost."""
+        if not means:
+            return []
         shape = self.model.params.hospital.los_shape
-        return max(1, math.ceil(rng.gamma(shape, mean / shape)))
+        days = np.ceil(rng.gamma(shape, np.asarray(means, dtype=float) / shape))
+        return np.maximum(days, 1.0).astype(np.int64).tolist()
 
 
 @functools.cache

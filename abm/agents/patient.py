@@ -10,10 +10,12 @@ compares against.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
 from abm.domain import Care, EventKind, Funder, Location
 
@@ -150,10 +152,9 @@ class Patient(mesa.Agent):
     def gain_carer(self) -> None:
         """Family or a friend starts caring; a package is reviewed against the new need."""
         model, pid = self.model, self.pid
-        shares = model.params.need.carer_intensity_shares
-        model.residents.set_carer(
-            pid, 1 + int(model.streams["carer_gain"].choice(len(shares), p=shares))
-        )
+        cdf = _choice_cdf(tuple(model.params.need.carer_intensity_shares))
+        draw = model.streams["carer_gain"].random()
+        model.residents.set_carer(pid, 1 + int(cdf.searchsorted(draw, side="right")))
         if int(model.residents.care[pid]) == Care.HOME_CARE:
             model.council_reviews(pid)
 
@@ -177,3 +178,13 @@ class Patient(mesa.Agent):
             if hazard > 0.0 and model.streams[stream].random() < -math.expm1(-hazard):
                 self.handle(kind, model.day)
                 return
+
+
+@functools.cache
+def _choice_cdf(shares: tuple[float, ...]) -> np.ndarray:
+    """The cumulative shares ``Generator.choice(n, p=shares)`` searches: built the way numpy
+    builds them, so one ``random()`` draw searched here picks what ``choice`` would pick from
+    the same draw, without ``choice``'s checks on every call (once per config here)."""
+    cdf = np.asarray(shares, dtype=float).cumsum()
+    cdf /= cdf[-1]
+    return cdf

@@ -782,15 +782,23 @@ class CareHomeMarket(QueuedService):
         homes keep beds back for self-funders: a resident who finds no bed open to them does not
         hold up those behind who need the other kind of home or pay for themselves."""
         self.served_today = 0
-        funders = self.model.residents.funder
-        full: set[tuple[bool, bool]] = set()
-        for pid in self.in_order(day):
-            kind = (self.needs_nursing(pid), bool(funders[pid] == Funder.SELF))
-            if kind in full:
+        order = self.in_order(day)
+        if not order:
+            return
+        # Each waiting resident's kind (nursing or not, self-funder or not), worked out for
+        # the whole list at once: placing one resident changes no one else's frailty or funder.
+        residents, ids = self.model.residents, np.array(order)
+        nursing = residents.frailty[ids] == Frailty.SEVERE
+        kinds = (2 * nursing + (residents.funder[ids] == Funder.SELF)).tolist()
+        full = [False] * 4
+        left = 4
+        for pid, kind in zip(order, kinds, strict=True):
+            if full[kind]:
                 continue
             if not self.place(pid):
-                full.add(kind)
-                if len(full) == 4:
+                full[kind] = True
+                left -= 1
+                if left == 0:
                     break
                 continue
             self._finish(pid, day)
