@@ -207,7 +207,8 @@ class FrailtyConfig:
         (150.0, 50.0),
         unit="per 1,000 person-years",
         description="Transitions mild to moderate and moderate to severe at 75-84; at 65-74 and "
-        "85+ in proportion to the onset rates (frailty rises faster with age)",
+        "85+ in proportion to the onset rates (frailty rises faster with age; unscaled if the "
+        "onset rate at 75-84 is 0)",
         source="element [0] an assumption of the order of the onset rate at 75-84; element [1] "
         "an assumption set with frailty.recovery_per_1000py so that the starting mix is a "
         "steady state (scripts/balance_frailty.py; docs/model.md, Frailty in balance)",

@@ -87,6 +87,11 @@ def test_funding_cut_gives_the_council_5_3_percent_less_and_nothing_else():
     ratio = cut["council_budget_gbp"] / base["council_budget_gbp"]
     # Budgets are given: exactly 5.3% less in real terms from the first day.
     assert ratio.iloc[0] == pytest.approx(1 - 0.053, abs=1e-9)
-    # The budget is not a random draw: until a smaller budget changes a decision, the two runs
-    # see the same residents and events (common random numbers).
-    assert (cut["residents"].iloc[:30] == base["residents"].iloc[:30]).all()
+    # The budget is not a random draw: the two runs start with the same residents (common
+    # random numbers) and part only where a smaller budget changes a decision. Since the
+    # frailty rebalance and third fit the first such decision is the first day's: the council
+    # starts the packages its first year's budget allows, 36 council-funded against 49 in this
+    # 2,000-resident area (before, both budgets covered the first day's packages and the runs
+    # matched for 30 days).
+    assert cut["residents"].iloc[0] == base["residents"].iloc[0]
+    assert cut["home_care_packages"].iloc[0] < base["home_care_packages"].iloc[0]

@@ -52,7 +52,11 @@ class HazardTable:
         per_day = per_thousand_years_to_per_day
         unmet = (Setting.HOME_UNMET, Setting.HOME_WAITING)
         for band in range(N_BANDS):
-            by_age = fr.onset_per_1000py[band] / fr.onset_per_1000py[1]
+            by_age = (
+                fr.onset_per_1000py[band] / fr.onset_per_1000py[1]
+                if fr.onset_per_1000py[1] > 0
+                else 1.0
+            )
             progression = (
                 fr.onset_per_1000py[band],
                 *(rate * by_age for rate in fr.progression_per_1000py),
