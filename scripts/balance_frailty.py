@@ -33,13 +33,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from check_steady_state import _scenario, stationary_run_arguments
+from check_steady_state import _scenario, replicate, stationary_run_arguments
 
 CATEGORIES = 4
 
@@ -174,16 +173,7 @@ def main() -> int:
         "frailty.initial_age_shift",
     )
     for round_ in range(1, args.rounds + 1):
-        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-            runs = list(
-                pool.map(
-                    flows,
-                    [args.residents] * args.replications,
-                    [args.years] * args.replications,
-                    range(args.replications),
-                    [changes] * args.replications,
-                )
-            )
+        runs = replicate(flows, args, changes)
         total = {k: sum(run[k] for run in runs) for k in runs[0]}
         mix = total["py"] / total["py"].sum()
         progression, recovery = balance(total, shares, progression, severe_recovery)

@@ -71,21 +71,27 @@ def stationary_run_arguments(
     parser.add_argument("--set", action="append", default=[], type=_change, dest="changes")
 
 
+def replicate(function, args: argparse.Namespace, changes: list) -> list:  # noqa: ANN001
+    """``function(residents, years, replication, changes)`` for every replication, in
+    ``args.jobs`` worker processes."""
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        return list(
+            pool.map(
+                function,
+                [args.residents] * args.replications,
+                [args.years] * args.replications,
+                range(args.replications),
+                [changes] * args.replications,
+            )
+        )
+
+
 def main() -> int:
     """Run, print the table, and return 0 if every change is under 5%, else 1."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     stationary_run_arguments(parser, years=10, replications=4)
     args = parser.parse_args()
-    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        runs = list(
-            pool.map(
-                annual_means,
-                [args.residents] * args.replications,
-                [args.years] * args.replications,
-                range(args.replications),
-                [args.changes] * args.replications,
-            )
-        )
+    runs = replicate(annual_means, args, args.changes)
     means = sum(runs) / len(runs)
     change = (means.iloc[-1] - means.iloc[0]) / means.iloc[0]
     print(f"{args.replications} replications, {args.residents:,} residents 65+, mean by year:")

@@ -230,7 +230,6 @@ def test_a_council_over_its_budget_freezes_hiring():
     assert after["social_workers_in_post"] < before["social_workers_in_post"]
     limit = base.council.hiring_freeze_vacancy_limit
     assert after["social_workers_in_post"] <= math.ceil(base.council.social_workers * (1 - limit))
-    # The area has 3 broker posts: a freeze that leaves at most 20% vacant keeps all 3, so
-    # brokers in post differ by the chance of turnover alone (2.42 against 2.5 a day); an
-    # earlier version asserted fewer, which held by that chance.
-    assert after["brokers_in_post"] <= math.ceil(base.council.brokers * (1 - limit))
+    # Brokers are not asserted: the area has 3 posts, and a freeze that leaves at most 20%
+    # vacant keeps all 3, so brokers in post differ by the chance of turnover alone (2.42
+    # against 2.5 a day); an earlier version asserted fewer, which held by that chance.

@@ -66,6 +66,9 @@ def test_higher_upper_capital_limit_raises_council_funded_share():
     waited = [after[f"queue_wait_days.{queue}.mean"] for queue in council_queues]
     waited_before = [before[f"queue_wait_days.{queue}.mean"] for queue in council_queues]
     assert sum(waited) > 2 * sum(waited_before), "more council-funded residents queue longer"
+    assert (
+        after["queue_wait_days.funding_panel.mean"] > before["queue_wait_days.funding_panel.mean"]
+    ), "every newly council-funded resident needs the panel's decision"
     assert after["delayed_patients"] > before["delayed_patients"]
 
 

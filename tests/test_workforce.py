@@ -56,6 +56,11 @@ def test_nhs_parity_paid_from_a_given_budget_fills_posts_but_holds_care_back():
     assert after["held_for_funding"] > before["held_for_funding"], (
         "the same budget buys fewer hours at the higher fees"
     )
+    assert (
+        after["queue_wait_days.funding_panel.mean"] > before["queue_wait_days.funding_panel.mean"]
+    ), "over budget, the council's panel sits fortnightly"
+    delays = lambda k: k["delayed_bed_days"] * k["delay_reason_share.awaiting_home_care"]  # noqa: E731
+    assert delays(after) > delays(before), "care held back for money keeps patients in hospital"
 
 
 def test_higher_outside_wage_raises_care_vacancies():
