@@ -181,7 +181,7 @@ class FrailtyConfig:
         length=4,
     )
     initial_age_shift: tuple[float, ...] = param(
-        (0.0, 0.135, 0.23),
+        (0.0, 0.128, 0.215),
         unit="frailty score (0 to 1 is the spread within a band)",
         description="How much frailer each age band (65-74, 75-84, 85+) starts: residents are "
         "ranked by a score, a uniform draw plus their band's shift, and the frailty "
@@ -204,7 +204,7 @@ class FrailtyConfig:
         length=3,
     )
     progression_per_1000py: tuple[float, ...] = param(
-        (150.0, 50.0),
+        (150.0, 130.0),
         unit="per 1,000 person-years",
         description="Transitions mild to moderate and moderate to severe at 75-84; at 65-74 and "
         "85+ in proportion to the onset rates (frailty rises faster with age; unscaled if the "
@@ -216,7 +216,7 @@ class FrailtyConfig:
         length=2,
     )
     recovery_per_1000py: tuple[float, ...] = param(
-        (287.0, 296.0, 60.0),
+        (265.5, 200.0, 60.0),
         unit="per 1,000 person-years",
         description="Transitions to a less frail category at home: mild to fit, moderate to "
         "mild, severe to moderate",
@@ -266,11 +266,17 @@ class MortalityConfig:
         source="assumption (ONS life tables give 1.3-1.5 at 65-85)",
         minimum=0,
     )
-    care_home_hazard_ratio: float = param(
-        1.3,
-        unit="ratio",
-        description="Extra mortality of care-home residents at equal frailty",
-        source="assumption",
+    care_home_need_excess_per_1000py: float = param(
+        350.0,
+        unit="per 1,000 person-years",
+        description="Deaths added to the hazard of a resident whose dependency calls for a "
+        "care home (placed in one, or asked or assessed for a place), wherever they are: "
+        "care-home residents' dependency goes beyond the frailty index's top category "
+        "(age-matched care-home residents die 2 to 9 times as often as people at home, "
+        "Espuny Pujol et al. 2021), and someone who finds no place is no less dependent",
+        source="calibrated (care-abm calibrate) to CH-LOS1, the mean stay of 801 days in a "
+        "care home; the default gives it with the other defaults (the old assumption, a "
+        "ratio of 1.3 in a care home only, gave stays of about nine years)",
         minimum=0,
     )
 
@@ -842,6 +848,41 @@ class CouncilConfig:
         minimum=-0.5,
         maximum=1.0,
     )
+    home_care_fee_setting: str = param(
+        "spot_premium",
+        unit="policy",
+        description="What the council pays agencies when it cannot find one for the packages "
+        "it has approved: spot_premium (a premium over the framework rate that rises a step a "
+        "month while council-funded residents wait longer than the sourcing standard, if the "
+        "budget allows, and falls when they do not), framework (the framework rate only)",
+        source="lever",
+        choices=("spot_premium", "framework"),
+    )
+    sourcing_standard_days: float = param(
+        14.0,
+        unit="days",
+        description="Under spot_premium: the mean wait for an agency above which the council "
+        "raises its premium (it lowers it below half this)",
+        source="assumption (a council's brokerage standard of two weeks to source a package)",
+        minimum=0,
+    )
+    spot_premium_step: float = param(
+        0.01,
+        unit="share of the framework rate a month",
+        description="Under spot_premium: how far the premium moves in a month",
+        source="assumption",
+        minimum=0,
+        maximum=1.0,
+    )
+    spot_premium_max: float = param(
+        0.22,
+        unit="share of the framework rate",
+        description="Under spot_premium: the most the council pays over its framework rate",
+        source="HC-01 note: the Homecare Association's minimum price for 2022-23 (23.20 an "
+        "hour) over councils' average fee then (19.01): 23.20 / 19.01 - 1",
+        minimum=0,
+        maximum=5.0,
+    )
     budget_gbp: float = param(
         100_200_000.0,
         unit="GBP a year",
@@ -1062,12 +1103,14 @@ class CareHomeMarketConfig:
         minimum=0,
     )
     entry_margin: float = param(
-        0.08,
+        0.04,
         unit="share of revenue",
         description="Market margin over the last 12 months above which a new home opens, while "
         "at least half a home's worth of residents are waiting for a place",
-        source="assumption (the homes' own target margin: a provider opens a home where a "
-        "shortage can be filled at the margin homes aim for)",
+        source="assumption: half the margin on revenue that homes aim for (a target of 8% of "
+        "costs is 7.4% of revenue), so that a shortage draws a provider in when homes are "
+        "near their target. At the target itself (0.08, before December 2026) no home could "
+        "ever open: homes lower their private fees whenever they pass the target",
         minimum=-1.0,
         maximum=1.0,
     )

@@ -87,6 +87,7 @@ class CalendarEvents:
             residents.sex[ids],
             residents.carer[ids],
             residents.recent[ids],
+            residents.dependent[ids],
         )
         waits = np.stack([stream.standard_exponential(len(ids)) for stream in self._streams])
         with np.errstate(divide="ignore", over="ignore"):  # a zero or tiny rate: never

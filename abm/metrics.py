@@ -64,6 +64,7 @@ DAILY_COLUMNS: tuple[str, ...] = (
     "electives_cancelled",
     "discharges",
     "deaths",
+    "care_home_deaths",
     "inpatient_deaths",
     "arrivals_65",
     "arrivals_85plus",
@@ -164,6 +165,7 @@ def daily_row(model: CareSystemModel) -> dict[str, object]:
         "electives_cancelled": today.electives_cancelled,
         "discharges": today.discharges,
         "deaths": model.tally.deaths,
+        "care_home_deaths": model.tally.care_home_deaths,
         "inpatient_deaths": today.inpatient_deaths,
         "arrivals_65": model.tally.arrivals_65,
         "arrivals_85plus": model.tally.arrivals_85plus,
@@ -926,6 +928,14 @@ KPIS: tuple[Kpi, ...] = (
         "Deaths of residents 65+",
         "per 1,000 residents 65+ a year",
         lambda r: _per_1000_residents_year(r, "deaths"),
+    ),
+    Kpi(
+        "care_home_deaths_per_resident_year",
+        "Deaths of care-home residents",
+        "per resident-year in a care home",
+        lambda r: _divide(
+            _per_year(r, "care_home_deaths"), float(_reported(r)["care_home_residents"].mean())
+        ),
     ),
     Kpi(
         "elective_cancellations_per_year",

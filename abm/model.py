@@ -52,6 +52,7 @@ class DayTally:
     """Counts of resident events today that no single agent owns."""
 
     deaths: int = 0
+    care_home_deaths: int = 0
     arrivals_65: int = 0
     arrivals_85plus: int = 0
 
@@ -413,6 +414,7 @@ class CareSystemModel(mesa.Model):
             self.care_homes.settle_month(received)
             self.council.start_of_month(date)
             self.accounts.start_of_month(date)
+            self.council.review_home_care_fee()
         self.accounts.count_delays(self.hospital.today.delayed_by_body)
         self.home_care.accrue()
         self.care_homes.accrue()

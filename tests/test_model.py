@@ -94,7 +94,10 @@ def test_a_scheduled_change_that_changes_nothing_leaves_the_run_bit_for_bit():
     hazards = with_schedule(
         bigger,
         when,
-        ("mortality.care_home_hazard_ratio", 10 * bigger.mortality.care_home_hazard_ratio),
+        (
+            "mortality.care_home_need_excess_per_1000py",
+            bigger.mortality.care_home_need_excess_per_1000py + 3000.0,
+        ),
     )
     changed = run_model(hazards).datacollector.get_table_dataframe("daily")
     after = changed["date"] > when

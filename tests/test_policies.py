@@ -1,10 +1,11 @@
-"""Each policy class on its own: means tests and rationing responses."""
+"""Each policy class on its own: means tests, rationing responses and home-care fee settings."""
 
 from __future__ import annotations
 
 import pytest
 
 from abm.discharge import PRIORITY_RULES, WaitingList
+from abm.policy.fees import FEE_SETTINGS, PremiumRules, SourcingSignal
 from abm.policy.means_test import MEANS_TESTS, MeansTestRules
 from abm.policy.rationing import RATIONING_RESPONSES, Measures
 
@@ -124,3 +125,31 @@ def test_with_a_limit_people_past_it_take_turns_with_hospital_patients():
     # 1 and 2 have waited 100 and 50 days (past 28); 3 only 5.
     order = list(waiting.in_order("hospital_first_with_limit", day=100, limit_days=28))
     assert order == [10, 1, 11, 2, 12, 3]
+
+
+PREMIUM = PremiumRules(standard_days=14.0, step=0.01, most=0.22)
+
+
+def premium(
+    name: str, wait: float, premium_now: float, *, pressure: float = -0.05, frozen: bool = False
+) -> float:
+    signal = SourcingSignal(mean_wait_days=wait, pressure=pressure, fees_frozen=frozen)
+    return FEE_SETTINGS.create(name, PREMIUM).premium(signal, premium_now)
+
+
+def test_framework_fee_setting_never_pays_a_premium():
+    assert premium("framework", 60.0, 0.1) == 0.0
+
+
+def test_spot_premium_rises_a_step_while_people_wait_past_the_standard_up_to_its_most():
+    assert premium("spot_premium", 20.0, 0.0) == pytest.approx(0.01)
+    assert premium("spot_premium", 20.0, 0.215) == pytest.approx(0.22), "capped at its most"
+    assert premium("spot_premium", 10.0, 0.05) == 0.05, "between half and the whole standard"
+    assert premium("spot_premium", 3.0, 0.05) == pytest.approx(0.04), "falls when waits are short"
+    assert premium("spot_premium", 0.0, 0.0) == 0.0, "never below the framework rate"
+
+
+def test_spot_premium_does_not_rise_when_the_council_cannot_pay():
+    assert premium("spot_premium", 30.0, 0.05, pressure=0.01) == 0.05, "an overspend looms"
+    assert premium("spot_premium", 30.0, 0.05, frozen=True) == 0.05, "fees frozen"
+    assert premium("spot_premium", 3.0, 0.05, pressure=0.2) == pytest.approx(0.04)

@@ -159,3 +159,57 @@ def test_a_self_funder_whose_need_falls_below_the_national_criteria_stops_buying
     model.council_reviews(pid)
     assert pid not in home_care.packages
     assert int(residents.funder[pid]) == Funder.NONE
+
+
+def test_an_agency_that_is_not_growing_replaces_staff_who_leave(monkeypatch):
+    """Below the growth margin an agency keeps recruiting to the size it planned for. It
+    planned for the hours its staff covered, so each month that more care workers left than
+    joined cut its plan for good: over ten stationary years the market's hours fell by 8%
+    with people waiting for packages, and no rule could bring them back."""
+    scenario = small(residents=4000).with_changes([("home_care.growth_margin", 1.0)])
+    model = CareSystemModel(scenario)
+    market, workforce = model.home_care, model.workforce
+    monkeypatch.setattr(market, "waiting_hours", lambda: 10_000.0)
+    agency = max(market.open_agencies, key=lambda a: a.hours)
+    planned = agency.target_hours
+    workforce.shed(agency, Role.HOME_CARE_WORKER, 3)
+    market.hand_back(model.day)
+    assert agency.hours <= agency.staffed_hours < planned
+    market.plan_month()
+    assert agency.target_hours == planned, "staff who left are to be replaced"
+    assert agency.posts(Role.HOME_CARE_WORKER) > workforce.staff_of(agency, Role.HOME_CARE_WORKER)
+
+
+def test_discharge_support_gives_way_to_care_the_council_is_holding_back_for_money():
+    """Spare money buys a block of discharge-support hours, but care for eligible needs comes
+    first: while brokers hold cases back for want of money, the block shrinks by what those
+    cases would cost. It only stopped growing, so a block bought in a year of spare money
+    crowded out care at home for good (council home care fell from 29.8 to 22.9 million a
+    year over ten stationary years while the block stayed near 19.6 million)."""
+    model = CareSystemModel(small(residents=4000))
+    accounts, market = model.accounts, model.home_care
+    market.commission_discharge_support(500.0)
+    accounts.held_for_funding, accounts.held_weekly_gbp = 0, 0.0
+    accounts._buy_discharge_support()
+    unheld = market.discharge_support_hours
+    market.commission_discharge_support(500.0)
+    accounts.held_for_funding, accounts.held_weekly_gbp = 3, 3 * 10 * model.council.home_care_fee
+    accounts._buy_discharge_support()
+    assert market.discharge_support_hours < min(unheld, 500.0)
+
+
+def test_deaths_of_care_home_residents_count_wherever_they_die():
+    """CH-LOS1 compares deaths per resident-year in a care home with one over the mean stay,
+    which ends at death wherever it happens: a resident who dies in hospital keeps their
+    place until then, and counts."""
+    model = CareSystemModel(small(residents=4000))
+    placed = list(model.care_homes.home_of)
+    model.patients[placed[0]].die(model.day)
+    assert model.tally.care_home_deaths == 1
+    pid = placed[1]
+    model.residents.move(pid, Location.HOSPITAL)
+    model.patients[pid].die(model.day)
+    assert model.tally.care_home_deaths == 2
+    at_home = int(np.flatnonzero(model.residents.location == Location.COMMUNITY)[0])
+    model.patients[at_home].die(model.day)
+    assert model.tally.care_home_deaths == 2

@@ -79,6 +79,7 @@ class Accounts(mesa.Agent):
         self.budgets: dict[str, float] = {}
         self.pressure = 0.0
         self.held_for_funding = 0
+        self.held_weekly_gbp = 0.0
         self._year_start = financial_year_start(start)
         self._paid: defaultdict[tuple[str, str], float] = defaultdict(float)
         self._booked = 0
@@ -330,7 +331,7 @@ class Accounts(mesa.Agent):
         nobody is waiting for."""
         holder = self.arrangement.care_holder
         budget = self.budgets.get(holder, 0.0)
-        self.held_for_funding = self.model.brokerage.held_for_funding()
+        self.held_for_funding, self.held_weekly_gbp = self.model.brokerage.held_for_funding()
         if budget > 0:
             self.pressure = self.care_commitments_a_year() / budget - 1.0
             self.model.council.review_budget(self.pressure)
@@ -338,10 +339,11 @@ class Accounts(mesa.Agent):
 
     def _buy_discharge_support(self) -> None:
         """Money beyond the discharge budget holder's commitments and reserve buys a block of
-        home-care hours for people leaving hospital, while nobody is waiting for council money
-        (care for eligible needs comes first). The block moves a third of the way each month
-        toward what the spare money would buy, so that agencies are not asked to hire and shed
-        staff with every month's figures."""
+        home-care hours for people leaving hospital, while nobody is waiting for council money.
+        Care for eligible needs comes first: while the brokers hold cases back for want of
+        money, the block gives up what those cases would cost. The block moves a third of the
+        way each month toward what the spare money would buy, so that agencies are not asked to
+        hire and shed staff with every month's figures."""
         holder = self.arrangement.discharge_holder
         budget = self.budgets.get(holder, 0.0)
         fee = self.model.council.home_care_fee
@@ -353,7 +355,7 @@ class Accounts(mesa.Agent):
         committed = WEEKS_PER_YEAR * sum(self.streams.weekly(holder, p.value) for p in purposes)
         spare = budget * (1.0 - self.model.params.funding.reserve_share) - committed
         if holder == self.arrangement.care_holder and self.held_for_funding:
-            spare = min(spare, 0.0)
+            spare = min(spare, 0.0) - self.held_weekly_gbp * WEEKS_PER_YEAR
         target = max(current + spare / WEEKS_PER_YEAR / fee, 0.0)
         home_care.commission_discharge_support(current + (target - current) / 3.0)
 

@@ -55,6 +55,8 @@ class CommunityRequests(mesa.Agent):
     def request(self, pid: int, day: int, *, care_home: bool) -> None:
         """A resident at home asks for a home-care package or a care-home place."""
         need = Pathway.CARE_HOME if care_home else Pathway.HOME_WITH_SUPPORT
+        if care_home:
+            self.model.residents.set_dependent(pid)
         self._wait(pid, day, need, self.routes[need])
         self.requests_today += 1
 

@@ -27,6 +27,7 @@ from abm.agents.worker import Role
 from abm.discharge import Delay, Route
 from abm.domain import Body, Cause, DelayReason, Frailty, Funder, Location, Purpose
 from abm.params import DAYS_PER_WEEK, per_week_to_per_day
+from abm.policy.fees import FEE_SETTINGS, FeeSetting, PremiumRules, SourcingSignal
 from abm.policy.means_test import MEANS_TESTS, MeansTest, MeansTestRules
 from abm.policy.rationing import RATIONING_RESPONSES, Measures, RationingResponse
 
@@ -79,7 +80,11 @@ class Council(mesa.Agent):
         self.means_test: MeansTest = MEANS_TESTS.create(c.means_test, self.rules())  # type: ignore[assignment]
         self.rationing: RationingResponse = RATIONING_RESPONSES.create(c.rationing_response)  # type: ignore[assignment]
         self.measures = Measures()
+        self.fee_setting: FeeSetting = FEE_SETTINGS.create(  # type: ignore[assignment]
+            c.home_care_fee_setting, self.premium_rules()
+        )
         self.fee_index = 1.0
+        self.home_care_premium = 0.0
         self.commitments: dict[int, Commitment] = {}
         self.chc_assessed: set[int] = set()
         self.pressure = 0.0
@@ -160,6 +165,16 @@ class Council(mesa.Agent):
             self.means_test.rules = self.rules()
         if c.rationing_response != self.rationing.name:
             self.rationing = RATIONING_RESPONSES.create(c.rationing_response)  # type: ignore[assignment]
+        self.fee_setting = FEE_SETTINGS.create(c.home_care_fee_setting, self.premium_rules())  # type: ignore[assignment]
+
+    def premium_rules(self) -> PremiumRules:
+        """The home-care premium figures from the config."""
+        c = self.model.params.council
+        return PremiumRules(
+            standard_days=c.sourcing_standard_days,
+            step=c.spot_premium_step,
+            most=c.spot_premium_max,
+        )
 
     # ---------------------------------------------------------------- rates and thresholds
 
@@ -179,9 +194,11 @@ class Council(mesa.Agent):
 
     @property
     def home_care_fee(self) -> float:
-        """The council's hourly home-care fee now."""
+        """The council's hourly home-care fee now: its framework rate and any premium it
+        pays to find agencies (``council.home_care_fee_setting``)."""
         c = self.model.params.council
-        return c.home_care_fee_gbp_per_hour * self.fee_index * self.pay_fee_factor
+        framework = c.home_care_fee_gbp_per_hour * self.fee_index * self.pay_fee_factor
+        return framework * (1.0 + self.home_care_premium)
 
     def care_home_fee(self, *, nursing: bool = False) -> float:
         """The council's weekly fee now for a residential or a nursing home."""
@@ -370,6 +387,24 @@ class Council(mesa.Agent):
         """April: fee rates rise by ``council.fee_uplift`` unless frozen."""
         if not self.measures.fees_frozen:
             self.fee_index *= 1.0 + self.model.params.council.fee_uplift
+
+    def review_home_care_fee(self) -> None:
+        """Monthly: the fee setting moves the premium over the framework rate by how long
+        the council-funded residents waiting for an agency have waited."""
+        market = self.model.home_care
+        residents = self.model.residents
+        day = self.model.day
+        waits = [
+            day - market.waiting.joined(pid)
+            for pid in market.waiting.in_order()
+            if int(residents.funder[pid]) == Funder.COUNCIL
+        ]
+        signal = SourcingSignal(
+            mean_wait_days=sum(waits) / len(waits) if waits else 0.0,
+            pressure=self.pressure,
+            fees_frozen=self.measures.fees_frozen,
+        )
+        self.home_care_premium = self.fee_setting.premium(signal, self.home_care_premium)
 
     def review_budget(self, pressure: float) -> None:
         """Apply the rationing response to the projected over- (+) or underspend."""
@@ -594,12 +629,13 @@ class Brokerage(ThroughputService):
             self.council.approve(pid, yearly / WEEKS_PER_YEAR)
             self._finish(pid, day)
 
-    def held_for_funding(self) -> int:
-        """Cases waiting that the council could not afford now (counted when the council
-        reviews its budget)."""
+    def held_for_funding(self) -> tuple[int, float]:
+        """Cases waiting that the council could not afford now, and what they would cost it a
+        week (counted when the council reviews its budget)."""
         headroom = self.model.accounts.care_headroom_a_year()
         costs = (self.weekly_cost(pid) for pid in self.in_order(self.model.day))
-        return sum(1 for cost in costs if cost > 0 and cost * WEEKS_PER_YEAR > headroom)
+        held = [cost for cost in costs if cost > 0 and cost * WEEKS_PER_YEAR > headroom]
+        return len(held), sum(held)
 
     def status(self, pid: int) -> Delay:
         """Waiting for a package or a place, as the broker is arranging."""

@@ -254,21 +254,27 @@ class Hospital(mesa.Agent):
     def _plan_discharge(self, stay: Stay, day: int, *, at_fit_day: bool) -> None:
         """Choose the pathway and start its route (pathway 0 only on the fit day)."""
         draw = self.model.streams["pathway"].random()
-        pathway = self.choose_pathway(stay.pid, draw, stay.minimum_pathway)
+        need = self.needed_pathway(stay.pid, draw, stay.minimum_pathway)
+        if need == Pathway.CARE_HOME:
+            self.model.residents.set_dependent(stay.pid)
+        pathway = self.available_pathway(need)
         if pathway == Pathway.HOME and not at_fit_day:
             return
         stay.pathway = pathway
         self.routes[pathway].start(stay.pid, day, from_hospital=True)
 
     def choose_pathway(self, pid: int, draw: float, minimum: int) -> int:
-        """The discharge pathway for a medically fit patient, from their need.
+        """The discharge pathway for a medically fit patient: the one they need
+        (:meth:`needed_pathway`), unless its service is too full to plan for
+        (:meth:`available_pathway`)."""
+        return self.available_pathway(self.needed_pathway(pid, draw, minimum))
+
+    def needed_pathway(self, pid: int, draw: float, minimum: int) -> int:
+        """The pathway a medically fit patient needs.
 
         A care-home resident returns to their own bed (pathway 0). Otherwise the pathway is
         drawn from the shares for the patient's frailty, and is never lower than what they
-        needed before admission (a package they had, or care they were waiting for). Planners
-        do not send a patient to bedded rehabilitation, or to a care home, when its waiting
-        list is longer than ``discharge.rehab_wait_limit_days`` or
-        ``discharge.care_home_wait_limit_days``: the patient goes home with support instead.
+        needed before admission (a package they had, or care they were waiting for).
         """
         residents = self.model.residents
         if int(residents.care[pid]) == Care.CARE_HOME:
@@ -286,7 +292,13 @@ class Hospital(mesa.Agent):
                 )
             ]
         drawn = bisect.bisect_right(self._pathway_cumulative[int(residents.frailty[pid])], draw)
-        pathway = max(min(drawn, Pathway.CARE_HOME), minimum)
+        return max(min(drawn, Pathway.CARE_HOME), minimum)
+
+    def available_pathway(self, pathway: int) -> int:
+        """Planners do not send a patient to bedded rehabilitation, or to a care home, when its
+        waiting list is longer than ``discharge.rehab_wait_limit_days`` or
+        ``discharge.care_home_wait_limit_days``: the patient goes home with support instead."""
+        d = self.model.params.discharge
         if pathway == Pathway.BEDDED_REHAB and self.model.intermediate_care.expected_wait_days() > (
             d.rehab_wait_limit_days
         ):

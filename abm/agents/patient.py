@@ -110,6 +110,8 @@ class Patient(mesa.Agent):
     def die(self, day: int) -> None:
         """Death: every place and package the patient held is freed."""
         model, pid = self.model, self.pid
+        if pid in model.care_homes.home_of:
+            model.tally.care_home_deaths += 1
         model.community.leave(pid)
         model.home_care.forget(pid)
         model.care_homes.vacate(pid)
@@ -172,6 +174,7 @@ class Patient(mesa.Agent):
             int(r.sex[pid]),
             int(r.carer[pid]),
             int(r.recent[pid]),
+            int(r.dependent[pid]),
         )
         for kind, stream in EVENT_STREAMS.items():
             hazard = model.hazards.rate(kind, cell)

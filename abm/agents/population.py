@@ -23,6 +23,7 @@ N_FRAILTY = len(Frailty)
 N_SEXES = 2
 N_CARER = 4
 N_RECENT = 2
+N_DEPENDENT = 2
 FEMALE, MALE = 0, 1
 # Columns that the daily tallies (abm.agents.tallies) count over: read-only to everyone else,
 # changed only through Residents' methods, which note who changed.
@@ -30,16 +31,33 @@ TRACKED = ("frailty", "location", "care", "band", "carer", "funder", "package_ho
 
 
 class HazardTable:
-    """Per-day hazards of each resident event by setting, age band, frailty, sex, carer and
-    whether the resident was recently discharged.
+    """Per-day hazards of each resident event by setting, age band, frailty, sex, carer,
+    whether the resident was recently discharged and whether their dependency calls for a care
+    home.
 
     Carer is the intensity band of a resident's unpaid carer: 0 none, 1 up to 19 hours a
     week, 2 20-49 hours, 3 50 hours or more. A recently discharged resident (1) has a raised
     admission hazard until they settle, which happens at rate 1 / the mean settling time.
+
+    A resident whose dependency calls for a care home (1: they have lived in one, or asked or
+    been assessed for a place) has ``mortality.care_home_need_excess_per_1000py`` added to
+    their death hazard, wherever they are: it stands for the dependency behind a place, which
+    the frailty categories do not hold, so someone who cannot get a place is no less likely to
+    die than someone who does. (An excess rather than a ratio: a ratio large enough for the
+    mean stay would give the oldest, most frail residents a stay of weeks.)
     """
 
     def __init__(self, scenario: Scenario) -> None:
-        shape = (len(EventKind), len(Setting), N_BANDS, N_FRAILTY, N_SEXES, N_CARER, N_RECENT)
+        shape = (
+            len(EventKind),
+            len(Setting),
+            N_BANDS,
+            N_FRAILTY,
+            N_SEXES,
+            N_CARER,
+            N_RECENT,
+            N_DEPENDENT,
+        )
         table = np.zeros(shape)
         fr, mo, ad, co, ne, cn = (
             scenario.frailty,
@@ -84,24 +102,24 @@ class HazardTable:
                 cell[EventKind.REVIEW, Setting.HOME_WITH_CARE] = per_day(cn.review_per_1000py)
         for carer in range(1, N_CARER):
             breakdown = per_day(ne.carer_breakdown_per_1000py[carer - 1])
-            home = table[EventKind.CARER_BREAKDOWN, : Setting.CARE_HOME, ..., carer, :]
+            home = table[EventKind.CARER_BREAKDOWN, : Setting.CARE_HOME, ..., carer, :, :]
             home[...] = breakdown
             for setting in unmet:
-                table[EventKind.CARER_BREAKDOWN, setting, ..., carer, :] *= (
+                table[EventKind.CARER_BREAKDOWN, setting, ..., carer, :, :] *= (
                     ne.carer_strain_hazard_ratio
                 )
-        table[EventKind.CARER_GAIN, : Setting.CARE_HOME, ..., 0, :] = per_day(
+        table[EventKind.CARER_GAIN, : Setting.CARE_HOME, ..., 0, :, :] = per_day(
             ne.carer_gain_per_1000py
         )
         care_home = table[:, Setting.CARE_HOME]
         care_home[EventKind.ADMISSION] *= ad.care_home_hazard_ratio
-        care_home[EventKind.DEATH] *= mo.care_home_hazard_ratio
         care_home[EventKind.FRAILTY] = 0.0
         care_home[EventKind.RECOVERY] = 0.0
         care_home[EventKind.CARER_GAIN] = 0.0
-        recent = table[..., 1]
+        recent = table[..., 1, :]
         recent[EventKind.ADMISSION] *= ad.post_discharge_hazard_ratio
         recent[EventKind.SETTLED] = 1.0 / ad.post_discharge_mean_days
+        table[EventKind.DEATH, ..., 1] += per_day(mo.care_home_need_excess_per_1000py)
         self.table = table
         self.nested = table.tolist()
 
@@ -113,15 +131,16 @@ class HazardTable:
         sex: np.ndarray,
         carer: np.ndarray,
         recent: np.ndarray,
+        dependent: np.ndarray,
     ) -> np.ndarray:
         """Per-day hazards, shape (event kinds, residents)."""
-        return self.table[:, setting, band, frailty, sex, carer, recent]
+        return self.table[:, setting, band, frailty, sex, carer, recent, dependent]
 
-    def rate(self, kind: int, cell: tuple[int, int, int, int, int, int]) -> float:
+    def rate(self, kind: int, cell: tuple[int, int, int, int, int, int, int]) -> float:
         """One per-day hazard, for per-agent code; ``cell`` is (setting, band, frailty, sex,
-        carer, recent)."""
-        setting, band, frailty, sex, carer, recent = cell
-        return self.nested[kind][setting][band][frailty][sex][carer][recent]
+        carer, recent, dependent)."""
+        setting, band, frailty, sex, carer, recent, dependent = cell
+        return self.nested[kind][setting][band][frailty][sex][carer][recent][dependent]
 
 
 class Residents:
@@ -147,6 +166,7 @@ class Residents:
         self.next_kind = np.zeros(capacity, dtype=np.int8)
         self.last_discharge_day = np.full(capacity, -(10**9), dtype=np.int64)
         self.recent = np.zeros(capacity, dtype=np.int8)
+        self.dependent = np.zeros(capacity, dtype=np.int8)
         self.savings = np.zeros(capacity)
         self.home_value = np.zeros(capacity)
         self.paid_towards_care = np.zeros(capacity)
@@ -198,6 +218,7 @@ class Residents:
         self._package_hours[ids] = 0.0
         self.paid_towards_care[ids] = 0.0
         self.recent[ids] = 0
+        self.dependent[ids] = 0
         self._band[ids] = age_band(ages)
         self.next_time[ids] = np.inf
         self.n += count
@@ -221,6 +242,7 @@ class Residents:
             "last_discharge_day",
             "carer",
             "recent",
+            "dependent",
             "savings",
             "home_value",
             "funder",
@@ -387,6 +409,13 @@ class Residents:
         self.last_discharge_day[pid] = day
         self.recent[pid] = 1
         self.mark_changed(pid)
+
+    def set_dependent(self, pid: int) -> None:
+        """A resident's dependency calls for a care home (they asked or were assessed for a
+        place, or were placed): for good, since it does not go away if no place is found."""
+        if not self.dependent[pid]:
+            self.dependent[pid] = 1
+            self.mark_changed(pid)
 
     def settle(self, pid: int) -> None:
         """The raised risk after a discharge is over."""

@@ -432,9 +432,10 @@ class HomeCareMarket(QueuedService):
 
         An agency plans for the packages it has, its share of the discharge-support block and
         its share (by size) of the hours people are waiting for, plus
-        ``home_care.spare_capacity_share``; it plans for more staff than it has only while its
-        margin over the last three months is at least ``home_care.growth_margin``, and lets go
-        the staff beyond its plan."""
+        ``home_care.spare_capacity_share``; it plans beyond its last plan only while its margin
+        over the last three months is at least ``home_care.growth_margin`` (below that it keeps
+        recruiting to the size it planned for: staff who leave are replaced, not written off),
+        and lets go the staff beyond its plan."""
         agencies = self.open_agencies
         if not agencies:
             return
@@ -450,7 +451,7 @@ class HomeCareMarket(QueuedService):
             demand = (agency.hours + block + waiting * share) * (1.0 + h.spare_capacity_share)
             margin = agency.margin()
             if margin < h.growth_margin:
-                demand = min(demand, max(agency.staffed_hours, agency.hours))
+                demand = min(demand, max(agency.target_hours, agency.hours))
             if margin < 0.0:
                 demand = min(demand, agency.staffed_hours) * (1.0 + max(margin, -MAX_CUT))
             agency.target_hours = demand
@@ -729,6 +730,7 @@ class CareHomeMarket(QueuedService):
         self.residents_placed.add(pid)
         self.council.consider_continuing_healthcare(pid)
         residents = self.model.residents
+        residents.set_dependent(pid)
         residents.set_care(pid, Care.CARE_HOME)
         if int(residents.location[pid]) == Location.COMMUNITY:
             self.model.home_care.end_package(pid)
