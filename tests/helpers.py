@@ -38,7 +38,9 @@ def calibrated(
 ) -> Scenario:
     """The calibrated baseline (experiments/baseline.toml) scaled to a smaller area by the
     project's area rule, with dotted-key changes (in the scaled area's units) applied: what
-    behaviour tests compare, so that they test the model users run."""
+    behaviour tests compare, so that they test the model users run. The warm-up is one year,
+    not the baseline's two, to keep the suite's time: the second year settles the care-home
+    population from its first-day state, which both runs of a paired comparison share."""
     from abm.config import load_scenario
 
     scenario = scale_area(load_scenario(BASELINE_CONFIG), residents)

@@ -213,3 +213,27 @@ def test_deaths_of_care_home_residents_count_wherever_they_die():
     at_home = int(np.flatnonzero(model.residents.location == Location.COMMUNITY)[0])
     model.patients[at_home].die(model.day)
     assert model.tally.care_home_deaths == 2
+
+
+def test_a_council_pays_more_for_home_care_while_its_residents_wait_for_an_agency():
+    """Under spot_premium the fee rises while council-funded residents wait longer than the
+    sourcing standard and the budget allows, so that money can reach the agencies' hours: at
+    the framework rate alone the market only ever shrank (above)."""
+    model = CareSystemModel(small(residents=4000))
+    council, market, residents = model.council, model.home_care, model.residents
+    framework = council.home_care_fee
+    at_home = np.flatnonzero(residents.location == Location.COMMUNITY)[:5].tolist()
+    for pid in at_home:
+        residents.set_funder(pid, Funder.COUNCIL)
+        market.waiting.join(pid, False, model.day - 30)
+    council.pressure = -0.05
+    council.review_home_care_fee()
+    assert council.home_care_premium == model.params.council.spot_premium_step
+    assert council.home_care_fee > framework
+    council.pressure = 0.05
+    council.review_home_care_fee()
+    assert council.home_care_premium == model.params.council.spot_premium_step, "no money"
+    for pid in at_home:
+        market.waiting.leave(pid)
+    council.review_home_care_fee()
+    assert council.home_care_premium == 0.0
