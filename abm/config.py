@@ -2,9 +2,10 @@
 
 A scenario is read from TOML (data only: nothing in a config is evaluated), may ``extends``
 another file, may be overridden by dotted keys (``--set hospital.beds=850``), and may carry a
-``[[schedule]]`` of timed lever changes. Every field is declared with its unit, description and
-source (:func:`abm.params.param`); the loader checks every key and value against those
-declarations and stops at the first problem with one message naming the file and the key.
+``[[schedule]]`` of timed lever changes and ``[series]`` of dated values (:mod:`abm.series`).
+Every field is declared with its unit, description and source (:func:`abm.params.param`); the
+loader checks every key and value against those declarations and stops at the first problem
+with one message naming the file and the key.
 
 The sections are frozen dataclasses; a scheduled change produces a new scenario with
 :meth:`Scenario.with_changes` rather than mutating the one the model was built from.
@@ -21,11 +22,14 @@ import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from abm import validation
 from abm.limits import ENGLAND_RESIDENTS_65PLUS, folder_name_problem, range_problem
 from abm.params import param
+
+if TYPE_CHECKING:
+    from abm.series import Series
 
 FRAILTY_LEVELS = ("fit", "mild", "moderate", "severe")
 AGE_BANDS = ("65-74", "75-84", "85+")
@@ -1769,6 +1773,9 @@ class Scenario:
     nhs: NhsConfig = dataclasses.field(default_factory=NhsConfig)
     funding: FundingConfig = dataclasses.field(default_factory=FundingConfig)
     schedule: tuple[ScheduledChange, ...] = ()
+    """The ``[[schedule]]`` entries as written (in date order)."""
+    series: tuple[Series, ...] = ()
+    """The dated series as written (by key): :mod:`abm.series`."""
 
     def get(self, key: str) -> Any:
         """The value at a dotted key such as ``hospital.beds``."""
@@ -1787,6 +1794,26 @@ class Scenario:
         }
         return dataclasses.replace(self, **replaced)
 
+    def timeline(self) -> tuple[ScheduledChange, ...]:
+        """Every dated lever change, one entry per date in date order: what the model applies.
+
+        The ``[[schedule]]`` entries and the values the dated series take are merged by date,
+        so changes to different keys on one date all apply that day (where two entries set
+        the same key, the later one written wins, as it would applied in turn; a series and
+        an entry on one key and date are refused when loading). Without series and with one
+        entry a date, this is the schedule itself.
+        """
+        by_date: dict[dt.date, dict[str, Any]] = {}
+        for change in self.schedule:
+            by_date.setdefault(change.date, {}).update(change.changes)
+        for one in self.series:
+            for day, value in one.changes():
+                by_date.setdefault(day, {})[one.key] = value
+        return tuple(
+            ScheduledChange(date=day, changes=tuple(by_date[day].items()))
+            for day in sorted(by_date)
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """The fully resolved scenario as TOML-ready data (no ``extends``)."""
         data: dict[str, Any] = {"name": self.name, "description": self.description}
@@ -1797,6 +1824,8 @@ class Scenario:
             data["schedule"] = [
                 {"date": change.date, "set": dict(change.changes)} for change in self.schedule
             ]
+        if self.series:
+            data["series"] = {one.key: one.to_toml() for one in self.series}
         return data
 
 
@@ -1860,6 +1889,7 @@ class _Layer:
 
     values: dict[str, tuple[Any, str]] = dataclasses.field(default_factory=dict)
     schedule: list[tuple[dict[str, Any], str]] = dataclasses.field(default_factory=list)
+    series: dict[str, tuple[Any, str]] = dataclasses.field(default_factory=dict)
     meta: dict[str, tuple[Any, str]] = dataclasses.field(default_factory=dict)
 
 
@@ -1893,9 +1923,15 @@ def _load_layers(path: Path, chain: tuple[Path, ...] = ()) -> _Layer:
         if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
             raise ConfigError(source, "schedule", "must be a list of [[schedule]] tables")
         layer.schedule = layer.schedule + [(entry, source) for entry in entries]
+    if "series" in data:
+        from abm import series  # noqa: PLC0415 - abm.series imports this module
+
+        # a file's series for a key replaces the one it extends
+        for key, table in series.tables(data.pop("series"), source).items():
+            layer.series[key] = (table, source)
     for section, table in data.items():
         if section not in SECTIONS:
-            allowed = [*SECTIONS, "extends", "name", "description", "schedule"]
+            allowed = [*SECTIONS, "extends", "name", "description", "schedule", "series"]
             raise ConfigError(source, section, f"unknown section{_suggest(section, allowed)}")
         if not isinstance(table, dict):
             raise ConfigError(source, section, "must be a table ([section])")
@@ -1921,6 +1957,11 @@ def coerce_value(key: str, value: Any, source: str) -> Any:
 def _field_types(f: dataclasses.Field) -> Any:
     owner = next(cls for cls in SECTIONS.values() if f in dataclasses.fields(cls))
     return typing.get_type_hints(owner)[f.name]
+
+
+def coerce_date(key: str, value: Any, source: str) -> dt.date:
+    """A date from TOML (a local date, or text YYYY-MM-DD), checked as a config date is."""
+    return _coerce_type(key, value, dt.date, source)
 
 
 def _type_name(hint: Any) -> str:
@@ -2032,6 +2073,7 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
     return build_scenario(
         values,
         layer.schedule,
+        layer.series,
         name=layer.meta.get("name", (path.stem, ""))[0],
         description=layer.meta.get("description", ("", ""))[0],
         source=str(path.resolve()),
@@ -2041,6 +2083,7 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
 def build_scenario(
     values: Mapping[str, tuple[Any, str]],
     schedule: Iterable[tuple[Mapping[str, Any], str]] = (),
+    series: Mapping[str, tuple[Any, str]] | None = None,
     *,
     name: str = "scenario",
     description: str = "",
@@ -2048,9 +2091,10 @@ def build_scenario(
 ) -> Scenario:
     """Validate raw values (each with the file it came from) into a frozen scenario.
 
-    Each value is checked against its field, then the whole scenario and every step of its
-    ``[[schedule]]`` against the rules of :mod:`abm.validation`; ``source`` is named for a
-    broken rule whose key no file set.
+    Each value is checked against its field, then the whole scenario and every date of its
+    timeline (``[[schedule]]`` and ``[series]``, :meth:`Scenario.timeline`) against the rules
+    of :mod:`abm.validation`; ``source`` is named for a broken rule whose key no file set.
+    ``series`` maps a dotted key to its raw ``[series]`` table and the file that holds it.
     """
     sections: dict[str, dict[str, Any]] = {section: {} for section in SECTIONS}
     for key, (value, origin) in values.items():
@@ -2073,11 +2117,29 @@ def build_scenario(
     check_rules(scenario, given, source)
     steps = [(_build_change(entry, origin, scenario), origin) for entry, origin in schedule]
     steps.sort(key=lambda step: step[0].date)
+    built: list[tuple[Series, str]] = []
+    if series:
+        from abm import series as dated  # noqa: PLC0415 - abm.series imports this module
+
+        built = [
+            (dated.build(key, table, origin, scenario), origin)
+            for key, (table, origin) in sorted(series.items())
+        ]
+        dated.check_clashes(built, steps)
+    origins = {(change.date, key): origin for change, origin in steps for key, _ in change.changes}
+    for one, origin in built:
+        origins |= {(day, one.key): origin for day, _ in one.changes()}
+    resolved = dataclasses.replace(
+        scenario,
+        schedule=tuple(change for change, _ in steps),
+        series=tuple(one for one, _ in built),
+    )
     current = scenario
-    for change, origin in steps:
+    for change in resolved.timeline():
         current = current.with_changes(change.changes)
-        check_rules(current, given | {key: origin for key, _ in change.changes}, source)
-    return dataclasses.replace(scenario, schedule=tuple(change for change, _ in steps))
+        setters = {key: origins[change.date, key] for key, _ in change.changes}
+        check_rules(current, given | setters, source)
+    return resolved
 
 
 def check_rules(scenario: Scenario, given: Mapping[str, str], source: str) -> None:
@@ -2141,9 +2203,11 @@ def scale_area(scenario: Scenario, residents_65plus: int) -> Scenario:
     """The same system for an area of ``residents_65plus`` residents.
 
     Every field declared ``area=True`` (beds, capacities, background hospital load) is scaled
-    in proportion, in the scenario and in its ``[[schedule]]`` (winter beds open in proportion
-    too), so a small area is the default area in miniature: handy for quick runs, tests and
-    the visual server. Commands go through :func:`apply_area`, which checks the number first.
+    in proportion, in the scenario, in its ``[[schedule]]`` (winter beds open in proportion
+    too) and in its dated series (each point; a linear series then runs between the scaled
+    points, so a results folder's ``config.toml`` compiles to the same steps). A small area
+    is then the default area in miniature: handy for quick runs, tests and the visual server.
+    Commands go through :func:`apply_area`, which checks the number first.
     """
     factor = residents_65plus / scenario.population.residents_65plus
 
@@ -2165,7 +2229,13 @@ def scale_area(scenario: Scenario, residents_65plus: int) -> Scenario:
         )
         for change in scenario.schedule
     )
-    return dataclasses.replace(scenario.with_changes(changes), schedule=schedule)
+    series = tuple(
+        dataclasses.replace(
+            one, points=tuple((day, scaled(one.key, value)) for day, value in one.points)
+        )
+        for one in scenario.series
+    )
+    return dataclasses.replace(scenario.with_changes(changes), schedule=schedule, series=series)
 
 
 def apply_area(

@@ -35,10 +35,10 @@ Keys left out take the defaults listed here, so an empty file is the baseline.
 Every number has an upper bound: its declared maximum, or a physical ceiling set by its unit
 (hours in a week, England's residents 65+, ...; `abm/limits.py`), shown in the type column.
 Dates lie between 1900 and 2200 and carry no time of day. Then the whole scenario, and each
-step of its `[[schedule]]`, is checked against rules that need several keys (the lower capital
-limit not above the upper, the simulated period within the supported years, care workers with
-some contact hours, and a rough estimate of the memory a replication needs, which must fit in
-the machine's): see [reliability.md](reliability.md).
+date of its `[[schedule]]` and dated series, is checked against rules that need several keys
+(the lower capital limit not above the upper, the simulated period within the supported years,
+care workers with some contact hours, and a rough estimate of the memory a replication needs,
+which must fit in the machine's): see [reliability.md](reliability.md).
 
 ## Layout
 
@@ -47,21 +47,24 @@ the machine's): see [reliability.md](reliability.md).
 - `extends = "other.toml"` (top level): start from another scenario file, read relative to the
   file that names it. Files can extend files that extend others; the file doing the extending
   wins wherever both set a key, `[[schedule]]` entries from every file in the chain are kept,
-  and a cycle (`a.toml` extends `b.toml` extends `a.toml`) is an error.
+  a file's series for a key replaces the series of a file it extends, and a cycle (`a.toml`
+  extends `b.toml` extends `a.toml`) is an error.
 - One table per section (`[run]`, `[population]`, ...), each holding the keys listed below.
 - `[[schedule]]` entries: timed lever changes, each with a `date` and a `set` table of dotted
   keys. A change applies from the start of its date, which must fall within the simulated
   period (warm-up included); `run.*` settings cannot be scheduled. Entries are applied in date
-  order.
+  order; changes due on the same date apply together.
+- `[series."section.key"]` tables: a numeric lever given as values on dates, held between
+  them or joined by straight lines, inline or from a CSV file (see [Dated series](#dated-series)).
 - Command-line overrides: `--set key=value` replaces one key after all files are merged. The
   value is read as TOML (`850` is a number, `false` a boolean, `2026-01-01` a date,
   `[0.5, 0.3, 0.2]` a list) and as plain text when it is not valid TOML.
 - Area size: one rule for `run`, `compare`, `sweep` and `serve` (`abm.config.apply_area`).
   `--area N` runs the config's system in an area of N residents 65+ (at least 10): every key
   marked "scales with the size of the area" below (beds, capacities, the hospital's background
-  load), in the scenario and in its `[[schedule]]`, is multiplied by N / the config's
-  `population.residents_65plus`. For `run` and `compare`, `--set` values are for the config's
-  area and are scaled with it (as the app's levers are); on the command line
+  load), in the scenario, in its `[[schedule]]` and in its dated series, is multiplied by N /
+  the config's `population.residents_65plus`. For `run` and `compare`, `--set` values are for
+  the config's area and are scaled with it (as the app's levers are); on the command line
   `--set population.residents_65plus=N` means `--area N` (one line says so), and giving both
   is an error. A sweep's `--area` takes the place of the sweep file's `area_residents`, and the
   sweep's `[set]` values and parameters are for the scaled area; `serve --area N` starts the
@@ -84,6 +87,65 @@ set = { "council.social_workers" = 60 }
 
 ```console
 care-abm run experiments/more-beds.toml --set hospital.beds=850 --set run.replications=20
+```
+
+## Dated series
+
+Any numeric lever (a number or a whole number: not text, true/false, a list or a `run.*`
+setting) can be given as values on dates rather than one value: a council budget cut a little
+each April, beds opened over a winter, a wage that follows published figures. One table per
+key, named by its dotted key in quotes:
+
+- `interpolation` (required, no default): `"step"` holds each value from its date until the
+  next point's date; `"linear"` follows the straight line between two points, changing on each
+  point's date and on the first of every month in between (rounded for a whole-number key).
+- `points = [{date = ..., value = ...}, ...]` written in the file, or `file = "name.csv"`: a
+  CSV file with the header `date,value` and one row per point, read relative to the config
+  file that names it. One or the other, not both.
+- `unit` (optional): when given it must be the key's unit as listed in the tables below, a
+  guard against, say, pounds a week given for a key in pounds a year.
+
+Before the first point the lever keeps its configured value; after the last it keeps the last
+value. A value applies from the start of its date, as a `[[schedule]]` change does, and takes
+effect when the model next reads the lever: a budget series (`council.budget_gbp`,
+`nhs.budget_gbp`) from the next April, when budgets are set. `--set key=value` sets the
+starting value; the key's series still applies from its first date.
+
+A series is checked before any run, as every other key is: its dates must be in strictly
+increasing order and within the simulated period (warm-up included, so a shorter run needs a
+shorter series), every value must be one the key could be set to directly (type, range, whole
+numbers), and the rules on several keys must hold on every date it changes the lever. A series
+and a `[[schedule]]` entry that set the same key on the same date are refused as ambiguous; on
+different dates, or for different keys, they combine. A problem stops with one line naming the
+file (the CSV file for a problem in one of its rows) and `series.<key>`.
+
+`--area N` scales the points of a key that scales with the size of the area. A results
+folder's `config.toml` records each series with its points written out (a CSV file's rows
+too), so it reproduces the run without the file. `experiments/examples/series_example.toml`
+uses both forms; the rows below would be `council_budget.csv`, beside the config.
+
+```toml
+extends = "../baseline.toml"
+
+[series."hospital.beds"]           # beds opened over the winter and closed by April
+interpolation = "linear"
+unit = "beds"
+points = [
+    { date = 2025-10-01, value = 668 },
+    { date = 2026-01-01, value = 700 },
+    { date = 2026-03-31, value = 668 },
+]
+
+[series."council.budget_gbp"]      # a cut phased in each April
+interpolation = "step"
+file = "council_budget.csv"
+```
+
+```text
+date,value
+2025-04-01,99314900
+2026-04-01,98429800
+2027-04-01,97544700
 ```
 
 ## Contents

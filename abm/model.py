@@ -62,7 +62,8 @@ class CareSystemModel(mesa.Model):
 
     Each step is one calendar day, run as these phases in this order (``PHASES``):
 
-    1. ``apply_schedule``: lever changes from the scenario's ``[[schedule]]`` due today.
+    1. ``apply_schedule``: lever changes from the scenario's ``[[schedule]]`` and dated
+       series due today (:meth:`abm.config.Scenario.timeline`).
     2. ``resident_events``: residents whose next event (frailty worsens, emergency admission,
        death, request for care, package ends) falls today carry it out.
     3. ``clinical_progress``: background patients leave; residents whose clinical stay ends die
@@ -117,7 +118,7 @@ class CareSystemModel(mesa.Model):
         self.warmup_days = scenario.run.warmup_days
         self.day = 0
         self.tally = DayTally()
-        self._schedule = {change.date: change for change in scenario.schedule}
+        self._schedule = {change.date: change for change in scenario.timeline()}
 
         self.hazards = HazardTable(scenario)
         self.residents = Residents(int(scenario.population.residents_65plus * 1.3) + 64)

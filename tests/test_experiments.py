@@ -8,6 +8,7 @@ a short horizon in a small area, and have its docs page.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from helpers import run_model
 from abm.compare.pages import END, START
 from abm.compare.pairing import Entry, check_pairable
 from abm.compare.report import comment_block
-from abm.config import load_scenario, scale_area
+from abm.config import Scenario, load_scenario, scale_area
 from abm.metrics import compute_kpis, run_record
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,6 +27,10 @@ BASELINE = EXPERIMENTS / "baseline.toml"
 NOT_EXPERIMENTS = ("baseline.toml", "calibrated.toml")
 POLICIES = sorted(p for p in EXPERIMENTS.glob("*.toml") if p.name not in NOT_EXPERIMENTS)
 SHORT = ["run.years=1", "run.warmup_days=60"]
+# Examples of config features (experiments/examples/, each with any files it reads beside it):
+# not policy questions, so no claim block or docs page of results.
+EXAMPLES_DIR = EXPERIMENTS / "examples"
+EXAMPLES = sorted(EXAMPLES_DIR.glob("*.toml"))
 
 
 def test_the_policy_experiments_are_there():
@@ -95,3 +100,41 @@ def test_funding_cut_gives_the_council_5_3_percent_less_and_nothing_else():
     # matched for 30 days).
     assert cut["residents"].iloc[0] == base["residents"].iloc[0]
     assert cut["home_care_packages"].iloc[0] < base["home_care_packages"].iloc[0]
+
+
+def test_the_examples_are_there():
+    assert "series_example" in {p.stem for p in EXAMPLES}
+
+
+def short_run(path: Path) -> Scenario:
+    """An experiment validated with its own run settings, then cut to a short horizon in a
+    small area. A dated series must lie within the run it is loaded for, so an example with
+    series cannot be shortened with --set as SHORT does; cut after loading, its later dates
+    are simply not reached."""
+    scenario = scale_area(load_scenario(path), 2000)
+    run = dataclasses.replace(scenario.run, years=1, warmup_days=60)
+    return dataclasses.replace(scenario, run=run)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_example_loads_pairs_with_the_baseline_and_runs_a_short_horizon(path):
+    scenario = load_scenario(path)
+    assert scenario.name == path.stem
+    assert scenario.description
+    check_pairable(
+        [Entry(BASELINE, load_scenario(BASELINE), "baseline"), Entry(path, scenario, "x")]
+    )
+    kpis = compute_kpis(run_record(run_model(short_run(path))))
+    assert kpis["emergency_admissions_per_1000"] > 0
+    assert kpis["deaths_per_1000"] > 0
+
+
+def test_series_example_phases_the_council_budget_cut_from_its_csv_file():
+    base = run_record(run_model(short_run(BASELINE))).daily
+    phased = run_record(run_model(short_run(EXAMPLES_DIR / "series_example.toml"))).daily
+    ratio = phased["council_budget_gbp"] / base["council_budget_gbp"]
+    april = phased.index[phased["date"] == "2025-04-01"][0]
+    # Budgets are set each April: the warm-up's budget is the baseline's, and from 1 April
+    # 2025 the first sixth of the 5.3% cut (the CSV's first row) is in force.
+    assert ratio.loc[: april - 1].eq(1.0).all()
+    assert ratio.loc[april:].to_numpy() == pytest.approx(99_314_900 / 100_200_000, abs=1e-9)
