@@ -185,7 +185,7 @@ class FrailtyConfig:
         length=4,
     )
     initial_age_shift: tuple[float, ...] = param(
-        (0.0, 0.128, 0.215),
+        (0.0, 0.126, 0.225),
         unit="frailty score (0 to 1 is the spread within a band)",
         description="How much frailer each age band (65-74, 75-84, 85+) starts: residents are "
         "ranked by a score, a uniform draw plus their band's shift, and the frailty "
@@ -208,7 +208,7 @@ class FrailtyConfig:
         length=3,
     )
     progression_per_1000py: tuple[float, ...] = param(
-        (150.0, 130.0),
+        (150.0, 105.0),
         unit="per 1,000 person-years",
         description="Transitions mild to moderate and moderate to severe at 75-84; at 65-74 and "
         "85+ in proportion to the onset rates (frailty rises faster with age; unscaled if the "
@@ -220,7 +220,7 @@ class FrailtyConfig:
         length=2,
     )
     recovery_per_1000py: tuple[float, ...] = param(
-        (265.5, 200.0, 60.0),
+        (272.0, 222.0, 60.0),
         unit="per 1,000 person-years",
         description="Transitions to a less frail category at home: mild to fit, moderate to "
         "mild, severe to moderate",
@@ -857,8 +857,9 @@ class CouncilConfig:
         unit="policy",
         description="What the council pays agencies when it cannot find one for the packages "
         "it has approved: spot_premium (a premium over the framework rate that rises a step a "
-        "month while council-funded residents wait longer than the sourcing standard, if the "
-        "budget allows, and falls when they do not), framework (the framework rate only)",
+        "month while the residents whose care the council arranges (not self-funders) wait "
+        "for an agency longer than the sourcing standard, if the budget allows, and falls "
+        "when they do not), framework (the framework rate only)",
         source="lever",
         choices=("spot_premium", "framework"),
     )

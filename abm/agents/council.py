@@ -390,14 +390,16 @@ class Council(mesa.Agent):
 
     def review_home_care_fee(self) -> None:
         """Monthly: the fee setting moves the premium over the framework rate by how long
-        the council-funded residents waiting for an agency have waited."""
+        the residents whose care the council is arranging (everyone waiting for an agency but
+        self-funders: the packages it funds and reablement for people leaving hospital) have
+        waited."""
         market = self.model.home_care
         residents = self.model.residents
         day = self.model.day
         waits = [
             day - market.waiting.joined(pid)
             for pid in market.waiting.in_order()
-            if int(residents.funder[pid]) == Funder.COUNCIL
+            if int(residents.funder[pid]) != Funder.SELF
         ]
         signal = SourcingSignal(
             mean_wait_days=sum(waits) / len(waits) if waits else 0.0,

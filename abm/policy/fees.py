@@ -22,8 +22,8 @@ class SourcingSignal:
     """What the council sees each month when it reviews its home-care fee."""
 
     mean_wait_days: float
-    """Mean time the council-funded residents now waiting for an agency have waited (0 when
-    nobody waits)."""
+    """Mean time the residents now waiting for an agency whose care the council arranges (not
+    self-funders) have waited (0 when nobody waits)."""
     pressure: float
     """Projected care spending over the budget, minus one (above zero: an overspend looms)."""
     fees_frozen: bool
@@ -65,8 +65,9 @@ class Framework(FeeSetting):
 class SpotPremium(FeeSetting):
     """Pay more while people wait for an agency, if the budget allows.
 
-    While the council-funded residents waiting for an agency have waited longer than the
-    council's sourcing standard on average, the premium rises by one step a month, up to its
+    While the residents whose care the council arranges (its packages, and reablement for
+    people leaving hospital) have waited for an agency longer than the council's sourcing
+    standard on average, the premium rises by one step a month, up to its
     most (the providers' own minimum price); while they have waited less than half the
     standard it falls a step, back to the framework rate. A council heading for an overspend,
     or whose rationing response has frozen fees, does not raise it: money is what lets it pay
