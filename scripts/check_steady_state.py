@@ -6,7 +6,9 @@ replications, and prints the annual means (over replications) of delayed patient
 waiting at home, home-care hours in use and care-home occupancy, with each one's change from
 year 1 to year 10. The causal-delays issue asks for each to change by less than 5%. One
 replication of a small area is not enough to tell: its annual means move by 5-10% from year to
-year by chance alone, so the check averages replications of the full-size area. Usage::
+year by chance alone, so the check averages replications of the full-size area, and also
+gives each measure's change along its straight-line trend, with a 95% interval over
+replications, to tell a drift from those swings. Usage::
 
     .venv/bin/python scripts/check_steady_state.py [--residents N] [--years Y]
         [--replications R] [--jobs J] [--set key=value ...]
@@ -21,6 +23,7 @@ import tomllib
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,6 +89,34 @@ def replicate(function, args: argparse.Namespace, changes: list) -> list:  # noq
         )
 
 
+def trend_changes(runs: list[pd.DataFrame]) -> pd.DataFrame:
+    """The change over the run that each measure's straight-line trend gives, as a share of
+    its mean, with a 95% interval over replications: a drift, told apart from the year-to-year
+    swings that make one year's mean against another's a noisy test."""
+    from scipy import stats  # noqa: PLC0415
+
+    rows = {}
+    for measure in runs[0].columns:
+        changes = []
+        for run in runs:
+            years = run.index.to_numpy(dtype=float)
+            values = run[measure].to_numpy(dtype=float)
+            slope = np.polyfit(years, values, 1)[0]
+            changes.append(slope * (years[-1] - years[0]) / values.mean())
+        changes = np.asarray(changes)
+        half = (
+            stats.t.ppf(0.975, len(changes) - 1) * changes.std(ddof=1) / np.sqrt(len(changes))
+            if len(changes) > 1
+            else float("nan")
+        )
+        rows[measure] = {
+            "trend": changes.mean(),
+            "low": changes.mean() - half,
+            "high": changes.mean() + half,
+        }
+    return pd.DataFrame(rows).T
+
+
 def main() -> int:
     """Run, print the table, and return 0 if every change is under 5%, else 1."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -98,6 +129,10 @@ def main() -> int:
     print(means.round(3).to_string())
     print("change from the first year to the last:")
     print(change.map(lambda c: f"{c:+.1%}").to_string())
+    trend = trend_changes(runs)
+    print("change over the run along each replication's trend line (95% interval):")
+    for measure, row in trend.iterrows():
+        print(f"{measure:<26} {row['trend']:+.1%} [{row['low']:+.1%}, {row['high']:+.1%}]")
     return 0 if (change.abs() < 0.05).all() else 1
 
 
