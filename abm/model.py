@@ -404,6 +404,7 @@ class CareSystemModel(mesa.Model):
         day: providers' costs and the commissioner's payments accrue."""
         date = self.date
         if date.day == 1 and self.day > 0:
+            self.council.review_home_care_fee()
             self.home_care.plan_month()
             self.workforce.month(date)
             self._update_wage_bills()
@@ -415,7 +416,6 @@ class CareSystemModel(mesa.Model):
             self.care_homes.settle_month(received)
             self.council.start_of_month(date)
             self.accounts.start_of_month(date)
-            self.council.review_home_care_fee()
         self.accounts.count_delays(self.hospital.today.delayed_by_body)
         self.home_care.accrue()
         self.care_homes.accrue()

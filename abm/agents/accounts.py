@@ -340,8 +340,9 @@ class Accounts(mesa.Agent):
     def _buy_discharge_support(self) -> None:
         """Money beyond the discharge budget holder's commitments and reserve buys a block of
         home-care hours for people leaving hospital, while nobody is waiting for council money.
-        Care for eligible needs comes first: while the brokers hold cases back for want of
-        money, the block gives up what those cases would cost. The block moves a third of the
+        Care for eligible needs comes first: money brokers have promised to packages that have
+        not started yet is not spare, and while they hold cases back for want of money, the
+        block gives up what those cases would cost. The block moves a third of the
         way each month toward what the spare money would buy, so that agencies are not asked to
         hire and shed staff with every month's figures."""
         holder = self.arrangement.discharge_holder
@@ -353,6 +354,8 @@ class Accounts(mesa.Agent):
             return
         purposes = frozenset(p for p in SOCIAL_CARE_PURPOSES if self.payer(p) == holder)
         committed = WEEKS_PER_YEAR * sum(self.streams.weekly(holder, p.value) for p in purposes)
+        if holder == self.arrangement.care_holder:
+            committed += self.model.council.approved_weekly * WEEKS_PER_YEAR
         spare = budget * (1.0 - self.model.params.funding.reserve_share) - committed
         if holder == self.arrangement.care_holder and self.held_for_funding:
             spare = min(spare, 0.0) - self.held_weekly_gbp * WEEKS_PER_YEAR

@@ -39,7 +39,7 @@ PER_AREA_UNITS = (
 )
 """Units of KPIs that grow with the size of the area (counts and money)."""
 
-AREA_FREE_UNITS = ("share", "per 1,000", "days", "GBP an hour")
+AREA_FREE_UNITS = ("share", "per 1,000", "per resident-year", "days", "GBP an hour")
 """Units of KPIs that do not depend on the size of the area."""
 
 

@@ -136,7 +136,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "cancelled_elective_cost_gbp",
         ),
     ),
-    ("Population", ("deaths_per_1000",)),
+    ("Population", ("deaths_per_1000", "care_home_deaths_per_resident_year")),
 )
 
 SHORT_LABELS = {
