@@ -398,9 +398,10 @@ class CareSystemModel(mesa.Model):
         self.hospital.admit(self.day)
 
     def finance(self) -> None:
-        """On the first of the month: the labour market moves, last month's payments are
-        settled, providers pay their costs (care homes may close), residents' capital is drawn
-        down, then budgets move (new ones each April) and the care budget is reviewed. Every
+        """On the first of the month: the council reviews its home-care fee, agencies plan
+        the staff they want, the labour market moves, last month's payments are settled,
+        providers pay their costs (care homes may close), residents' capital is drawn down, then
+        budgets move (new ones each April) and the care budget is reviewed. Every
         day: providers' costs and the commissioner's payments accrue."""
         date = self.date
         if date.day == 1 and self.day > 0:

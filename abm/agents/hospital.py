@@ -263,12 +263,6 @@ class Hospital(mesa.Agent):
         stay.pathway = pathway
         self.routes[pathway].start(stay.pid, day, from_hospital=True)
 
-    def choose_pathway(self, pid: int, draw: float, minimum: int) -> int:
-        """The discharge pathway for a medically fit patient: the one they need
-        (:meth:`needed_pathway`), unless its service is too full to plan for
-        (:meth:`available_pathway`)."""
-        return self.available_pathway(self.needed_pathway(pid, draw, minimum))
-
     def needed_pathway(self, pid: int, draw: float, minimum: int) -> int:
         """The pathway a medically fit patient needs.
 
