@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from abm import validation
 from abm.limits import ENGLAND_RESIDENTS_65PLUS, folder_name_problem, range_problem
 from abm.params import param
+from abm.prices import PricesConfig
 
 if TYPE_CHECKING:
     from abm.series import Series
@@ -1216,8 +1217,9 @@ class HomeCareMarketConfig:
 class WorkforceConfig:
     """Care workers, nurses and NHS healthcare assistants: pay, quitting and recruitment.
 
-    Money is in real terms (2025 prices). Staffing ratios turn posts into capacity: home-care
-    hours, care-home places and hospital beds can only be used with the staff to provide them.
+    Money is in real terms, at the price base (``prices.base``). Staffing ratios turn posts
+    into capacity: home-care hours, care-home places and hospital beds can only be used with
+    the staff to provide them.
     """
 
     pay_rule: str = param(
@@ -1246,6 +1248,28 @@ class WorkforceConfig:
         evidence="PAY-07, PAY-08",
         kind="money",
         length=2,
+    )
+    wage_floor: str = param(
+        "from_2024",
+        unit="policy",
+        description="The legal minimum pay: from_2024 (national_living_wage_gbp from each April "
+        "from 2024, the first also before, as in the price base) or by_date (every National "
+        "Minimum Wage and National Living Wage rate from the date it came into force since "
+        "October 2009, in cash, deflated into the price base by prices.inflation; for runs "
+        "before 2024)",
+        source="lever",
+        choices=("from_2024", "by_date"),
+    )
+    minimum_wage_history_gbp: tuple[float, ...] = param(
+        (5.80, 5.93, 6.08, 6.19, 6.31, 6.50, 6.70, 7.20, 7.50, 7.83, 8.21, 8.72, 8.91, 9.50, 10.42),
+        unit="GBP an hour (cash)",
+        description="Under wage_floor = by_date: the top adult minimum wage in cash from 1 "
+        "October 2009 to 2015 each October, then the National Living Wage each April from 2016 "
+        "to 2023 (national_living_wage_gbp follows from April 2024)",
+        source="Minimum wage by date in force, history inputs (MW-01 to MW-15)",
+        evidence=", ".join(f"MW-{n:02d}" for n in range(1, 16)),
+        kind="money",
+        length=15,
     )
     real_living_wage_gbp: float = param(
         12.60,
@@ -1729,7 +1753,16 @@ class FundingConfig:
     )
 
 
-FIXED_FOR_A_RUN = frozenset({"funding.pool", "funding.allocation"})
+FIXED_FOR_A_RUN: dict[str, str] = {
+    "funding.allocation": "the allocation rule is set for the whole run; compare two runs instead",
+    "workforce.wage_floor": "the wage floor rule is set for the whole run; give the rates by date",
+    "prices.base": "every money figure is in one price base for the whole run",
+    "prices.inflation": "the deflator is set for the whole run",
+}
+"""Keys a ``[[schedule]]`` entry cannot change, each with the reason."""
+
+APRIL_ONLY = frozenset({"funding.pool"})
+"""Keys that change only on 1 April, when budgets are set (docs/model.md, Funding pools)."""
 
 SECTIONS: dict[str, type] = {
     "run": RunConfig,
@@ -1748,6 +1781,7 @@ SECTIONS: dict[str, type] = {
     "workforce": WorkforceConfig,
     "nhs": NhsConfig,
     "funding": FundingConfig,
+    "prices": PricesConfig,
 }
 
 
@@ -1773,6 +1807,7 @@ class Scenario:
     workforce: WorkforceConfig = dataclasses.field(default_factory=WorkforceConfig)
     nhs: NhsConfig = dataclasses.field(default_factory=NhsConfig)
     funding: FundingConfig = dataclasses.field(default_factory=FundingConfig)
+    prices: PricesConfig = dataclasses.field(default_factory=PricesConfig)
     schedule: tuple[ScheduledChange, ...] = ()
     """The ``[[schedule]]`` entries as written (in date order)."""
     series: tuple[Series, ...] = ()
@@ -2172,10 +2207,12 @@ def _build_change(entry: Mapping[str, Any], source: str, scenario: Scenario) -> 
         if key.startswith("run."):
             raise ConfigError(source, f"schedule.set.{key}", "run settings cannot change mid-run")
         if key in FIXED_FOR_A_RUN:
+            raise ConfigError(source, f"schedule.set.{key}", FIXED_FOR_A_RUN[key])
+        if key in APRIL_ONLY and (when.month, when.day) != (4, 1):
             raise ConfigError(
                 source,
                 f"schedule.set.{key}",
-                "the funding arrangement is set for the whole run; compare two runs instead",
+                f"changes only on 1 April, when budgets are set (got {when})",
             )
         _split_key(key, source)
         changes.append((key, coerce_value(key, value, source)))

@@ -22,6 +22,7 @@ import pandas as pd
 
 from abm.figures_money import write_money_figure
 from abm.metrics import REASONS
+from abm.prices import price_label
 from abm.stats import band, kpi_bounds
 
 if TYPE_CHECKING:
@@ -218,7 +219,8 @@ def write_social_care_figures(folder: Path, results: Results, daily: Daily) -> N
     ax.plot(budget.index, budget, color="black", lw=1.5, ls="--",
             label="social care budget (a twelfth of the year's)")  # fmt: skip
     ax.legend(fontsize=8, loc="lower left")
-    finish(ax, "Spending on health and social care, by sector and payer", "GBP million a month",
+    finish(ax, "Spending on health and social care, by sector and payer",
+           f"GBP million a month, {price_label(results.scenario.prices.base)}",
            folder / "spending.png", _subtitle(results, daily, "monthly totals, mean"))  # fmt: skip
 
 
@@ -259,7 +261,9 @@ def write_workforce_figures(folder: Path, results: Results, daily: Daily) -> Non
     line(ax, daily.table("care_worker_pay_gbp", "MS"), "care workers")
     line(ax, daily.table("hca_pay_gbp", "MS"), "NHS healthcare assistants")
     ax.legend(fontsize=8)
-    finish(ax, "Hourly pay (real terms)", "GBP an hour (mean)", folder / "pay.png", subtitle)
+    finish(ax, "Hourly pay (real terms)",
+           f"GBP an hour (mean), {price_label(results.scenario.prices.base)}",
+           folder / "pay.png", subtitle)  # fmt: skip
 
 
 def plot_metric(results: Results, metric: str, ax: Axes | None = None) -> Axes:

@@ -21,6 +21,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from abm.config import end_date
+from abm.prices import price_label
 
 if TYPE_CHECKING:
     from abm.results import Results
@@ -88,7 +89,10 @@ def write_money_figure(folder: Path, results: Results) -> Path | None:
     fig, ax = plt.subplots(figsize=(10, 5.5))
     table.plot.barh(stacked=True, ax=ax, colormap="tab10", width=0.7)
     ax.legend(fontsize=8, title="purpose", loc="lower right")
-    ax.set_xlabel("GBP million in the year (mean over replications)")
+    ax.set_xlabel(
+        "GBP million in the year (mean over replications), "
+        + price_label(results.scenario.prices.base)
+    )
     ax.set_ylabel("payer")
     scenario = results.scenario
     ax.set_title(

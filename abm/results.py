@@ -27,6 +27,7 @@ from abm.errors import RunError
 from abm.folders import check_new_folder, partial_folder, read_table
 from abm.metrics import KPIS
 from abm.packaged import lock_hash
+from abm.prices import money_unit, price_label
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -104,7 +105,7 @@ class Results:
 
         return cls(
             scenario=scenario,
-            summary=summarise(results),
+            summary=summarise(results, scenario.prices.base),
             replications=pd.DataFrame(
                 [r.kpis for r in results], index=pd.Index([r.replication for r in results])
             ).rename_axis("replication"),
@@ -175,8 +176,9 @@ class Results:
         )
         monthly.to_csv(folder / "timeseries_monthly.csv", index=False)
         self.delays.to_parquet(folder / "delays.parquet", index=False)
-        self.accounts.to_csv(folder / "accounts.csv", index=False)
-        self.flows.to_csv(folder / "money_flows.csv", index=False)
+        prices = price_label(self.scenario.prices.base)
+        self.accounts.assign(prices=prices).to_csv(folder / "accounts.csv", index=False)
+        self.flows.assign(prices=prices).to_csv(folder / "money_flows.csv", index=False)
         figures = folder / "figures"
         figures.mkdir()
         write_figures(figures, self)
@@ -250,7 +252,11 @@ def run_metadata(scenario: Scenario, replications: int, extra: dict[str, Any]) -
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "kpis": {kpi.name: {"label": kpi.label, "unit": kpi.unit} for kpi in KPIS},
+        "price_base": price_label(scenario.prices.base),
+        "kpis": {
+            kpi.name: {"label": kpi.label, "unit": money_unit(kpi.unit, scenario.prices.base)}
+            for kpi in KPIS
+        },
         **extra,
     }
 

@@ -31,6 +31,7 @@ from abm.errors import RunError
 from abm.folders import check_new_folder, partial_folder
 from abm.metrics import KPI_BY_NAME, KPIS, compute_kpis, run_record
 from abm.model import CareSystemModel
+from abm.prices import PricesConfig, money_unit
 from abm.results import Results
 from abm.rng import replication_seed
 from abm.stats import kpi_bounds, mean_interval
@@ -108,9 +109,12 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor:
     )
 
 
-def summarise(results: list[ReplicationResult]) -> pd.DataFrame:
+def summarise(
+    results: list[ReplicationResult], price_base: str = PricesConfig.base
+) -> pd.DataFrame:
     """Mean and 95% interval over replications for every KPI (columns of the contract), kept
-    within the KPI's bounds (:mod:`abm.stats`)."""
+    within the KPI's bounds (:mod:`abm.stats`); a money KPI's unit names the run's price base
+    (``prices.base``), so a table read on its own says which prices it is in."""
     rows = []
     for kpi in KPIS:
         values = np.array([r.kpis[kpi.name] for r in results], dtype=float)
@@ -123,7 +127,7 @@ def summarise(results: list[ReplicationResult]) -> pd.DataFrame:
                 "ci_high": high,
                 "n": n,
                 "label": kpi.label,
-                "unit": kpi.unit,
+                "unit": money_unit(kpi.unit, price_base),
             }
         )
     return pd.DataFrame(rows)
@@ -242,7 +246,7 @@ def iter_summary_lines(summary: pd.DataFrame, names: list[str] | None = None) ->
             if not np.isnan(row.ci_low)
             else "(one replication)"
         )
-        unit = KPI_BY_NAME[row.metric].unit
+        unit = getattr(row, "unit", None) or KPI_BY_NAME[row.metric].unit
         yield f"{row.metric:<{width}}  {row.mean:>12,.4g}  {interval:<24}  {unit}"
 
 

@@ -205,8 +205,8 @@ def _check_lever(key: str, label: str, source: str) -> None:
         raise ConfigError(source, label, f"unknown key{hint}") from None
     if key.startswith("run."):
         raise ConfigError(source, label, "run settings cannot change mid-run")
-    if key in FIXED_FOR_A_RUN:  # pragma: no cover - both are text, refused below too
-        raise ConfigError(source, label, "the funding arrangement is set for the whole run")
+    if key in FIXED_FOR_A_RUN:  # pragma: no cover - none is a number, refused below too
+        raise ConfigError(source, label, FIXED_FOR_A_RUN[key])
     default = f.default
     if isinstance(default, bool) or not isinstance(default, int | float):
         kind = {bool: "true or false", str: "text", tuple: "a list", dt.date: "a date"}.get(

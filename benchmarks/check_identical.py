@@ -137,8 +137,13 @@ def run_one(root: Path, name: str, out: Path, work: Path, figures: bool) -> None
     subprocess.run(command, cwd=root, env=env, check=True)
 
 
-def compare(reference: Path, current: Path) -> list[str]:
-    """Every difference between two runs' outputs, as lines (empty: identical)."""
+def compare(reference: Path, current: Path, labels: bool = False) -> list[str]:
+    """Every difference between two runs' outputs, as lines (empty: identical).
+
+    With ``labels``, text that only labels the numbers may differ: a CSV file is compared on
+    the reference's columns other than ``unit`` (a new column, such as the price base, is
+    allowed), and ``config.toml`` on the reference's keys (a new key, at a default that
+    reproduces the reference, is allowed). Every number must still be identical."""
     import pandas as pd
 
     problems = []
@@ -156,6 +161,30 @@ def compare(reference: Path, current: Path) -> list[str]:
             difference = first_difference(left, right)
             if difference:
                 problems.append(f"{rel}: {difference}")
+        elif labels and rel.suffix == ".csv":
+            left, right = pd.read_csv(a), pd.read_csv(b)
+            keep = [c for c in left.columns if c != "unit"]
+            missing = [c for c in keep if c not in right.columns]
+            difference = (
+                f"columns {missing} missing"
+                if missing
+                else first_difference(left[keep], right[keep])
+            )
+            if difference:
+                problems.append(f"{rel}: {difference}")
+        elif labels and rel.suffix == ".toml":
+            import tomllib
+
+            old, new = (tomllib.loads(p.read_text()) for p in (a, b))
+            changed = [
+                f"{section}.{key}"
+                for section, table in old.items()
+                for key, value in (table.items() if isinstance(table, dict) else [("", table)])
+                if (new.get(section, {}).get(key) if isinstance(table, dict) else new.get(section))
+                != value
+            ]
+            if changed:
+                problems.append(f"{rel}: values differ at {changed[:5]}")
         elif not filecmp.cmp(a, b, shallow=False):
             problems.append(f"{rel}: files differ")
     return problems
@@ -219,6 +248,11 @@ def main() -> None:
     parser.add_argument("--configs", default="all", help=f"comma-separated of {list(CONFIGS)}")
     parser.add_argument("--quick", action="store_true", help=f"only {', '.join(QUICK)}")
     parser.add_argument("--figures", action="store_true", help="also compare the PNG figures")
+    parser.add_argument(
+        "--labels",
+        action="store_true",
+        help="let text that only labels numbers differ (a unit, a new column or config key)",
+    )
     parser.add_argument("--jobs", type=int, default=2, help="runs at once (default 2)")
     parser.add_argument(
         "--cache",
@@ -264,7 +298,7 @@ def main() -> None:
         list(pool.map(run, jobs))
     failed = False
     for name in names:
-        problems = compare(reference_dir / name, current_dir / name)
+        problems = compare(reference_dir / name, current_dir / name, labels=args.labels)
         failed |= bool(problems)
         print(f"{name}: {'IDENTICAL' if not problems else 'DIFFERENT'}")
         for line in problems[:10]:

@@ -35,6 +35,7 @@ import numpy as np
 
 from abm.domain import Funder
 from abm.policy.pay import HOURS_PER_YEAR, PAY_RULES, PayContext, PayRule, nhs_scale
+from abm.policy.wage_floor import WAGE_FLOORS, WageFloor
 
 if TYPE_CHECKING:
     from abm.model import CareSystemModel
@@ -169,6 +170,7 @@ class Workforce:
         self._totals: dict[tuple[Role, ...], tuple[int, int]] = {}
         self._totals_version = -1
         self.pay_rule: PayRule = PAY_RULES.create(model.params.workforce.pay_rule)  # type: ignore[assignment]
+        self.wage_floor: WageFloor = WAGE_FLOORS.create(model.params.workforce.wage_floor)  # type: ignore[assignment]
 
     # ---------------------------------------------------------------- employers
 
@@ -287,10 +289,9 @@ class Workforce:
     # ---------------------------------------------------------------- pay
 
     def legal_floor(self, date: dt.date) -> float:
-        """The National Living Wage in force on ``date`` (new rates each April), GBP an hour."""
-        series = self.model.params.workforce.national_living_wage_gbp
-        index = min(max((date - dt.timedelta(days=90)).year - 2024, 0), len(series) - 1)
-        return series[index]
+        """The legal minimum pay in force on ``date``, GBP an hour in the price base, by the
+        wage floor rule (``workforce.wage_floor``, :mod:`abm.policy.wage_floor`)."""
+        return self.wage_floor.rate(date, self.model.params)
 
     def pay_context(self, date: dt.date) -> PayContext:
         """This month's legal floor, market rate (each employer's offer, indexed by employer

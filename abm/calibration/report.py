@@ -52,7 +52,10 @@ class BaselineResults:
             for k, v in r.kpis.items()
         ]
         return cls(
-            scenario, summarise(list(results)), pd.DataFrame(rows), "runs made for this report"
+            scenario,
+            summarise(list(results), scenario.prices.base),
+            pd.DataFrame(rows),
+            "runs made for this report",
         )
 
     @classmethod

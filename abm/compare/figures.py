@@ -142,7 +142,8 @@ def _spending_figure(results: CompareResults, names: list[str], path: Path) -> P
         left.bar(x, heights, bottom=bottom, color=colour, label=label, width=0.6)
         bottom += np.nan_to_num(heights)
     left.set_xticks(x, names, rotation=20, ha="right", fontsize=8)
-    left.set_ylabel("GBP million a year (mean over replications)")
+    prices = results.metadata.get("price_base", "real terms")
+    left.set_ylabel(f"GBP million a year (mean over replications), {prices}")
     left.set_title("Spending on care by payer", fontsize=10)
     left.set_ylim(0, 1.3 * max(float(np.nanmax(bottom)), 1e-9))
     left.legend(fontsize=8, loc="upper left", ncol=2)
@@ -168,7 +169,7 @@ def _spending_figure(results: CompareResults, names: list[str], path: Path) -> P
         [label.removeprefix("Spending by ") for _, label in payers],
         fontsize=8,
     )
-    right.set_ylabel("GBP million a year")
+    right.set_ylabel(f"GBP million a year, {prices}")
     right.set_title(f"Paired difference from {names[0]} (95% interval)", fontsize=10)
     right.legend(fontsize=8)
     for ax in (left, right):

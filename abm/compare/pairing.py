@@ -31,6 +31,7 @@ PAIRED_KEYS = (
     "run.years",
     "run.warmup_days",
     "population.residents_65plus",
+    "prices.base",
 )
 
 

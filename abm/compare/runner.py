@@ -28,6 +28,7 @@ from abm.compare.figures import write_comparison_figures
 from abm.compare.folder import CompareResults
 from abm.compare.pairing import Entry, check_pairable
 from abm.compare.stats import paired_differences
+from abm.prices import price_label
 from abm.run import (
     RunError,
     _git_commit,
@@ -141,7 +142,9 @@ class Comparison:
         base = tables[self.entries[0].name]
         table = pd.concat(
             [
-                paired_differences(base, tables[entry.name]).assign(comparison=entry.name)
+                paired_differences(
+                    base, tables[entry.name], self.entries[0].scenario.prices.base
+                ).assign(comparison=entry.name)
                 for entry in self.entries[1:]
             ],
             ignore_index=True,
@@ -181,6 +184,7 @@ class Comparison:
             "years": run.years,
             "warmup_days": run.warmup_days,
             "residents_65plus": self.entries[0].scenario.population.residents_65plus,
+            "price_base": price_label(self.entries[0].scenario.prices.base),
             "jobs": self.jobs,
             "wall_seconds": round(seconds, 3),
         }

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from abm.metrics import KPI_BY_NAME, KPIS
+from abm.prices import PricesConfig, money_unit
 from abm.stats import UNBOUNDED, Bounds, difference_bounds, t_interval
 
 DIFFERENCE_COLUMNS = (
@@ -43,13 +44,16 @@ class PairingError(ValueError):
     """The two sets of replications cannot be paired replication by replication."""
 
 
-def paired_differences(base: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
+def paired_differences(
+    base: pd.DataFrame, other: pd.DataFrame, price_base: str = PricesConfig.base
+) -> pd.DataFrame:
     """One row per KPI: the paired difference ``other - base`` over replications.
 
     ``base`` and ``other`` are replication x metric tables (indexed by replication number);
     rows are paired by replication number, never by position, and both must hold the same
     replications. A pair where either value is missing (a share of nothing) is left out of
-    that KPI's statistics.
+    that KPI's statistics. Money KPIs' units name ``price_base`` (every config compared has
+    the same one: :data:`abm.compare.pairing.PAIRED_KEYS`).
 
     Raises:
         PairingError: when the replication numbers differ.
@@ -72,7 +76,7 @@ def paired_differences(base: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
             {
                 "metric": name,
                 "label": kpi.label if kpi else name,
-                "unit": kpi.unit if kpi else "",
+                "unit": money_unit(kpi.unit, price_base) if kpi else "",
                 **_difference(a, b, difference_bounds(name)),
             }
         )

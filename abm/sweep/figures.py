@@ -22,13 +22,14 @@ import numpy as np
 import pandas as pd
 
 from abm.metrics import KPI_BY_NAME
+from abm.prices import money_unit
 from abm.stats import mean_interval
 from abm.sweep.spec import SweepSpec
 
 
-def _label(output: str) -> str:
+def _label(output: str, spec: SweepSpec) -> str:
     kpi = KPI_BY_NAME[output]
-    return f"{kpi.label} ({kpi.unit})"
+    return f"{kpi.label} ({money_unit(kpi.unit, spec.base.prices.base)})"
 
 
 def _subtitle(spec: SweepSpec, n_points: int) -> str:
@@ -112,10 +113,16 @@ def _indices(
         finite = values[np.isfinite(values)]
         low = min(-0.05, float(finite.min(initial=0.0)) - 0.05)
         ax.set_xlim(low, max(1.05, float(finite.max(initial=0.0)) + 0.05))
-    unit = "share of variance" if method in ("sobol", "rbd_fast") else KPI_BY_NAME[output].unit
+    unit = (
+        "share of variance"
+        if method in ("sobol", "rbd_fast")
+        else money_unit(KPI_BY_NAME[output].unit, spec.base.prices.base)
+    )
     ax.set_xlabel(f"index ({unit})")
     title = {"sobol": "Sobol indices", "morris": "Morris screening", "rbd_fast": "RBD-FAST indices"}
-    ax.set_title(f"{title[method]}: {_label(output)}\n{_subtitle(spec, n_points)}", fontsize=10)
+    ax.set_title(
+        f"{title[method]}: {_label(output, spec)}\n{_subtitle(spec, n_points)}", fontsize=10
+    )
     ax.legend(fontsize=8, loc="lower right")
     ax.grid(axis="x", alpha=0.3)
     _save(fig, path)
@@ -141,7 +148,7 @@ def _tornado(
         )
     ax.set_yticks(y, labels, fontsize=8)
     ax.axvline(centre, color="black", lw=1)
-    ax.set_xlabel(_label(output))
+    ax.set_xlabel(_label(output, spec))
     ax.set_title(
         f"Effect of each parameter, others averaged: {KPI_BY_NAME[output].label}\n"
         f"{spec.name}: grid of {n_points} points x {spec.replications} replication(s); "
@@ -187,7 +194,7 @@ def _response(ok: pd.DataFrame, spec: SweepSpec, output: str, path: Path, n_poin
     ax.plot(xs, means, marker="o", color="#d62728", label="mean")
     ax.fill_between(xs, lows, highs, color="#d62728", alpha=0.2, label="95% interval of the mean")
     ax.set_xlabel(key)
-    ax.set_ylabel(_label(output))
+    ax.set_ylabel(_label(output, spec))
     ax.set_title(
         f"{KPI_BY_NAME[output].label} against {key}\n{spec.name}: {n_points} points x "
         f"{spec.replications} replication(s)",
@@ -224,7 +231,7 @@ def _heatmap(ok: pd.DataFrame, spec: SweepSpec, output: str, path: Path, n_point
         means = ok.groupby("point")[[first, second, output]].mean()
         image = ax.scatter(means[first], means[second], c=means[output], cmap="viridis", s=30)
         subtitle = f"each dot a point, mean of {spec.replications} replication(s)"
-    fig.colorbar(image, ax=ax, label=_label(output))
+    fig.colorbar(image, ax=ax, label=_label(output, spec))
     ax.set_xlabel(first)
     ax.set_ylabel(second)
     ax.set_title(
