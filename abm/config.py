@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from abm import validation
+from abm.grants import GrantsConfig
 from abm.limits import ENGLAND_RESIDENTS_65PLUS, folder_name_problem, range_problem
 from abm.params import param
 from abm.prices import PricesConfig
@@ -1781,6 +1782,7 @@ SECTIONS: dict[str, type] = {
     "workforce": WorkforceConfig,
     "nhs": NhsConfig,
     "funding": FundingConfig,
+    "grants": GrantsConfig,
     "prices": PricesConfig,
 }
 
@@ -1807,6 +1809,7 @@ class Scenario:
     workforce: WorkforceConfig = dataclasses.field(default_factory=WorkforceConfig)
     nhs: NhsConfig = dataclasses.field(default_factory=NhsConfig)
     funding: FundingConfig = dataclasses.field(default_factory=FundingConfig)
+    grants: GrantsConfig = dataclasses.field(default_factory=GrantsConfig)
     prices: PricesConfig = dataclasses.field(default_factory=PricesConfig)
     schedule: tuple[ScheduledChange, ...] = ()
     """The ``[[schedule]]`` entries as written (in date order)."""
@@ -2208,15 +2211,17 @@ def _build_change(entry: Mapping[str, Any], source: str, scenario: Scenario) -> 
             raise ConfigError(source, f"schedule.set.{key}", "run settings cannot change mid-run")
         if key in FIXED_FOR_A_RUN:
             raise ConfigError(source, f"schedule.set.{key}", FIXED_FOR_A_RUN[key])
-        if key in APRIL_ONLY and (when.month, when.day) != (4, 1):
-            raise ConfigError(
-                source,
-                f"schedule.set.{key}",
-                f"changes only on 1 April, when budgets are set (got {when})",
-            )
         _split_key(key, source)
         changes.append((key, coerce_value(key, value, source)))
     first = scenario.run.start_date - dt.timedelta(days=scenario.run.warmup_days)
+    for key, _ in changes:
+        if key in APRIL_ONLY and ((when.month, when.day) != (4, 1) or when <= first):
+            raise ConfigError(
+                source,
+                f"schedule.set.{key}",
+                f"changes only on a 1 April after the first simulated day {first}, when "
+                f"budgets are set (got {when}); give the first value as {key} itself",
+            )
     last = _add_years(scenario.run.start_date, scenario.run.years)
     if not first <= when < last:
         raise ConfigError(

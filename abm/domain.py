@@ -146,6 +146,8 @@ class Purpose(StrEnum):
     SOCIAL_WORK = "social_work"
     PROVIDER_TRANSFER = "provider_transfer"
     OPERATING_COSTS = "operating_costs"
+    GRANT = "grant"
+    BALANCE_TRANSFER = "balance_transfer"
 
 
 HEALTH_PURPOSES = frozenset(

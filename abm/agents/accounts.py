@@ -29,7 +29,16 @@ import numpy as np
 from abm.domain import HEALTH_PURPOSES, SOCIAL_CARE_PURPOSES, Body, Purpose
 from abm.ledger import EXTERNAL_ACCOUNTS, Ledger, PaymentStreams, to_pence
 from abm.params import DAYS_PER_WEEK
-from abm.policy.funding import FUNDING_POOLS, Allocations, FundingArrangement, LastYear
+from abm.policy.funding import (
+    COUNCIL,
+    FUNDING_POOLS,
+    GOVERNMENT,
+    INTEGRATED,
+    NHS,
+    Allocations,
+    FundingArrangement,
+    LastYear,
+)
 
 if TYPE_CHECKING:
     from abm.model import CareSystemModel
@@ -85,6 +94,7 @@ class Accounts(mesa.Agent):
         self._booked = 0
         self._delay_days = np.zeros(len(Body), dtype=np.int64)
         self._last_population_ratio = 1.0
+        self._ring_fenced_hours = 0.0
         self.today_by_sector = {"care": 0.0, "health": 0.0, "private": 0.0}
 
     # ---------------------------------------------------------------- payments
@@ -194,8 +204,29 @@ class Accounts(mesa.Agent):
             self.allocations, self.budgets
         ):
             self.transfer(date, payer, payee, purpose, gbp)
+        self._grant_transfers(date)
         self.model.commissioner.pay_contract(date)
         self._book_new_transactions()
+
+    def _grant_transfers(self, date: dt.date) -> None:
+        """A twelfth of each grant in force (:mod:`abm.grants`) from government to its
+        recipient, then on to the account that holds its purpose under the arrangement (the
+        care budget holder for the social care grant, whoever pays for reablement for the
+        discharge funds) when that is another account."""
+        grants = self.model.params.grants
+        holder = self.arrangement.care_holder
+        discharge = self.payer(Purpose.REABLEMENT)
+        for recipient, purpose_holder, a_year in (
+            (COUNCIL, holder, grants.social_care_gbp),
+            (COUNCIL, discharge, grants.discharge_council_gbp),
+            (NHS, discharge, grants.discharge_nhs_gbp),
+        ):
+            if a_year <= 0:
+                continue
+            account = recipient if recipient in self.arrangement.accounts else INTEGRATED
+            self.transfer(date, GOVERNMENT, account, Purpose.GRANT, a_year / 12)
+            if purpose_holder != account:
+                self.transfer(date, account, purpose_holder, Purpose.GRANT, a_year / 12)
 
     def transfer(self, date: dt.date, payer: str, payee: str, purpose: Purpose, gbp: float) -> None:
         """Move money now (rounded to the penny)."""
@@ -226,6 +257,8 @@ class Accounts(mesa.Agent):
         balances = {a: self.ledger.balance_gbp(a) for a in self.arrangement.accounts}
         for payer, payee, purpose, gbp in self.arrangement.year_end_transfers(balances):
             self.transfer(date - dt.timedelta(days=1), payer, payee, purpose, gbp)
+        if self.model.params.funding.pool != self.arrangement.name:
+            self._switch_arrangement(date)
         elapsed = (date - self._year_start).days
         annualise = 365.25 / max(elapsed, 1)
         cost = self.model.params.nhs.delayed_bed_day_cost_gbp
@@ -244,6 +277,53 @@ class Accounts(mesa.Agent):
         allocations = self._grow(self.allocations)
         self._set_year(allocations, last_year)
         self.model.council.new_financial_year()
+
+    def _switch_arrangement(self, date: dt.date) -> None:
+        """1 April, after the old arrangement's year-end transfers: the funding arrangement
+        changes to ``funding.pool`` (a ``[[schedule]]`` entry set it today; the config allows
+        it only on 1 April). The rule for what is already running (docs/model.md, "Changing
+        the arrangement mid-run"):
+
+        - every weekly payment stream still running (a package, a placement, reablement,
+          staff) is taken over from today by the account that pays for its purpose under the
+          new arrangement, as Better Care Fund plans moved existing schemes into the pool;
+          what was owed up to yesterday has been settled by the old payer;
+        - an account the new arrangement does not hold (a pool that is wound up) hands its
+          balance, surplus or deficit, to the account that now holds social care (or health,
+          for the integrated health budget);
+        - new accounts open today with nothing in them, and receive their money from this
+          month's transfers.
+        """
+        old = self.arrangement
+        new: FundingArrangement = FUNDING_POOLS.create(  # type: ignore[assignment]
+            self.model.params.funding.pool, self.model.params.funding
+        )
+        for account in new.accounts:
+            if not self.ledger.has(account):
+                self.ledger.open_account(account, date)
+        day = self.model.day
+        for key, rate in self.streams.rates().items():
+            payer, payee, _, purpose = key
+            if rate == 0.0 or payer not in old.accounts:
+                continue
+            try:
+                taker = new.payer(Purpose(purpose))
+            except ValueError:  # a transfer between budgets, not a purchase
+                continue
+            if taker != payer:
+                self.streams.add_rate(key, -rate, day)
+                self.streams.add_rate((taker, payee, pool_of(taker), purpose), rate, day)
+        yesterday = date - dt.timedelta(days=1)
+        for account in old.accounts:
+            if account in new.accounts:
+                continue
+            heir = new.health_holder if account == old.health_holder else new.care_holder
+            balance = self.ledger.balance_gbp(account)
+            if balance > 0:
+                self.transfer(yesterday, account, heir, Purpose.BALANCE_TRANSFER, balance)
+            elif balance < 0:
+                self.transfer(yesterday, heir, account, Purpose.BALANCE_TRANSFER, -balance)
+        self.arrangement = new
 
     def _grow(self, allocations: Allocations) -> Allocations:
         """Next year's allocations: this year's, changed by the yearly real change, by the
@@ -298,8 +378,13 @@ class Accounts(mesa.Agent):
     def care_spending_limit(self) -> float:
         """The most the care budget holder lets its commitments cost a year: its budget less
         ``funding.reserve_share`` (GBP)."""
-        budget = self.budgets.get(self.arrangement.care_holder, 0.0)
+        budget = self.budgets.get(self.arrangement.care_holder, 0.0) + self.care_grant_a_year()
         return budget * (1.0 - self.model.params.funding.reserve_share)
+
+    def care_grant_a_year(self) -> float:
+        """The social care grant in force (``grants.social_care_gbp``), GBP a year: money the
+        care budget holder has on top of its budget (0 without grants)."""
+        return self.model.params.grants.social_care_gbp
 
     def first_year_care_limit(self) -> float:
         """The care budget holder's spending limit in the first financial year, before the
@@ -309,7 +394,7 @@ class Accounts(mesa.Agent):
         budgets = self.arrangement.budgets(
             allocations, LastYear(allocations.council, allocations.nhs)
         )
-        budget = budgets.get(self.arrangement.care_holder, 0.0)
+        budget = budgets.get(self.arrangement.care_holder, 0.0) + p.grants.social_care_gbp
         return budget * (1.0 - p.funding.reserve_share)
 
     def care_headroom_a_year(self) -> float:
@@ -330,7 +415,7 @@ class Accounts(mesa.Agent):
         its brokers are holding back for want of money, and buys discharge support with money
         nobody is waiting for."""
         holder = self.arrangement.care_holder
-        budget = self.budgets.get(holder, 0.0)
+        budget = self.budgets.get(holder, 0.0) + self.care_grant_a_year()
         self.held_for_funding, self.held_weekly_gbp = self.model.brokerage.held_for_funding()
         if budget > 0:
             self.pressure = self.care_commitments_a_year() / budget - 1.0
@@ -347,9 +432,11 @@ class Accounts(mesa.Agent):
         hire and shed staff with every month's figures."""
         holder = self.arrangement.discharge_holder
         budget = self.budgets.get(holder, 0.0)
+        if holder == self.arrangement.care_holder:
+            budget += self.care_grant_a_year()
         fee = self.model.council.home_care_fee
         home_care = self.model.home_care
-        current = home_care.discharge_support_hours
+        current = home_care.discharge_support_hours - self._ring_fenced_hours
         if fee <= 0 or budget <= 0:
             return
         purposes = frozenset(p for p in SOCIAL_CARE_PURPOSES if self.payer(p) == holder)
@@ -360,7 +447,10 @@ class Accounts(mesa.Agent):
         if holder == self.arrangement.care_holder and self.held_for_funding:
             spare = min(spare, 0.0) - self.held_weekly_gbp * WEEKS_PER_YEAR
         target = max(current + spare / WEEKS_PER_YEAR / fee, 0.0)
-        home_care.commission_discharge_support(current + (target - current) / 3.0)
+        self._ring_fenced_hours = self.model.params.grants.discharge_gbp / WEEKS_PER_YEAR / fee
+        home_care.commission_discharge_support(
+            current + (target - current) / 3.0 + self._ring_fenced_hours
+        )
 
     def close_books(self) -> None:
         """Settle what is owed so far and let providers pay their costs so far (at the end of

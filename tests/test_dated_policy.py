@@ -1,0 +1,113 @@
+"""Policy changes mid-run (issue 17, part 3): the funding arrangement changing on 1 April,
+with the rule for payments already running, and grants arriving as money with conditions."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from helpers import run_model, small
+
+from abm.config import ConfigError, ScheduledChange, build_scenario
+from abm.domain import Purpose
+from abm.metrics import run_record
+
+SWITCH = dt.date(2026, 4, 1)
+
+
+def _switched(pool: str = "pooled", **changes: object):
+    """A small area from April 2025 (warm-up from November 2024), its arrangement changing to
+    ``pool`` on 1 April 2026."""
+    scenario = small(residents=3000, years=2, warmup_days=150, **changes)
+    change = ScheduledChange(date=SWITCH, changes=(("funding.pool", pool),))
+    return dataclasses.replace(scenario, schedule=(change,))
+
+
+def test_the_pool_changes_only_on_1_april() -> None:
+    entry = {"date": dt.date(2026, 6, 1), "set": {"funding.pool": "pooled"}}
+    with pytest.raises(ConfigError) as error:
+        build_scenario({}, schedule=[(entry, "bcf.toml")], source="bcf.toml")
+    assert "schedule.set.funding.pool" in str(error.value)
+    assert "bcf.toml" in str(error.value)
+    assert "1 April" in str(error.value)
+
+
+def test_the_pool_cannot_change_on_the_first_day() -> None:
+    scenario = small()
+    first = scenario.run.start_date - dt.timedelta(days=scenario.run.warmup_days)
+    first = dt.date(first.year, 4, 1)
+    values = {
+        "run.start_date": (first, "x.toml"),
+        "run.warmup_days": (0, "x.toml"),
+    }
+    entry = {"date": first, "set": {"funding.pool": "pooled"}}
+    with pytest.raises(ConfigError, match="first simulated day"):
+        build_scenario(values, schedule=[(entry, "x.toml")], source="x.toml")
+
+
+def test_switching_to_a_pool_moves_running_payments_and_money_from_the_switch() -> None:
+    """Separate -> pooled on 1 April 2026: no pool before, the NHS and council pay into it
+    from April, and reablement already running is paid by the pool from the switch day."""
+    model = run_model(_switched(), check=True)
+    assert model.accounts.arrangement.name == "pooled"
+    rates = model.accounts.streams.rates()
+    reablement = {k[0]: r for k, r in rates.items() if k[3] == Purpose.REABLEMENT.value}
+    assert reablement.get("pool", 0.0) > 0.0, "the pool pays for reablement after the switch"
+    assert reablement.get("council", 0.0) == 0.0, "the council's reablement moved to the pool"
+    flows = run_record(model).flows
+    into_pool = flows[(flows["payee"] == "pool") & (flows["purpose"] == "pool_contribution")]
+    assert not into_pool.empty
+    assert (into_pool["financial_year"] >= "2026-27").all(), "no pool money before April 2026"
+
+
+def test_winding_up_a_pool_hands_its_balance_to_the_council() -> None:
+    model = run_model(_switched("separate", funding__pool="pooled"), check=True)
+    assert model.accounts.arrangement.name == "separate"
+    assert model.accounts.ledger.balance("pool") == 0, "the pool's balance went to the council"
+    rates = model.accounts.streams.rates()
+    assert all(rate == 0.0 for key, rate in rates.items() if key[0] == "pool")
+
+
+# --------------------------------------------------------------------------- grants
+
+
+def _money(model, payer: str, payee: str, purpose: str) -> float:
+    flows = run_record(model).flows
+    rows = flows[
+        (flows["payer"] == payer) & (flows["payee"] == payee) & (flows["purpose"] == purpose)
+    ]
+    return float(rows["gbp"].sum())
+
+
+def test_a_discharge_grant_buys_discharge_support_and_nothing_else() -> None:
+    """Behaviour: the same area with and without a discharge fund paid to the NHS, ring-fenced
+    for discharge support. The fund must reach the budget holder that buys discharge support
+    as money (government -> nhs -> council), and the hours it buys must be on top of what
+    the budget buys: more discharge support hours on average."""
+    without = run_model(small(residents=3000))
+    grant = 2_000_000.0 * 3000 / 68_000
+    with_fund = run_model(small(residents=3000, grants__discharge_nhs_gbp=grant))
+    received = _money(with_fund, "government", "nhs", "grant")
+    passed_on = _money(with_fund, "nhs", "council", "grant")
+    assert received > 0
+    assert passed_on == pytest.approx(received)
+    hours = {
+        name: run_record(model).daily["discharge_support_hours"].mean()
+        for name, model in (("without", without), ("with", with_fund))
+    }
+    assert hours["with"] > hours["without"], f"the fund buys discharge support: {hours}"
+
+
+def test_a_social_care_grant_adds_to_the_care_budget() -> None:
+    """Behaviour: a grant to the council for social care raises its spending limit, so the
+    council spends more on care than without it."""
+    without = run_model(small(residents=3000))
+    grant = 6_000_000.0 * 3000 / 68_000
+    with_grant = run_model(small(residents=3000, grants__social_care_gbp=grant))
+    assert with_grant.accounts.care_spending_limit() > without.accounts.care_spending_limit()
+    spend = {
+        name: run_record(model).daily["council_spend_gbp"].sum()
+        for name, model in (("without", without), ("with", with_grant))
+    }
+    assert spend["with"] > spend["without"], f"the grant is spent on care: {spend}"
