@@ -163,6 +163,41 @@ class PopulationConfig:
         "and experiments that should carry no demographic trend",
         source="lever",
     )
+    demography: str = param(
+        "growth",
+        unit="policy",
+        description="How residents arrive: growth (newcomers at 65 at arrivals_65_per_1000, the "
+        "85+ count on a path to growth_85plus) or projection (the 65+, 85+ and 90+ counts kept "
+        "at least at their first-day counts times the growth of england_65plus, england_85plus "
+        "and england_90plus since the first day, which [series] give by date); deaths follow "
+        "the hazards either way (docs/model.md, Demography)",
+        source="lever",
+        choices=("growth", "projection"),
+    )
+    england_65plus: float = param(
+        10_400_000.0,
+        unit="people (England)",
+        description="Under demography = projection: England's residents aged 65+ (a series of "
+        "estimates or a projection; only its growth since the first day is used)",
+        source="Census 2021, England: 10.4 million (DEM-01 note)",
+        minimum=1.0,
+    )
+    england_85plus: float = param(
+        1_300_000.0,
+        unit="people (England)",
+        description="Under demography = projection: England's residents aged 85+ (only its "
+        "growth since the first day is used)",
+        source="about 1.3 million c.2022 (Health Foundation, history inputs population_85plus)",
+        minimum=1.0,
+    )
+    england_90plus: float = param(
+        500_000.0,
+        unit="people (England)",
+        description="Under demography = projection: England's residents aged 90+ (only its "
+        "growth since the first day is used)",
+        source="almost half a million, Census 2021 (history inputs population_90plus)",
+        minimum=1.0,
+    )
     growth_85plus: float = param(
         0.0,
         unit="share (total over the run)",

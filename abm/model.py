@@ -26,6 +26,7 @@ from abm.agents.provider import CareHomeMarket, HomeCareMarket
 from abm.agents.tallies import Tallies
 from abm.agents.worker import Workforce
 from abm.config import Scenario, end_date
+from abm.demography import DEMOGRAPHIES, STATIONARY, Demography
 from abm.discharge import Route
 from abm.domain import Care, Frailty, Funder, Location, Pathway
 from abm.events import CalendarEvents, DailyStepping
@@ -132,6 +133,7 @@ class CareSystemModel(mesa.Model):
         self.council.pay_staff()
         self.commissioner.start()
         self._populate()
+        self.demography: Demography = DEMOGRAPHIES.create(scenario.population.demography, self)  # type: ignore[assignment]
         self.accounts.start()
         if timing == "calendar":
             self.events: CalendarEvents | DailyStepping = CalendarEvents(self)
@@ -355,6 +357,11 @@ class CareSystemModel(mesa.Model):
 
     # ---------------------------------------------------------------- phases
 
+    def first_day_changes(self) -> tuple[tuple[str, object], ...]:
+        """The lever changes the schedule makes on the first simulated day."""
+        change = self._schedule.get(self.first_date)
+        return change.changes if change is not None else ()
+
     def apply_schedule(self) -> None:
         """Apply the lever changes due today.
 
@@ -428,64 +435,40 @@ class CareSystemModel(mesa.Model):
             employer.weekly_wages = float(wages[employer.employer_id])
 
     def population_change(self) -> None:
-        """Monthly: arrivals at 65, age bands, and the 85+ projection."""
+        """Monthly: arrivals at 65, age bands, and the oldest old, by the demography
+        (``population.demography``, :mod:`abm.demography`) unless the population is held
+        stationary."""
         if self.date.day != 1 or self.day == 0:
             return
-        pop = self.params.population
         rng = self.streams["arrivals"]
-        if pop.stationary:
-            self._hold_bands(rng)
+        if self.params.population.stationary:
+            STATIONARY(self).monthly(rng)
             return
-        n = int(rng.poisson(pop.arrivals_65_per_1000 * pop.residents_65plus / 1000 / 12))
-        ages = 65.0 + rng.uniform(0.0, 1.0 / 12.0, n)
-        self._add_arrivals(ages, self._band_frailty[0], rng)
-        self.tally.arrivals_65 = n
+        self.demography.monthly(rng)
+
+    def follow_population(self) -> np.ndarray:
+        """The residents alive now; the population's growth since the start (never falling)
+        and, when capacities grow with the population, care-home places with it."""
         alive = self.residents.alive()
         self.population_ratio = max(self.population_ratio, len(alive) / self._initial_residents)
         if self.params.capacity.grows_with_population:
             self.care_homes.grow_to(
                 self.care_homes.places_for_older_people() * self.population_ratio
             )
-        ages_now = self.residents.ages(alive, self.day)
-        bands = age_band(ages_now)
-        changed = self.residents.set_bands(alive, bands)
-        self.residents.mark_all_changed(changed.tolist())
-        target = self._initial_bands[2] * (1.0 + pop.growth_85plus) ** (self.day / self.total_days)
-        shortfall = round(target) - int(np.count_nonzero(bands == 2))
-        if shortfall > 0:
-            self._add_arrivals(85.0 + rng.uniform(0.0, 5.0, shortfall), self._band_frailty[2], rng)
-            self.tally.arrivals_85plus = shortfall
+        return alive
 
-    def _hold_bands(self, rng: np.random.Generator) -> None:
-        """A population with no demographic growth (``population.stationary``): the number in
-        each age band stays as at the start while residents still move up through the bands.
-        Each month the deaths in an older band are made up by the oldest residents of the band
-        below moving up into it, from 85+ down, and the youngest band's by newcomers at 65
-        with the first band's starting frailty mix. Residents therefore spend a lifetime's
-        share of years in each band, carrying their frailty with them, rather than (with
-        bands frozen) staying 65-74 until they die and accumulating frailty there."""
-        residents = self.residents
-        alive = residents.alive()
-        bands = residents.band[alive].copy()
-        order = np.argsort(-residents.ages(alive, self.day), kind="stable")
-        for band in (2, 1):
-            shortfall = int(self._initial_bands[band] - np.count_nonzero(bands == band))
-            if shortfall <= 0:
-                continue
-            below = order[bands[order] == band - 1][:shortfall]
-            bands[below] = band
-            moved = alive[below]
-            residents.set_bands(moved, np.full(len(moved), band, dtype=residents.band.dtype))
-            residents.mark_all_changed(moved.tolist())
-        shortfall = int(self._initial_bands[0] - np.count_nonzero(bands == 0))
-        if shortfall > 0:
-            ages = 65.0 + rng.uniform(0.0, 1.0 / 12.0, shortfall)
-            self._add_arrivals(ages, self._band_frailty[0], rng)
-            self.tally.arrivals_65 = shortfall
+    def band_frailty(self, band: int) -> np.ndarray:
+        """The starting frailty mix of an age band (0: 65-74, 2: 85+): newcomers' mix."""
+        return self._band_frailty[band]
 
-    def _add_arrivals(
+    def initial_bands(self) -> np.ndarray:
+        """Residents in each age band (65-74, 75-84, 85+) on the first day."""
+        return self._initial_bands
+
+    def add_arrivals(
         self, ages: np.ndarray, frailty_shares: np.ndarray, rng: np.random.Generator
     ) -> None:
+        """New residents of the given ages, frailty drawn from ``frailty_shares``."""
         n = len(ages)
         frailty = rng.choice(len(Frailty), size=n, p=frailty_shares).astype(np.int8)
         social = social_situation(self.params, frailty, self.streams["social"])

@@ -1,0 +1,76 @@
+"""Demography (issue 17, part 4): arrivals and the oldest old following a population series,
+the default growth rule unchanged, and demographies chosen by name."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import numpy as np
+import pytest
+from helpers import run_model, small
+
+from abm.config import ScheduledChange
+from abm.demography import DEMOGRAPHIES, Growth, Projection
+from abm.metrics import run_record
+from abm.model import CareSystemModel
+from abm.rng import replication_seed
+
+
+def _counts(model: CareSystemModel) -> tuple[int, int, int]:
+    alive = model.residents.alive()
+    ages = model.residents.ages(alive, model.day)
+    return len(alive), int(np.count_nonzero(ages >= 85)), int(np.count_nonzero(ages >= 90))
+
+
+def test_demographies_are_chosen_by_name_with_the_valid_names_in_the_error() -> None:
+    model = CareSystemModel(small(residents=500), replication_seed(1, 0))
+    assert isinstance(model.demography, Growth)
+    assert isinstance(DEMOGRAPHIES.create("projection", model), Projection)
+    with pytest.raises(KeyError, match="growth, projection"):
+        DEMOGRAPHIES.create("ons", model)
+
+
+def test_a_flat_series_keeps_each_group_at_least_at_its_start() -> None:
+    """Projection with England's counts unchanged: the floors are the first day's counts, so
+    after a year every group is at or above its start (arrivals replace the dead)."""
+    model = CareSystemModel(small(residents=3000, population__demography="projection"), 7)
+    start = _counts(model)
+    months = 0
+    while not model.finished:
+        model.step()
+        if model.date.day == 2:  # the day after the monthly arrivals: a day's deaths since
+            months += 1
+            now = _counts(model)
+            assert all(n >= 0.995 * s for n, s in zip(now, start, strict=True)), (start, now)
+    assert months >= 12
+
+
+def _projected(growth_85: float, years: int = 2):
+    """A small area whose England 85+ count grows by ``growth_85`` over the run (linear
+    monthly steps from a schedule standing in for a series)."""
+    scenario = small(residents=3000, years=years, warmup_days=60, population__demography="projection")
+    first = scenario.run.start_date - dt.timedelta(days=scenario.run.warmup_days)
+    changes = []
+    for month in range(1, 12 * years + 2):
+        day = (first.replace(day=1) + dt.timedelta(days=31 * month)).replace(day=1)
+        share = min(month / (12 * years + 2), 1.0)
+        value = 1_300_000.0 * (1.0 + growth_85 * share)
+        changes.append(ScheduledChange(date=day, changes=(("population.england_85plus", value),)))
+    return dataclasses.replace(scenario, schedule=tuple(changes))
+
+
+def test_a_growing_85plus_series_raises_the_oldest_old_and_admissions() -> None:
+    """Behaviour: the same area with England's 85+ count flat and growing by 40% over two
+    years. The area's 85+ residents must follow (more of them at the end) and, as the oldest
+    are the most frail, emergency admissions must rise with them."""
+    flat = run_model(_projected(0.0))
+    growing = run_model(_projected(0.4))
+    # By the last month the series has grown by about 37%; the flat run's 85+ drifts up by
+    # ageing alone (about 10%), so the growing run must be well above it.
+    assert _counts(growing)[1] > 1.15 * _counts(flat)[1], "85+ follows the series"
+    admissions = {
+        name: run_record(model).daily["resident_emergencies"].sum()
+        for name, model in (("flat", flat), ("growing", growing))
+    }
+    assert admissions["growing"] > admissions["flat"], admissions
