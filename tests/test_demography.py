@@ -49,7 +49,9 @@ def test_a_flat_series_keeps_each_group_at_least_at_its_start() -> None:
 def _projected(growth_85: float, years: int = 2):
     """A small area whose England 85+ count grows by ``growth_85`` over the run (linear
     monthly steps from a schedule standing in for a series)."""
-    scenario = small(residents=3000, years=years, warmup_days=60, population__demography="projection")
+    scenario = small(
+        residents=3000, years=years, warmup_days=60, population__demography="projection"
+    )
     first = scenario.run.start_date - dt.timedelta(days=scenario.run.warmup_days)
     changes = []
     for month in range(1, 12 * years + 2):
