@@ -20,6 +20,7 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from abm.figures_dated import write_dated_figure
 from abm.figures_money import write_money_figure
 from abm.metrics import REASONS
 from abm.prices import price_label
@@ -162,6 +163,7 @@ def write_figures(folder: Path, results: Results) -> None:
     write_social_care_figures(folder, results, daily)
     write_workforce_figures(folder, results, daily)
     write_money_figure(folder, results)
+    write_dated_figure(folder, results, daily)
 
 
 def write_social_care_figures(folder: Path, results: Results, daily: Daily) -> None:

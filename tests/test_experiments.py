@@ -24,7 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENTS = ROOT / "experiments"
 BASELINE = EXPERIMENTS / "baseline.toml"
 # calibrated.toml holds the fitted values the baseline extends: not an experiment.
-NOT_EXPERIMENTS = ("baseline.toml", "calibrated.toml")
+# Projections run longer than the baseline, so they are run on their own, not compared.
+PROJECTIONS = ("projection_2025_2040.toml", "projection_2025_2040_demand_funded.toml")
+NOT_EXPERIMENTS = ("baseline.toml", "calibrated.toml", *PROJECTIONS)
 POLICIES = sorted(p for p in EXPERIMENTS.glob("*.toml") if p.name not in NOT_EXPERIMENTS)
 SHORT = ["run.years=1", "run.warmup_days=60"]
 # Examples of config features (experiments/examples/, each with any files it reads beside it):
