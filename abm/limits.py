@@ -73,6 +73,8 @@ UNIT_CEILINGS: dict[str, Ceiling] = {
     "GBP a week": Ceiling(1e6, "a million pounds a week"),
     "GBP a week per 250 GBP": Ceiling(250, "all of the 250 pounds a week"),
     "GBP an hour": Ceiling(10_000, "ten thousand pounds an hour"),
+    "GBP an hour (cash)": Ceiling(10_000, "ten thousand pounds an hour"),
+    "people (England)": Ceiling(1e9, "a billion people, many times England's population"),
     "GBP a year": Ceiling(1e7, "ten million pounds a year a person"),
     "GBP a bed-night": Ceiling(1e6, "a million pounds"),
     "GBP a night": Ceiling(1e6, "a million pounds"),

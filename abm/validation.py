@@ -67,12 +67,17 @@ def _capital_limits(scenario: Scenario) -> Problem | None:
     return None
 
 
+MIN_CONTACT_SHARE = 0.01
+"""Below this share of paid hours with residents, home care would need more care workers
+than any area has people (at 1e-10, ten thousand billion for one area's packages)."""
+
+
 def _contact_hours(scenario: Scenario) -> Problem | None:
-    if scenario.workforce.home_care_contact_share <= 0:
+    if scenario.workforce.home_care_contact_share < MIN_CONTACT_SHARE:
         return Problem(
             "workforce.home_care_contact_share",
-            "must be above 0: care workers who spend none of their paid hours with residents "
-            "deliver no home care, however many are hired",
+            f"must be at least {MIN_CONTACT_SHARE}: care workers who spend (almost) none of "
+            "their paid hours with residents deliver no home care, however many are hired",
         )
     return None
 

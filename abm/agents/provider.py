@@ -624,7 +624,8 @@ class CareHome(mesa.Agent):
         if self.nursing and w.nursing_home_nurses_per_bed > 0:
             nurses = workforce.staff_of(self, Role.CARE_HOME_NURSE)
             places = min(places, nurses / w.nursing_home_nurses_per_bed)
-        return min(self.beds, math.floor(places + 1e-9))
+        # places is infinite only for a ratio too small to divide by: no staff limit then.
+        return min(self.beds, math.floor(min(places, self.beds) + 1e-9))
 
     def weekly_costs(self, residents: int) -> float:
         """Costs a week with ``residents`` residents: staff, and what follows residents and

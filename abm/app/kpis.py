@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from abm.compare.text import fmt_difference, fmt_value, sections
 from abm.config import Scenario, all_keys
 from abm.metrics import KPI_BY_NAME, KPIS, Kpi
+from abm.prices import money_unit
 
 PER_AREA_UNITS = (
     "GBP a year",
@@ -90,7 +91,7 @@ def kpi_rows(
                     group=group,
                     name=name,
                     label=plain_label(kpi.label, scenario),
-                    unit=plain_unit(kpi.unit),
+                    unit=plain_unit(money_unit(kpi.unit, scenario.prices.base)),
                     run=_float(run.get(name)) * factor,
                     baseline=_float(baseline.get(name)) * factor,
                     scaled=scaled,
