@@ -117,6 +117,7 @@ class CareSystemModel(mesa.Model):
         self.total_days = (end_date(scenario.run) - self.first_date).days
         self.warmup_days = scenario.run.warmup_days
         self.day = 0
+        self._date_day, self._date = 0, self.first_date
         self.tally = DayTally()
         self._schedule = {change.date: change for change in scenario.timeline()}
 
@@ -323,8 +324,10 @@ class CareSystemModel(mesa.Model):
 
     @property
     def date(self) -> dt.date:
-        """Today's calendar date."""
-        return self.first_date + dt.timedelta(days=self.day)
+        """Today's calendar date (worked out once a day: the services ask for it often)."""
+        if self._date_day != self.day:
+            self._date_day, self._date = self.day, self.first_date + dt.timedelta(days=self.day)
+        return self._date
 
     @property
     def reporting(self) -> bool:
