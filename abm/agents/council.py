@@ -596,34 +596,22 @@ class Brokerage(ThroughputService):
         )
         super().enrol(pid, day, from_hospital, route)
 
-    def weekly_costs(self, order: list[int]) -> list[float]:
-        """What the council would commit a week from its budget for each case of ``order``
-        before the broker may arrange it, at its fee rates (before any contribution from the
-        resident).
+    def weekly_cost(self, pid: int) -> float:
+        """What the council would commit a week from its budget for this case before the
+        broker may arrange it, at its fee rates (before any contribution from the resident).
 
         Hospital discharges are not held back for money: the council funds the care that gets
         a patient out of hospital (as councils do, with the discharge funds behind them), and
         it counts against its budget like any other commitment, so it is the people waiting at
-        home who wait for money. Reablement is paid for in bulk by whoever pays for it.
-
-        Worked out for the whole queue at once (a council short of money looks down all of it
-        every day); arranging one case changes no other case's cost."""
-        residents, council = self.model.residents, self.council
-        ids = np.array(order, dtype=np.int64)
-        reasons, placing = self._reasons, DelayReason.AWAITING_CARE_HOME
-        placement = np.fromiter(
-            (reasons.get(pid) == placing for pid in order), dtype=bool, count=len(order)
-        )
-        nursing = residents.frailty[ids] == Frailty.SEVERE
-        costs = residents.assessed_needs(ids) * council.home_care_fee
-        costs[self.model.home_care.will_be_reablement_all(order)] = 0.0
-        costs[placement & ~nursing] = council.care_home_fee(nursing=False)
-        costs[placement & nursing] = council.care_home_fee(nursing=True)
-        from_hospital = np.fromiter(
-            map(self._from_hospital.__contains__, order), dtype=bool, count=len(order)
-        )
-        costs[from_hospital] = 0.0
-        return costs.tolist()
+        home who wait for money. Reablement is paid for in bulk by whoever pays for it."""
+        if pid in self._from_hospital:
+            return 0.0
+        if self._reasons.get(pid) == DelayReason.AWAITING_CARE_HOME:
+            nursing = int(self.model.residents.frailty[pid]) == Frailty.SEVERE
+            return self.council.care_home_fee(nursing=nursing)
+        if self.model.home_care.will_be_reablement(pid):
+            return 0.0
+        return self.model.residents.assessed_need(pid) * self.council.home_care_fee
 
     def tick(self, day: int) -> None:
         """Arrange as many cases as the brokers can today, in priority order, each only if the
@@ -634,11 +622,10 @@ class Brokerage(ThroughputService):
         if self._credit < 1.0 or not len(self.waiting):
             return
         headroom = self.model.accounts.care_headroom_a_year()
-        order = self.in_order(day)
-        for pid, weekly in zip(order, self.weekly_costs(order), strict=True):
+        for pid in self.in_order(day):
             if self._credit < 1.0:
                 break
-            yearly = weekly * WEEKS_PER_YEAR
+            yearly = self.weekly_cost(pid) * WEEKS_PER_YEAR
             if yearly > 0.0 and yearly > headroom:
                 continue
             headroom -= yearly
@@ -650,7 +637,7 @@ class Brokerage(ThroughputService):
         """Cases waiting that the council could not afford now, and what they would cost it a
         week (counted when the council reviews its budget)."""
         headroom = self.model.accounts.care_headroom_a_year()
-        costs = self.weekly_costs(self.in_order(self.model.day))
+        costs = (self.weekly_cost(pid) for pid in self.in_order(self.model.day))
         held = [cost for cost in costs if cost > 0 and cost * WEEKS_PER_YEAR > headroom]
         return len(held), sum(held)
 

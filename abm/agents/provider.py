@@ -298,15 +298,6 @@ class HomeCareMarket(QueuedService):
             and pid not in self._restart
         )
 
-    def will_be_reablement_all(self, order: list[int]) -> np.ndarray:
-        """:meth:`will_be_reablement` of each of ``order``, as an array."""
-        ids = np.array(order, dtype=np.int64)
-        restart = self._restart
-        not_restarting = np.fromiter(
-            (pid not in restart for pid in order), dtype=bool, count=len(order)
-        )
-        return (self.model.residents.location[ids] == Location.HOSPITAL) & not_restarting
-
     def in_reablement(self, pid: int) -> bool:
         """Whether a resident's package is still reablement."""
         return pid in self._reablement_end
