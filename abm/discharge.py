@@ -174,7 +174,11 @@ class WaitingList:
         self, rule: str = HOSPITAL_FIRST, day: int = 0, limit_days: float = 0.0
     ) -> Iterator[int]:
         """Waiting patients in the order they are to be served (a snapshot)."""
-        if rule == IN_ORDER or not self._hospital or not self._community:
+        if not self._community:  # one queue: what any rule, and merging, gives
+            return iter(list(self._hospital))
+        if not self._hospital:
+            return iter(list(self._community))
+        if rule == IN_ORDER:
             merged = heapq.merge(
                 ((seq, pid) for pid, seq in self._hospital.items()),
                 ((seq, pid) for pid, seq in self._community.items()),
