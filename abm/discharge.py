@@ -15,8 +15,10 @@ the hospital, because they only have to honour :class:`Step`.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import itertools
+import math
 from collections.abc import Callable, Iterator
 from typing import Protocol
 
@@ -140,17 +142,29 @@ class WaitingList:
         self._community: dict[int, int] = {}
         self._joined: dict[int, int] = {}
         self._counter = itertools.count()
+        # Whether the people at home joined on non-decreasing days in queue order, so that
+        # those who have waited past a limit are the front of the queue (found by bisection
+        # instead of a look at everyone waiting, every service, every day).
+        self._community_by_day = True
+        self._last_community_day = -math.inf
 
     def join(self, pid: int, from_hospital: bool, day: int = 0) -> None:
         """Add a patient at the back of their queue."""
+        if pid in self._community:  # keeps its place with a new day: not in day order
+            self._community_by_day = False
         (self._hospital if from_hospital else self._community)[pid] = next(self._counter)
         self._joined[pid] = day
+        if not from_hospital:
+            if day < self._last_community_day:
+                self._community_by_day = False
+            self._last_community_day = day
 
     def leave(self, pid: int) -> None:
         """Remove a patient wherever they are."""
         self._hospital.pop(pid, None)
-        self._community.pop(pid, None)
         self._joined.pop(pid, None)
+        if self._community.pop(pid, None) is not None and not self._community:
+            self._community_by_day, self._last_community_day = True, -math.inf
 
     def joined(self, pid: int) -> int:
         """The day a waiting patient joined."""
@@ -160,7 +174,11 @@ class WaitingList:
         self, rule: str = HOSPITAL_FIRST, day: int = 0, limit_days: float = 0.0
     ) -> Iterator[int]:
         """Waiting patients in the order they are to be served (a snapshot)."""
-        if rule == IN_ORDER or not self._hospital or not self._community:
+        if not self._community:  # one queue: what any rule, and merging, gives
+            return iter(list(self._hospital))
+        if not self._hospital:
+            return iter(list(self._community))
+        if rule == IN_ORDER:
             merged = heapq.merge(
                 ((seq, pid) for pid, seq in self._hospital.items()),
                 ((seq, pid) for pid, seq in self._community.items()),
@@ -168,11 +186,17 @@ class WaitingList:
             return iter([pid for _, pid in merged])
         if rule == HOSPITAL_FIRST:
             return iter([*self._hospital, *self._community])
-        overdue = [pid for pid in self._community if day - self._joined[pid] >= limit_days]
+        community = list(self._community)
+        joined = self._joined
+        if self._community_by_day:
+            cut = bisect.bisect_left(community, True, key=lambda p: day - joined[p] < limit_days)
+            overdue, rest = community[:cut], community[cut:]
+        else:
+            overdue = [pid for pid in community if day - joined[pid] >= limit_days]
+            late = set(overdue)
+            rest = [pid for pid in community if pid not in late]
         if not overdue:
-            return iter([*self._hospital, *self._community])
-        late = set(overdue)
-        rest = [pid for pid in self._community if pid not in late]
+            return iter([*self._hospital, *community])
         hospital = list(self._hospital)
         alternating = [
             pid

@@ -42,6 +42,14 @@ CAUSES = [cause.label for cause in Cause]
 # as reason shares of each body's delays).
 BODIES_BY_REASON = (Body.NHS, Body.SOCIAL_CARE)
 
+# The names of the columns filled from arrays, made once (the daily row is built every day).
+_DELAYED_COLUMNS = tuple(f"delayed.{reason}" for reason in REASONS)
+_DELAYED_BY_COLUMNS = tuple(f"delayed_by.{body}" for body in BODIES)
+_DELAYED_CAUSE_COLUMNS = tuple(f"delayed_cause.{cause}" for cause in CAUSES)
+_DELAYED_WITHIN_BODY_COLUMNS = {
+    body: tuple(f"delayed_{body.label}.{reason}" for reason in REASONS) for body in BODIES_BY_REASON
+}
+
 DAILY_COLUMNS: tuple[str, ...] = (
     "day",
     "date",
@@ -51,9 +59,9 @@ DAILY_COLUMNS: tuple[str, ...] = (
     "beds_occupied",
     "beds_occupied_by_residents",
     "delayed",
-    *(f"delayed.{reason}" for reason in REASONS),
-    *(f"delayed_by.{body}" for body in BODIES),
-    *(f"delayed_cause.{cause}" for cause in CAUSES),
+    *_DELAYED_COLUMNS,
+    *_DELAYED_BY_COLUMNS,
+    *_DELAYED_CAUSE_COLUMNS,
     "corridor",
     "resident_emergencies",
     "resident_emergencies_not_admitted",
@@ -138,7 +146,7 @@ DAILY_COLUMNS: tuple[str, ...] = (
     "reablement_packages",
     "long_stay_delayed_for_care_at_home",
     "legal_floor_gbp",
-    *(f"delayed_{body.label}.{reason}" for body in BODIES_BY_REASON for reason in REASONS),
+    *(name for columns in _DELAYED_WITHIN_BODY_COLUMNS.values() for name in columns),
     *CAPACITY_COLUMNS,
 )
 
@@ -186,12 +194,9 @@ def daily_row(model: CareSystemModel) -> dict[str, object]:
     row.update(workforce_row(model))
     row.update(calibration_row(model))
     row.update(capacity_row(model))
-    for reason, count in zip(REASONS, today.delayed_by_reason.tolist(), strict=True):
-        row[f"delayed.{reason}"] = count
-    for body, count in zip(BODIES, today.delayed_by_body.tolist(), strict=True):
-        row[f"delayed_by.{body}"] = count
-    for cause, count in zip(CAUSES, today.delayed_by_cause.tolist(), strict=True):
-        row[f"delayed_cause.{cause}"] = count
+    row.update(zip(_DELAYED_COLUMNS, today.delayed_by_reason.tolist(), strict=True))
+    row.update(zip(_DELAYED_BY_COLUMNS, today.delayed_by_body.tolist(), strict=True))
+    row.update(zip(_DELAYED_CAUSE_COLUMNS, today.delayed_by_cause.tolist(), strict=True))
     return row
 
 
@@ -209,10 +214,8 @@ def calibration_row(model: CareSystemModel) -> dict[str, object]:
         "long_stay_delayed_for_care_at_home": today.long_stay_delayed_for_care_at_home,
         "legal_floor_gbp": model.workforce.legal_floor(model.date),
     }
-    for body in BODIES_BY_REASON:
-        counts = today.delayed_by_body_and_reason[body].tolist()
-        for reason, count in zip(REASONS, counts, strict=True):
-            row[f"delayed_{body.label}.{reason}"] = count
+    for body, columns in _DELAYED_WITHIN_BODY_COLUMNS.items():
+        row.update(zip(columns, today.delayed_by_body_and_reason[body].tolist(), strict=True))
     return row
 
 

@@ -27,7 +27,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
 
 from abm.metrics import KPI_BY_NAME
 
@@ -73,6 +72,8 @@ def difference_bounds(metric: str) -> Bounds:
 
 
 def _half_width(spread: np.ndarray | float, n: int, level: float) -> np.ndarray | float:
+    from scipy import stats  # noqa: PLC0415 - scipy.stats costs 0.3 s to import: only when needed
+
     return stats.t.ppf(0.5 + level / 2, n - 1) * spread / np.sqrt(n)
 
 
@@ -92,6 +93,8 @@ def t_interval(
     spread = float(values.std(ddof=1))
     low_bound, high_bound = bounds
     if (low_bound, high_bound) == SHARE and np.all((values > 0.0) & (values < 1.0)):
+        from scipy import special  # noqa: PLC0415 - see _half_width
+
         logits = special.logit(values)
         centre = float(logits.mean())
         half = float(_half_width(float(logits.std(ddof=1)), n, level))

@@ -255,3 +255,27 @@ def test_a_bad_area_is_one_clear_line_and_writes_nothing(tmp_path, options, expe
     assert expected in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["sweep"], ["compare"], ["calibrate"]])
+def test_help_imports_no_numerical_or_plotting_package(command):
+    """``care-abm ... --help`` only parses arguments, so it must not import the packages that
+    make starting a run slow (about 2 s between them): that is what keeps it well under half a
+    second, without timing anything here."""
+    heavy = ("numpy", "pandas", "scipy", "matplotlib", "mesa", "pyarrow", "solara", "dask")
+    script = (
+        "import sys\n"
+        "from abm.cli import main\n"
+        "try:\n"
+        f"    main({[*command, '--help']!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy!r})))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]", (
+        f"care-abm {' '.join(command)} --help imported {done.stdout.strip().splitlines()[-1]}"
+    )

@@ -316,6 +316,8 @@ class Hospital(mesa.Agent):
         by_reason, by_body, by_cause = [0] * len(DelayReason), [0] * len(Body), [0] * len(Cause)
         by_body_and_reason = [[0] * len(DelayReason) for _ in Body]
         routes = self.routes
+        long_stays = 0
+        with_support, long_admitted = int(Pathway.HOME_WITH_SUPPORT), day - LONG_STAY_DAYS
         for pid, stay in list(self.fit.items()):
             delay = routes[stay.pathway].ask(pid)
             if delay is None:
@@ -330,12 +332,13 @@ class Hospital(mesa.Agent):
             by_cause[cause] += 1
             by_body_and_reason[body][reason] += 1
             if (
-                stay.pathway == Pathway.HOME_WITH_SUPPORT
+                stay.pathway == with_support
+                and stay.admitted <= long_admitted
                 and reason in CARE_AT_HOME_WAITS
-                and day - stay.admitted >= LONG_STAY_DAYS
             ):
-                self.today.long_stay_delayed_for_care_at_home += 1
+                long_stays += 1
             delayed.append(pid)
+        self.today.long_stay_delayed_for_care_at_home += long_stays
         self.today.delayed_by_reason += by_reason
         self.today.delayed_by_body += by_body
         self.today.delayed_by_cause += by_cause
@@ -445,11 +448,15 @@ class Hospital(mesa.Agent):
     def _lengths_of_stay(self, means: list[float], rng: np.random.Generator) -> list[int]:
         """Whole days in hospital for stays of these mean lengths, one gamma draw each in
         order: one array call takes the same draws from the stream as a call per stay (numpy
-        fills an array draw by draw), at a fraction of the cost."""
+        fills an array draw by draw), at a fraction of the cost. The draws are scaled
+        standard gammas, which is what ``Generator.gamma`` computes (``scale *
+        standard_gamma(shape)``, the same draws and the same products), without the cost of
+        broadcasting an array of scales (a third of the time)."""
         if not means:
             return []
         shape = self.model.params.hospital.los_shape
-        days = np.ceil(rng.gamma(shape, np.asarray(means, dtype=float) / shape))
+        scales = np.asarray(means, dtype=float) / shape
+        days = np.ceil(rng.standard_gamma(shape, len(means)) * scales)
         return np.maximum(days, 1.0).astype(np.int64).tolist()
 
 

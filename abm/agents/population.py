@@ -176,6 +176,7 @@ class Residents:
             self._store(name, np.full(capacity, fill, dtype=dtype))
         self.need_hours = np.zeros(4)
         self.carer_hours = np.zeros(4)
+        self._need_list, self._carer_list = [0.0] * 4, [0.0] * 4
         self._dirty: list[int] = []
         self._touched: list[int] = []
         self._touched_many: list[np.ndarray] = []
@@ -286,8 +287,8 @@ class Residents:
         """Whether :meth:`unmet_hours` of one resident is above 0 (without building arrays)."""
         if int(self.location[pid]) != Location.COMMUNITY:
             return False
-        need = self.need_hours[self.frailty[pid]] - self.carer_hours[self.carer[pid]]
-        return bool(need - self.package_hours[pid] > 0.0)
+        need = self._need_list[self.frailty[pid]] - self._carer_list[self.carer[pid]]
+        return need - float(self.package_hours[pid]) > 0.0
 
     def settings(self, ids: np.ndarray) -> np.ndarray:
         """The hazard setting of each resident."""
@@ -313,8 +314,7 @@ class Residents:
 
     def assessed_need(self, pid: int) -> float:
         """Weekly hours of care a resident needs beyond what their unpaid carer gives."""
-        need = self.need_hours[self.frailty[pid]] - self.carer_hours[self.carer[pid]]
-        return max(float(need), 0.0)
+        return max(self._need_list[self.frailty[pid]] - self._carer_list[self.carer[pid]], 0.0)
 
     def assessed_needs(self, ids: np.ndarray) -> np.ndarray:
         """:meth:`assessed_need` of many residents at once."""
@@ -338,7 +338,10 @@ class Residents:
     # ------------------------------------------------------------------ changes
 
     def mark_changed(self, pid: int) -> None:
-        """Note that a resident's hazards changed, so their next event is re-drawn tonight."""
+        """Note that a resident's hazards changed, so their next event is re-drawn tonight.
+
+        (The methods below that change hazards note it the same way, inline: they run over a
+        million times in a full-size run.)"""
         self._dirty.append(pid)
 
     def mark_all_changed(self, ids: list[int]) -> None:
@@ -357,6 +360,9 @@ class Residents:
         """Set weekly hours of need by frailty and of unpaid care by carer band (index 0: no
         carer); everyone's unmet need may change."""
         self.need_hours, self.carer_hours = need_hours, carer_hours
+        # the same tables as Python floats, for one resident at a time (same values, and the
+        # same IEEE arithmetic, without numpy's cost per scalar)
+        self._need_list, self._carer_list = need_hours.tolist(), carer_hours.tolist()
         self._touched_many.append(np.arange(self.n))
 
     def take_touched(self) -> np.ndarray:
@@ -372,13 +378,13 @@ class Residents:
         """Move a resident to ``location``."""
         self._location[pid] = location
         self._touched.append(pid)
-        self.mark_changed(pid)
+        self._dirty.append(pid)
 
     def set_care(self, pid: int, care: Care) -> None:
         """Change how a resident is cared for."""
         self._care[pid] = care
         self._touched.append(pid)
-        self.mark_changed(pid)
+        self._dirty.append(pid)
 
     def set_funder(self, pid: int, funder: Funder) -> None:
         """Change who pays for a resident's care (hazards do not depend on it)."""
@@ -394,7 +400,7 @@ class Residents:
         """Change the intensity band of a resident's unpaid carer (0 for none)."""
         self._carer[pid] = carer
         self._touched.append(pid)
-        self.mark_changed(pid)
+        self._dirty.append(pid)
 
     def set_bands(self, ids: np.ndarray, bands: np.ndarray) -> np.ndarray:
         """Set residents' age bands; returns the ids whose band changed (their hazards did)."""
@@ -408,33 +414,33 @@ class Residents:
         raised until they settle, and 30-day readmissions are counted from today."""
         self.last_discharge_day[pid] = day
         self.recent[pid] = 1
-        self.mark_changed(pid)
+        self._dirty.append(pid)
 
     def set_dependent(self, pid: int) -> None:
         """A resident's dependency calls for a care home (they asked or were assessed for a
         place, or were placed): for good, since it does not go away if no place is found."""
         if not self.dependent[pid]:
             self.dependent[pid] = 1
-            self.mark_changed(pid)
+            self._dirty.append(pid)
 
     def settle(self, pid: int) -> None:
         """The raised risk after a discharge is over."""
         self.recent[pid] = 0
-        self.mark_changed(pid)
+        self._dirty.append(pid)
 
     def recover(self, pid: int) -> None:
         """Move a resident down one frailty category (no further than fit)."""
         if int(self.frailty[pid]) > Frailty.FIT:
             self._frailty[pid] -= 1
             self._touched.append(pid)
-            self.mark_changed(pid)
+            self._dirty.append(pid)
 
     def worsen(self, pid: int) -> None:
         """Move a resident up one frailty category (no further than severe)."""
         if int(self.frailty[pid]) < Frailty.SEVERE:
             self._frailty[pid] += 1
             self._touched.append(pid)
-            self.mark_changed(pid)
+            self._dirty.append(pid)
 
 
 def unique_ids(ids: np.ndarray) -> np.ndarray:
