@@ -149,7 +149,10 @@ class WaitingList:
         self._last_community_day = -math.inf
 
     def join(self, pid: int, from_hospital: bool, day: int = 0) -> None:
-        """Add a patient at the back of their queue."""
+        """Add a patient at the back of their queue. Someone already waiting from the other
+        side (at home, then from hospital) moves: nobody is on both lists to be served twice."""
+        if pid in (self._community if from_hospital else self._hospital):
+            self.leave(pid)
         if pid in self._community:  # keeps its place with a new day: not in day order
             self._community_by_day = False
         (self._hospital if from_hospital else self._community)[pid] = next(self._counter)

@@ -110,6 +110,19 @@ def test_every_priority_rule_serves_everyone_once(rule):
     assert sorted(order) == [1, 2, 3, 10, 11, 12]
 
 
+@pytest.mark.parametrize("rule", PRIORITY_RULES)
+def test_someone_waiting_at_home_who_joins_from_hospital_is_listed_once(rule):
+    """A resident waiting at home for a service who is then referred to it from hospital
+    moves to the hospital list: on both lists, they would be served twice."""
+    waiting = waiting_list([10], [(1, 0), (2, 5)])
+    waiting.join(1, from_hospital=True, day=100)
+    order = list(waiting.in_order(rule, day=100, limit_days=28))
+    assert sorted(order) == [1, 2, 10]
+    assert waiting.joined(1) == 100
+    waiting.leave(1)
+    assert sorted(waiting.in_order(rule, day=100, limit_days=28)) == [2, 10]
+
+
 def test_in_order_is_first_come_first_served():
     waiting = waiting_list([10, 11], [(1, 0), (2, 80)])
     assert list(waiting.in_order("in_order", day=100)) == [1, 2, 10, 11]
