@@ -59,6 +59,8 @@ from abm.sweep.design import Design, model_source_hash
 from abm.sweep.engine import Engine, Task
 from abm.sweep.store import consolidate, finished_runs, read_run, write_atomic, write_run
 
+TOP_UPS = 3  # rounds of runs after the last wave to find the ensemble's members
+
 
 @dataclasses.dataclass
 class Evaluated:
@@ -293,6 +295,11 @@ def run_calibration(
     if not fitted:
         raise RunError(f"{spec.source}: no targets to fit (splits {list(spec.splits)})")
     check_output_keys(spec)
+    for target_id in spec.uncertainty.discrepancy_by_target:
+        if target_id not in {t.target_id for t in fitted}:
+            raise ConfigError(
+                spec.source, f"discrepancy_by_target.{target_id}", "is not a fitted target"
+            )
     d = len(spec.parameters)
     engines = _Engines(make_engine)
     started = time.perf_counter()
@@ -334,15 +341,22 @@ def run_calibration(
                 f"  wave {w}: fitting {len(fitted)} emulators to {len(everything.unit)} points, "
                 "cutting the space"
             )
+            fitting = time.perf_counter()
             unit = history.add_wave(everything, w, nxt)
-            say(history.wave_line(w))
-        for k in range(1, 4):  # top-ups: more simulated members, from the last region
+            say(f"{history.wave_line(w)} [{time.perf_counter() - fitting:.0f} s]")
+        # Top-ups: more simulated members from the last region, while a round finds some (the
+        # first is always tried: the last wave's emulators drew a region no wave has run yet).
+        found = -1
+        for k in range(1, TOP_UPS + 1):
             everything = stack(parts)
-            needed = spec.ensemble_size - int(history.accepted(everything).sum())
-            if needed <= 0 or history.region_empty:
+            accepted = int(history.accepted(everything).sum())
+            needed = spec.ensemble_size - accepted
+            if needed <= 0 or history.region_empty or found == 0:
                 break
             unit = history.top_up(everything, needed, k)
             parts.append(simulate(unit, f"top-up-{k}", len(spec.waves) + k, spec.replications))
+            found = int(history.accepted(stack(parts)).sum()) - accepted
+            say(f"  top-up {k}: {found} more non-implausible simulated points")
         everything = stack(parts)
         candidates = history.verification_candidates(everything, spec.verify_candidates)
         say(f"Verifying {len(candidates)} candidates with {spec.verify_replications} "

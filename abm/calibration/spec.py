@@ -4,8 +4,12 @@ A calibration file (``experiments/calibration/*.toml``) is TOML data, checked co
 before any run, with one-line errors naming the file and the key (as configs and sweep files
 are). It names a base experiment config, the area size and horizon to calibrate on (an area
 scaled down with :func:`abm.config.scale_area` and a short horizon keep hundreds of runs
-practical), the parameters and their prior ranges, the design (a Latin hypercube or a Sobol
-sequence), the waves of the search, replications, and the file the fitted values go to.
+practical), the parameters and their prior ranges, the first wave's design (a Latin hypercube
+or a Sobol sequence), the waves of history matching (``waves = [{ samples = 150 }, ...]``),
+replications, the implausibility's settings (``cutoff``, ``measure``, ``tolerance_sds``,
+``discrepancy`` and ``[discrepancy_by_target]``, ``pool``, ``min_effect``), the ensemble
+(``ensemble``, ``ensemble_size``) and the file the best verified member goes to
+(docs/calibration.md says what each means and why its default is what it is).
 
 A parameter is a dotted config key with a range in the config file's units (for the full-size
 area: a range for ``hospital.beds`` is a range of the baseline's beds, scaled to the
