@@ -114,7 +114,7 @@ def _ensemble(targets: Sequence[Target], folder: Path) -> list[str]:
 
 def _dependencies(targets: Sequence[Target], folder: Path) -> list[str]:
     by_id = {t.target_id: t for t in targets}
-    table = pd.read_csv(folder / "dependencies.csv").fillna("")
+    table = pd.read_csv(folder / "dependencies.csv", dtype=str, keep_default_na=False)
     lines = [
         "",
         "## What each target depends on",

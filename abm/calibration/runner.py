@@ -59,8 +59,6 @@ from abm.sweep.design import Design, model_source_hash
 from abm.sweep.engine import Engine, Task
 from abm.sweep.store import consolidate, finished_runs, read_run, write_atomic, write_run
 
-TOP_UPS = 3  # rounds of runs after the last wave to find the ensemble's members
-
 
 @dataclasses.dataclass
 class Evaluated:
@@ -347,7 +345,7 @@ def run_calibration(
         # Top-ups: more simulated members from the last region, while a round finds some (the
         # first is always tried: the last wave's emulators drew a region no wave has run yet).
         found = -1
-        for k in range(1, TOP_UPS + 1):
+        for k in range(1, spec.top_ups + 1):
             everything = stack(parts)
             accepted = int(history.accepted(everything).sum())
             needed = spec.ensemble_size - accepted

@@ -69,6 +69,7 @@ TOP_LEVEL_KEYS = (
     "discrepancy_by_target",
     "pool",
     "min_effect",
+    "top_ups",
 )
 ELEMENT = re.compile(r"^(?P<key>[a-z_]+\.[a-z0-9_]+)\[(?P<index>\d+)\]$")
 SPEC_KEYS = ("low", "high", "log", "scale")
@@ -140,6 +141,7 @@ class CalibrationSpec:
     uncertainty: Uncertainty = dataclasses.field(default_factory=Uncertainty)
     pool: int = 20000  # candidates drawn from the prior box to find the region
     min_effect: float = 0.1  # tolerances: a smaller effect on every target is none
+    top_ups: int = 3  # rounds of runs after the last wave, while the ensemble is short
 
     @property
     def ensemble_file(self) -> Path:
@@ -383,6 +385,7 @@ def load_calibration(path: str | Path) -> CalibrationSpec:
         uncertainty=_uncertainty(source, data),
         pool=whole_number(source, "pool", data.get("pool", 20000), 100),
         min_effect=finite_number(source, "min_effect", data.get("min_effect", 0.1)),
+        top_ups=whole_number(source, "top_ups", data.get("top_ups", 3), 0),
     )
     if spec.uncertainty.discrepancy < 0 or spec.min_effect < 0:
         key = "discrepancy" if spec.uncertainty.discrepancy < 0 else "min_effect"
