@@ -51,7 +51,7 @@ LENGTH_SCALE_BOUNDS = (0.02, 50.0)  # unit coordinates: a 50-wide scale is a fla
 NOISE_BOUNDS = (1e-8, 2.0)  # in standardised units: from none to twice the output's variance
 JITTER = 1e-8
 FOLDS = 10
-RESTARTS = 2
+RESTARTS = 1
 MIN_VARIANCE = 1e-12
 
 

@@ -25,6 +25,7 @@ from abm.calibration.history import (
     identities,
     implausibility,
     measure,
+    not_implausible,
     sample_region,
     without_effect,
 )
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
     from abm.calibration.spec import CalibrationSpec
 
 RELATED = 0.8  # |rank correlation| over the simulated points that ties a target to another
+MAX_TRAIN = 400  # points an emulator learns from at most
+MIN_TRAIN = 30  # fewer points in the region than this: learn from every point
 
 
 class History:
@@ -72,21 +75,44 @@ class History:
                 "a check or not_produced in the targets table, or stop fitting the parameter"
             )
 
+    def training(self, everything: Evaluated) -> np.ndarray:
+        """The points a new wave's emulators learn from: those in the region the earlier
+        waves left (as history matching does: each wave's emulators are only asked about
+        that region, and are sharper for not modelling the rest), the latest ``MAX_TRAIN``
+        of them (a Gaussian process's cost grows with the cube of its points); every point
+        when the region holds too few to learn from."""
+        keep = np.ones(len(everything.unit), dtype=bool)
+        if self.waves:
+            keep = not_implausible(self.waves, everything.unit, self.spec.uncertainty)
+            if keep.sum() < max(MIN_TRAIN, 2 * len(self.active)):
+                keep[:] = True
+        return np.flatnonzero(keep)[-MAX_TRAIN:]
+
     def add_wave(self, everything: Evaluated, wave: int, samples: int) -> np.ndarray:
-        """Fit this wave's emulators to every point so far, drop the parameters without
-        effect, cut the space and return ``samples`` points of what is left."""
+        """Fit this wave's emulators to the points in the current region, drop the
+        parameters without effect (first wave: its emulators span the whole prior box), cut
+        the space and return ``samples`` points of what is left."""
         spec = self.spec
+        rows = self.training(everything)
         emulators = fit_emulators(
-            everything.unit, everything.z, self.ids, self.active, spec.seed + 1000 * wave
+            everything.unit[rows],
+            everything.z.iloc[rows].reset_index(drop=True),
+            self.ids,
+            self.active,
+            spec.seed + 1000 * wave,
         )
         self.waves.append(emulators)
         self.quality.append(diagnostics(emulators, wave))
         d = len(spec.parameters)
-        dropped = [
-            j
-            for j in without_effect(emulators, d, spec.seed + wave, spec.min_effect)
-            if j in self.active
-        ]
+        dropped = (
+            [
+                j
+                for j in without_effect(emulators, d, spec.seed + wave, spec.min_effect)
+                if j in self.active
+            ]
+            if wave == 1
+            else []
+        )
         if len(dropped) == len(self.active):
             dropped = dropped[:-1]  # an emulator needs an input
         for j in dropped:
@@ -172,7 +198,9 @@ def dependencies(
     of at least ``RELATED``) and the fitted targets it restates by arithmetic."""
     d = len(spec.parameters)
     ids = [t.target_id for t in produced]
-    emulators = fit_emulators(everything.unit, everything.z, ids, list(range(d)), spec.seed)
+    rows = np.random.default_rng(spec.seed).permutation(len(everything.unit))[:MAX_TRAIN]
+    z = everything.z.iloc[rows].reset_index(drop=True)
+    emulators = fit_emulators(everything.unit[rows], z, ids, list(range(d)), spec.seed)
     effect = effects(emulators, d, spec.seed)
     ranks = everything.z[ids].rank().corr()
     rows = []
