@@ -142,3 +142,14 @@ def test_maximin_spreads_the_chosen_points():
         np.min(np.linalg.norm(np.delete(chosen, i, 0) - c, axis=1)) for i, c in enumerate(chosen)
     ]
     assert min(gaps) > 0.15, "no two of ten space-filling points in the unit square are close"
+
+
+def test_emulators_fitted_in_two_processes_are_the_same(wave_one):
+    unit, emulators = wave_one
+    again = fit_emulators(unit, model(unit), IDS, [0, 1, 2], seed=3, jobs=2)
+    grid = latin_hypercube(50, 3, seed=5)
+    for target_id, emulator in emulators.items():
+        mean, variance = emulator.predict(grid)
+        other_mean, other_variance = again[target_id].predict(grid)
+        np.testing.assert_array_equal(mean, other_mean)
+        np.testing.assert_array_equal(variance, other_variance)

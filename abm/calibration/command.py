@@ -7,6 +7,7 @@ ConfigError or RunError, which the top-level command turns into one line and exi
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -100,7 +101,13 @@ def run_command(args: argparse.Namespace) -> int:
     log = None if args.quiet else (lambda text: print(text, file=sys.stderr))
     try:
         outcome = run_calibration(
-            spec, targets, out, engine_factory(args, spec), progress=not args.quiet, log=log
+            spec,
+            targets,
+            out,
+            engine_factory(args, spec),
+            progress=not args.quiet,
+            log=log,
+            jobs=args.jobs or os.cpu_count() or 1,
         )
     except KeyboardInterrupt:
         print(

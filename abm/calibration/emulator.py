@@ -148,19 +148,25 @@ def _cross_validate(
     emulator.cv_coverage = float(np.mean(np.abs(errors) <= 2.0 * np.sqrt(variance)))
 
 
-def fit_emulators(
+def fit_emulators(  # noqa: PLR0917 - the data, what to fit, the seed and the workers
     unit: np.ndarray,
     z: pd.DataFrame,
     target_ids: Sequence[str],
     inputs: Sequence[int],
     seed: int,
+    jobs: int = 1,
 ) -> dict[str, TargetEmulator]:
     """One emulator per target (columns of ``z``), each seeded from ``seed`` and its order,
-    so a resumed calibration fits the same emulators."""
-    return {
-        target_id: fit_target(target_id, unit, z[target_id].to_numpy(dtype=float), inputs, seed + i)
+    so a resumed calibration fits the same emulators, whatever ``jobs`` (worker processes,
+    joblib's: the sweep engine's workers are idle while the emulators are fitted)."""
+    from joblib import Parallel, delayed  # noqa: PLC0415 - scikit-learn's own dependency
+
+    tasks = [
+        delayed(fit_target)(target_id, unit, z[target_id].to_numpy(dtype=float), inputs, seed + i)
         for i, target_id in enumerate(target_ids)
-    }
+    ]
+    fitted = Parallel(n_jobs=max(1, min(jobs, len(tasks))))(tasks)
+    return {emulator.target_id: emulator for emulator in fitted}
 
 
 def diagnostics(emulators: dict[str, TargetEmulator], wave: int) -> pd.DataFrame:

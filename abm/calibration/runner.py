@@ -277,9 +277,11 @@ def run_calibration(
     *,
     progress: bool = True,
     log: Callable[[str], None] | None = None,
+    jobs: int = 1,
 ) -> CalibrationOutcome:
     """Run (or resume) every wave of history matching, the ensemble's top-ups and the
-    verification, then write the calibrated file, the ensemble and the diagnostics.
+    verification, then write the calibrated file, the ensemble and the diagnostics
+    (``jobs``: local processes that fit the emulators between waves).
 
     Raises:
         RunError: no fitted targets, a target that is an identity of a parameter, or runs
@@ -301,7 +303,7 @@ def run_calibration(
     d = len(spec.parameters)
     engines = _Engines(make_engine)
     started = time.perf_counter()
-    history = History(spec, fitted)
+    history = History(spec, fitted, jobs)
     parts: list[Evaluated] = []
     digests: list[str] = []
     ran = runs = 0

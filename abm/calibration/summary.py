@@ -46,8 +46,9 @@ MIN_TRAIN = 30  # fewer points in the region than this: learn from every point
 class History:
     """Waves of emulators and the cuts they make (see :mod:`abm.calibration.history`)."""
 
-    def __init__(self, spec: CalibrationSpec, fitted: Sequence[Target]) -> None:
+    def __init__(self, spec: CalibrationSpec, fitted: Sequence[Target], jobs: int = 1) -> None:
         self.spec = spec
+        self.jobs = jobs  # worker processes that fit the emulators
         self.ids = [t.target_id for t in fitted]
         self.waves: list[dict[str, TargetEmulator]] = []
         self.active = list(range(len(spec.parameters)))
@@ -100,6 +101,7 @@ class History:
             self.ids,
             self.active,
             spec.seed + 1000 * wave,
+            self.jobs,
         )
         self.waves.append(emulators)
         self.quality.append(diagnostics(emulators, wave))
@@ -200,7 +202,9 @@ def dependencies(
     ids = [t.target_id for t in produced]
     rows = np.random.default_rng(spec.seed).permutation(len(everything.unit))[:MAX_TRAIN]
     z = everything.z.iloc[rows].reset_index(drop=True)
-    emulators = fit_emulators(everything.unit[rows], z, ids, list(range(d)), spec.seed)
+    emulators = fit_emulators(
+        everything.unit[rows], z, ids, list(range(d)), spec.seed, history.jobs
+    )
     effect = effects(emulators, d, spec.seed)
     ranks = everything.z[ids].rank().corr()
     rows = []
