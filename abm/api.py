@@ -18,6 +18,7 @@ import json
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import tomli_w
@@ -29,6 +30,9 @@ from abm.packaged import resolve_config
 from abm.results import Results
 from abm.run import Experiment, run_replications
 from abm.validation import check_jobs
+
+if TYPE_CHECKING:
+    from abm.calibration.ensemble import Ensemble
 
 ConfigLike = str | Path | Scenario
 
@@ -87,13 +91,16 @@ def run(
     seed: int | None = None,
     jobs: int = 1,
     progress: bool = False,
+    ensemble: str | Path | None = None,
 ) -> Results:
     """Run ``replications`` replications of an experiment and return its :class:`Results`
     (in memory; :meth:`Results.save` writes the results folder).
 
     Replication k runs from the seed derived from ``seed`` (``run.seed``) and k, so the
     same call gives the same numbers, whatever ``jobs``, and two configs run with the same
-    seed are paired for :func:`compare`.
+    seed are paired for :func:`compare`. With ``ensemble`` (a file written by ``care-abm
+    calibrate``), replication k also runs with the ensemble's member k (mod its size), so the
+    spread over replications holds the parameters' uncertainty.
     """
     extra: dict[str, object] = dict(overrides) if isinstance(overrides, Mapping) else {}
     texts = [] if isinstance(overrides, Mapping) else list(overrides or [])
@@ -102,7 +109,12 @@ def run(
     if seed is not None:
         extra["run.seed"] = seed
     chosen = scenario(config, [*texts, *(_override_text(k, v) for k, v in extra.items())], area)
-    return run_experiment(chosen, jobs=jobs, progress=progress)
+    members = None
+    if ensemble is not None:
+        from abm.calibration.ensemble import read_ensemble  # noqa: PLC0415
+
+        members = read_ensemble(Path(ensemble))
+    return run_experiment(chosen, jobs=jobs, progress=progress, ensemble=members)
 
 
 def run_experiment(
@@ -113,13 +125,21 @@ def run_experiment(
     out: Path | None = None,
     report: bool = False,
     on_start: Callable[[], object] | None = None,
+    ensemble: Ensemble | None = None,
 ) -> Results:
     """Run a resolved scenario; with ``out``, write its results folder as the runs go (the
-    folder is claimed before the first replication, as ``care-abm run`` does)."""
+    folder is claimed before the first replication, as ``care-abm run`` does); with
+    ``ensemble``, replication k runs with its member k (mod its size)."""
     check_jobs(chosen, jobs, chosen.run.replications)
     if out is not None:
         experiment = Experiment(
-            chosen, out, jobs=jobs, progress=progress, on_start=on_start, report=report
+            chosen,
+            out,
+            jobs=jobs,
+            progress=progress,
+            on_start=on_start,
+            report=report,
+            ensemble=ensemble,
         )
         experiment.run()
         assert experiment.results is not None
@@ -129,12 +149,16 @@ def run_experiment(
     import time  # noqa: PLC0415
 
     started = time.perf_counter()
-    results = run_replications(chosen, chosen.run.replications, jobs)
-    extra = {
+    n = chosen.run.replications
+    variants = ensemble.scenarios(chosen, n) if ensemble is not None else None
+    results = run_replications(chosen, n, jobs, variants=variants)
+    extra: dict[str, object] = {
         "jobs": jobs,
         "wall_seconds": round(time.perf_counter() - started, 3),
         "replication_seconds": [round(r.seconds, 3) for r in results],
     }
+    if ensemble is not None:
+        extra["ensemble"] = ensemble.describe(n)
     return Results.from_replications(chosen, results, extra)
 
 

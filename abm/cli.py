@@ -23,7 +23,12 @@ from abm.config import (
 )
 from abm.errors import RunError
 from abm.folders import FolderError, check_new_folder
-from abm.packaged import copy_experiments, experiment_names, resolve_config
+from abm.packaged import (
+    ENSEMBLE_HELP,
+    copy_experiments,
+    experiment_names,
+    resolve_config,
+)
 from abm.sweep.command import add_sweep_parser
 from abm.validation import check_jobs
 
@@ -64,13 +69,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else _default_results_dir(scenario)
     check_new_folder(out)  # again when claimed, just before the first replication
     from abm.api import run_experiment  # noqa: PLC0415 - numpy, pandas, the model: after parsing
+    from abm.calibration.ensemble import from_option  # noqa: PLC0415
     from abm.run import iter_summary_lines  # noqa: PLC0415
+
+    ensemble = from_option(args.ensemble)
 
     run = scenario.run
     line = (
         f"Running {scenario.name}: {run.replications} replication(s) of {run.years} year(s) "
         f"from {run.start_date} (+{run.warmup_days} warm-up days), "
         f"{scenario.population.residents_65plus:,} residents 65+, {args.jobs} process(es)"
+        + (f", ensemble of {len(ensemble)} parameter sets" if ensemble is not None else "")
     )
     results = run_experiment(
         scenario,
@@ -79,6 +88,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         out=out,
         report=args.report,
         on_start=lambda: print(line, file=sys.stderr),
+        ensemble=ensemble,
     )
     summary = results.summary
     if not args.quiet:
@@ -147,6 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
         "The results folder's config.toml holds the scaled values",
     )
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
+    run.add_argument(
+        "--ensemble", nargs="?", const=True, default=None, metavar="FILE", help=ENSEMBLE_HELP
+    )
     run.add_argument(
         "--report",
         action="store_true",

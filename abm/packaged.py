@@ -43,6 +43,19 @@ def calibration_status_file() -> Path:
     return _packaged("calibration_status.csv") or CHECKOUT / "docs" / "calibration_status.csv"
 
 
+def ensemble_file() -> Path:
+    """The plausible ensemble ``care-abm calibrate`` writes (``experiments/calibrated/
+    ensemble.parquet``), which ``--ensemble`` without a file name reads."""
+    return experiments_dir() / "calibrated" / "ensemble.parquet"
+
+
+ENSEMBLE_HELP = (
+    "run replication k with member k (mod its size) of a plausible ensemble written by care-abm "
+    "calibrate (default experiments/calibrated/ensemble.parquet), from replication k's seed: "
+    "the intervals then hold the parameters' uncertainty as well as the model's noise"
+)
+
+
 def experiment_names() -> list[str]:
     """Names that ``care-abm run NAME`` accepts: the experiments that ship with the package."""
     return sorted(path.stem for path in experiments_dir().glob("*.toml"))

@@ -3,7 +3,9 @@
 The folder is built under a temporary name and renamed only when everything is written, so
 a folder with the final name is always complete. Replication k uses the seed
 ``replication_seed(seed, k)`` whatever the number of worker processes, so ``--jobs 1`` and
-``--jobs 4`` give identical results.
+``--jobs 4`` give identical results. With a plausible ensemble (``--ensemble``), replication k
+also runs with the ensemble's member k (mod its size), from the same seed
+(:mod:`abm.calibration.ensemble`).
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from contextlib import nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -35,6 +38,9 @@ from abm.prices import PricesConfig, money_unit
 from abm.results import Results
 from abm.rng import replication_seed
 from abm.stats import kpi_bounds, mean_interval
+
+if TYPE_CHECKING:
+    from abm.calibration.ensemble import Ensemble
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,27 +76,33 @@ def run_replication(scenario: Scenario, replication: int) -> ReplicationResult:
     )
 
 
-def run_replications(
+def run_replications(  # noqa: PLR0917 - the first four are the long-standing call
     scenario: Scenario,
     replications: int,
     jobs: int = 1,
     on_done: Callable[[ReplicationResult], None] | None = None,
     pool: Executor | None = None,
+    variants: Sequence[Scenario] | None = None,
 ) -> list[ReplicationResult]:
     """Run replications 0..n-1, in ``jobs`` worker processes; results in replication order.
 
     ``pool``, when given, is an open executor to run them in (and is left open), so that a
-    caller running several scenarios starts its worker processes once.
+    caller running several scenarios starts its worker processes once. ``variants``, when
+    given, is the scenario of each replication (an ensemble member's parameters on
+    ``scenario``); the seed is replication k's either way.
     """
+    if variants is not None and len(variants) < replications:
+        raise RunError(f"{len(variants)} scenarios for {replications} replications")
+    chosen = list(variants) if variants is not None else [scenario] * replications
     results: list[ReplicationResult] = []
     if pool is None and (jobs <= 1 or replications == 1):
         for k in range(replications):
-            results.append(run_replication(scenario, k))
+            results.append(run_replication(chosen[k], k))
             if on_done:
                 on_done(results[-1])
     else:
         with nullcontext(pool) if pool else worker_pool(min(jobs, replications)) as executor:
-            futures = [executor.submit(run_replication, scenario, k) for k in range(replications)]
+            futures = [executor.submit(run_replication, chosen[k], k) for k in range(replications)]
             for future in as_completed(futures):
                 results.append(future.result())
                 if on_done:
@@ -176,6 +188,7 @@ class Experiment:
     progress: bool = True
     on_start: Callable[[], object] | None = None  # called once the folder is claimed
     report: bool = False  # also write report.html (a one-run HTML report)
+    ensemble: Ensemble | None = None  # replication k runs with member k (mod size)
 
     results: Results | None = dataclasses.field(default=None, init=False, repr=False)
 
@@ -202,19 +215,27 @@ class Experiment:
                 file=sys.stderr,
                 disable=not self.progress,
             )
+            variants = (
+                self.ensemble.scenarios(self.scenario, self.replications)
+                if self.ensemble is not None
+                else None
+            )
             with bar:
                 results = run_replications(
-                    self.scenario, self.replications, self.jobs, lambda _: bar.update(1)
+                    self.scenario,
+                    self.replications,
+                    self.jobs,
+                    lambda _: bar.update(1),
+                    variants=variants,
                 )
-            gathered = Results.from_replications(
-                self.scenario,
-                results,
-                {
-                    "jobs": self.jobs,
-                    "wall_seconds": round(time.perf_counter() - started, 3),
-                    "replication_seconds": [round(r.seconds, 3) for r in results],
-                },
-            )
+            extra: dict = {
+                "jobs": self.jobs,
+                "wall_seconds": round(time.perf_counter() - started, 3),
+                "replication_seconds": [round(r.seconds, 3) for r in results],
+            }
+            if self.ensemble is not None:
+                extra["ensemble"] = self.ensemble.describe(self.replications)
+            gathered = Results.from_replications(self.scenario, results, extra)
             gathered.write_into(partial, report=self.report)
         gathered.folder = self.out
         self.results = gathered

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from abm import config
-from abm.calibration.fit import fit_polynomial, loss, z_scores
+from abm.calibration.fit import loss, z_scores
 from abm.calibration.report import STATUS_COLUMNS, BaselineResults, write_report
 from abm.calibration.runner import run_calibration
 from abm.calibration.spec import load_calibration
@@ -38,15 +38,19 @@ def tiny_spec(tmp_path: Path, parameters: str, waves: str = "[{ samples = 6 }]")
 name = "tiny"
 base = "{ROOT / "experiments" / "baseline.toml"}"
 output = "{tmp_path / "calibrated.toml"}"
+ensemble = "{tmp_path / "calibrated" / "ensemble.parquet"}"
 targets = "{tmp_path / "targets.csv"}"
 area_residents = {AREA}
 replications = 1
 verify_replications = 1
+ensemble_size = 4
+pool = 2000
 seed = 7
 waves = {waves}
 [set]
 "run.years" = 1
 "run.warmup_days" = 30
+"council.brokers" = 1  # the area rule leaves none in 2,000 residents (kpis_at says why)
 [parameters]
 {parameters}
 """
@@ -63,7 +67,7 @@ def synthetic_targets(tmp_path: Path, kpis: dict[str, float], tolerance: float) 
         for target_id, (kpi, value) in zip(ids, kpis.items(), strict=False):
             writer.writerow(
                 [target_id, kpi, "fit", value, "x", "none", tolerance, "relative", 1, "synthetic",
-                 "synthetic", ""]
+                 "synthetic", "", "", ""]
             )  # fmt: skip
 
 
@@ -108,16 +112,11 @@ def test_the_loss_prefers_the_parameter_that_made_the_targets(tmp_path):
     assert losses[0.8] < 1.0, "the true parameter lies within the targets' tolerance"
 
 
-def test_a_quadratic_emulator_recovers_a_quadratic():
-    rng = np.random.default_rng(1)
-    unit = rng.random((40, 2))
-    y = 1.0 + 2.0 * unit[:, 0] - 3.0 * unit[:, 1] ** 2 + 0.01 * rng.standard_normal(40)
-    model = fit_polynomial(unit, y)
-    assert model.cv_r2 > 0.99
-    assert np.allclose(model.predict(np.array([[0.5, 0.5]])), 1.0 + 1.0 - 0.75, atol=0.05)
+def test_a_tiny_calibration_runs_end_to_end_writes_an_ensemble_and_resumes(tmp_path):
+    """One wave of 8 points on a 2,000-resident area, fitting the residents' admission hazards
+    (and the hospital's other emergencies) to admissions made at a known hazard."""
+    from abm.calibration.ensemble import read_ensemble
 
-
-def test_a_tiny_calibration_runs_end_to_end_and_resumes(tmp_path):
     truth = kpis_at(0.8, range(10, 12))
     synthetic_targets(
         tmp_path, {"emergency_admissions_per_1000": truth["emergency_admissions_per_1000"]}, 0.1
@@ -127,16 +126,29 @@ def test_a_tiny_calibration_runs_end_to_end_and_resumes(tmp_path):
             tmp_path,
             '"admissions.fit_per_1000py" = { scale = [0.5, 1.3] }\n'
             '"hospital.background_emergencies_per_day" = { low = 30.0, high = 60.0 }',
-            "[{ samples = 6 }, { samples = 3, shrink = 0.5 }]",
+            "[{ samples = 8 }]",
         )
     )
     targets = load_targets(tmp_path / "targets.csv", EVIDENCE)
     folder = tmp_path / "out"
     outcome = run_calibration(spec, targets, folder, SerialEngine, progress=False)
-    assert outcome.ran == 6 + 3 + 2
+    assert outcome.members >= 4, "the waves and top-ups find the ensemble's members"
     assert 0.5 <= outcome.chosen["admissions.fit_per_1000py"] <= 1.3
-    for name in ("fit.json", "points.csv", "emulator.csv", "figures/z_at_chosen.png"):
+    for name in ("fit.json", "points.csv", "emulator.csv", "waves.csv", "dependencies.csv",
+                 "ensemble_intervals.csv", "figures/z_at_chosen.png"):  # fmt: skip
         assert (folder / name).is_file(), name
+    waves = pd.read_csv(folder / "waves.csv")
+    assert 0.0 < waves["not_implausible_fraction"].iloc[0] < 1.0, "the wave cuts the space"
+    quality = pd.read_csv(folder / "emulator.csv")
+    assert {"cv_rmse", "cv_r2", "cv_coverage"} <= set(quality.columns)
+    ensemble = read_ensemble(spec.ensemble_file)
+    assert len(ensemble) == outcome.members
+    assert ensemble.residents_65plus == config.BASELINE_RESIDENTS_65PLUS
+    assert set(ensemble.table["wave"]) <= {1, 2, 3, 4}, "the wave (or top-up) of each member"
+    assert (ensemble.table["implausibility"] < 3.0).all()
+    scales = ensemble.table["admissions.fit_per_1000py"]
+    assert scales.between(0.5, 1.3).all()
+    assert scales.max() < 1.2, "a hazard half as high again as the truth's is implausible"
     written = tomllib.loads(spec.output.read_text())
     assert set(written) == {"admissions", "hospital"}
     assert len(written["admissions"]["fit_per_1000py"]) == 3
@@ -149,6 +161,62 @@ def test_a_tiny_calibration_runs_end_to_end_and_resumes(tmp_path):
     again = run_calibration(spec, targets, folder, SerialEngine, progress=False)
     assert again.ran == 0, "a finished calibration resumes without running anything"
     assert again.chosen == outcome.chosen
+    assert again.members == outcome.members
+    from abm.calibration.history_report import history_sections
+
+    text = "\n".join(history_sections(targets, folder))
+    for words in (
+        "non-implausible share of the prior box",
+        "| ADM-01 |",
+        "ensemble 95% interval",
+        "What each target depends on",
+        "admissions.fit_per_1000py",
+    ):
+        assert words in text, words
+
+
+def test_a_target_that_reports_a_parameter_back_is_refused(tmp_path):
+    """The tool refuses a fitted target that is an identity of a parameter (here a synthetic
+    one: the target's z is the parameter's unit coordinate, scaled)."""
+    from abm.calibration.runner import Evaluated
+    from abm.calibration.summary import History
+    from abm.errors import RunError
+
+    synthetic_targets(tmp_path, {"emergency_admissions_per_1000": 200.0}, 0.1)
+    spec = load_calibration(
+        tiny_spec(
+            tmp_path,
+            '"admissions.post_discharge_hazard_ratio" = { low = 2.0, high = 9.0 }'
+            '\n"hospital.background_emergencies_per_day" = { low = 30.0, high = 60.0 }',
+        )
+    )
+    targets = load_targets(tmp_path / "targets.csv", EVIDENCE)
+    unit = np.random.default_rng(1).random((20, 2))
+    z = pd.DataFrame({"ADM-01": 4.0 * unit[:, 1] - 1.0})
+    evaluated = Evaluated(unit, pd.DataFrame(), z, (z**2).to_numpy()[:, 0], np.ones(20))
+    history = History(spec, targets)
+    with pytest.raises(RunError, match=r"ADM-01 is an identity of parameter hospital\.background"):
+        history.refuse_identities(evaluated)
+    noisy = z + np.random.default_rng(2).normal(0, 0.5, (20, 1))
+    history.refuse_identities(Evaluated(unit, pd.DataFrame(), noisy, np.zeros(20), np.ones(20)))
+
+
+def test_old_search_options_and_a_bad_measure_name_the_file_and_key(tmp_path):
+    with pytest.raises(ConfigError, match=r"tiny\.toml: waves\[0\]\.shrink: unknown option"):
+        load_calibration(
+            tiny_spec(
+                tmp_path,
+                '"hospital.beds" = { low = 200, high = 300 }',
+                "[{ samples = 6, shrink = 0.5 }]",
+            )
+        )
+    spec = tiny_spec(tmp_path, '"hospital.beds" = { low = 200, high = 300 }')
+    spec.write_text(spec.read_text().replace('name = "tiny"', 'name = "tiny"\nmeasure = "mean"'))
+    with pytest.raises(ConfigError, match=r"tiny\.toml: measure: must be one of max, second_max"):
+        load_calibration(spec)
+    spec.write_text(spec.read_text().replace('measure = "mean"', "discrepancy = -1"))
+    with pytest.raises(ConfigError, match=r"tiny\.toml: discrepancy: must be 0 or above"):
+        load_calibration(spec)
 
 
 def test_area_proportional_parameters_are_scaled_to_the_calibration_area(tmp_path):
@@ -184,18 +252,6 @@ def test_bad_calibration_files_name_the_file_and_key(tmp_path, parameters, messa
     assert "tiny.toml" in str(error.value)
 
 
-def test_a_bad_wave_emulator_or_start_names_the_file_and_key(tmp_path):
-    with pytest.raises(ConfigError, match=r"tiny.toml: waves\[0\].emulator: must be one of"):
-        load_calibration(
-            tiny_spec(tmp_path, '"hospital.beds" = { low = 200, high = 300 }',
-                      '[{ samples = 6, emulator = "cubic" }]')
-        )  # fmt: skip
-    spec = tiny_spec(tmp_path, '"hospital.beds" = { low = 200, high = 300 }')
-    spec.write_text(spec.read_text().replace('name = "tiny"', 'name = "tiny"\nstart = "best"'))
-    with pytest.raises(ConfigError, match=r"tiny\.toml: start: must be one of"):
-        load_calibration(spec)
-
-
 def test_a_scale_multiplies_the_default_list_not_the_previous_fit(tmp_path):
     """The base config extends the calibrated file; a scale of 1 must give the config's default
     list whatever the previous fit wrote, or each fit would drift from the one before."""
@@ -207,73 +263,6 @@ def test_a_scale_multiplies_the_default_list_not_the_previous_fit(tmp_path):
     assert previous != default, "the baseline's calibrated values differ from the defaults"
     ((_, at_one),) = spec.changes([0.5])
     assert at_one == pytest.approx(default)
-
-
-def test_a_calibration_can_start_from_the_previous_fit(tmp_path):
-    parameters = (
-        '"admissions.post_discharge_hazard_ratio" = { low = 2.0, high = 12.0 }\n'
-        '"hospital.clinical_los_days" = { scale = [0.5, 1.5] }\n'
-        '"frailty.progression_per_1000py[1]" = { low = 60.0, high = 160.0 }\n'
-        '"hospital.beds" = { low = 200, high = 300 }'
-    )
-    file = tiny_spec(tmp_path, parameters)
-    text = file.read_text().replace('name = "tiny"', 'name = "tiny"\nstart = "calibrated"')
-    file.write_text(text)
-    los = [v * 1.25 for v in config.field_of("hospital.clinical_los_days").default]
-    (tmp_path / "calibrated.toml").write_text(
-        f"[admissions]\npost_discharge_hazard_ratio = 4.5\n[hospital]\nclinical_los_days = {los}\n"
-        "[frailty]\nprogression_per_1000py = [150.0, 135.0]\n"
-    )
-    spec = load_calibration(file)
-    assert spec.start == "calibrated"
-    assert spec.calibrated_unit() == pytest.approx([0.25, 0.75, 0.75, 0.5]), (
-        "values of the previous fit, and the prior centre for a parameter it did not set"
-    )
-
-
-def test_a_linear_wave_models_only_the_points_in_its_box():
-    from abm.calibration.runner import Evaluated, wave_emulator
-    from abm.calibration.spec import Wave
-
-    targets = load_targets()
-    target = next(t for t in targets if t.produced and t.split == "fit")
-    rng = np.random.default_rng(3)
-    inside = 0.4 + 0.2 * rng.random((30, 3))
-    outside = rng.random((30, 3)) * 0.3
-    unit = np.vstack([inside, outside])
-    z = np.where(
-        np.all((unit >= 0.4) & (unit <= 0.6), axis=1),
-        1.0 + 2.0 * unit[:, 0] - 4.0 * unit[:, 2],
-        50.0,  # far away, the surface looks nothing like the local plane
-    )
-    evaluated = Evaluated(unit, pd.DataFrame(), pd.DataFrame({target.target_id: z}),
-                          np.zeros(len(z)))  # fmt: skip
-    low, high = np.full(3, 0.4), np.full(3, 0.6)
-    local = wave_emulator(evaluated, [target], Wave(30, 0.2, "linear"), low, high)
-    point = np.array([[0.5, 0.45, 0.55]])
-    assert local.z(point)[0, 0] == pytest.approx(1.0 + 1.0 - 2.2, abs=0.02)
-    assert local.models[target.target_id].cv_r2 > 0.99
-    everywhere = wave_emulator(evaluated, [target], Wave(30, 0.2, "quadratic"), low, high)
-    assert abs(everywhere.z(point)[0, 0] - (1.0 + 1.0 - 2.2)) > 0.1, (
-        "a quadratic of every point is pulled by the far points: the local model is not"
-    )
-
-
-def test_verification_takes_the_emulator_minimum_and_the_best_simulated_points():
-    from abm.calibration.runner import Evaluated, candidate_names, verification_candidates
-
-    unit = np.arange(10, dtype=float).reshape(5, 2) / 10
-    losses = np.array([3.0, 0.5, 2.0, 0.1, 1.0])
-    evaluated = Evaluated(unit, pd.DataFrame(), pd.DataFrame(), losses)
-    centre = np.array([0.33, 0.66])
-    candidates = verification_candidates(evaluated, centre, 4)
-    assert candidates.tolist() == [centre.tolist(), unit[3].tolist(), unit[1].tolist(),
-                                   unit[4].tolist()]  # fmt: skip
-    assert candidate_names(4) == [
-        "emulator minimum", "best simulated point", "simulated point ranked 2",
-        "simulated point ranked 3",
-    ]  # fmt: skip
-    assert len(verification_candidates(evaluated, centre, 2)) == 2, "the default: two"
 
 
 def test_verify_candidates_must_be_at_least_two(tmp_path):

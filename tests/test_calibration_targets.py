@@ -138,3 +138,44 @@ def test_within_tolerance_is_symmetric_and_inclusive():
     assert target.within(0.88 - 0.02)
     assert not target.within(0.88 + 0.0201)
     assert not target.within(math.nan)
+
+
+def test_checks_that_restate_fitted_targets_are_marked_and_not_counted():
+    from abm.calibration.targets import honest_checks
+
+    restating = {t.target_id: set(t.restates) for t in TARGETS if t.restates}
+    assert restating == {
+        "DD-01": {"DD-02", "BED-02"},
+        "DTOC-12": {"DD-02", "BED-02"},
+        "DTOC-09": {"DTOC-06", "DTOC-07", "DTOC-08"},
+        "WF-05": {"WF-07"},
+        "WF-11": {"WF-10"},
+        "PAY-04": {"PAY-05"},
+    }
+    honest = {t.target_id for t in honest_checks(TARGETS)}
+    assert honest == {t.target_id for t in produced(TARGETS, "check")} - set(restating)
+    for target in produced(TARGETS, "check"):
+        assert target.out_of_sample, f"{target.target_id}: say why it is out of sample"
+
+
+def _edited(tmp_path: Path, target_id: str, **values: str) -> Path:
+    """The targets table with one row's columns changed."""
+    table = rows(TARGETS_FILE)
+    for row in table:
+        if row["target_id"] == target_id:
+            row.update(values)
+    path = tmp_path / "targets.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(table)
+    return path
+
+
+def test_a_check_sharing_a_kpi_with_a_fitted_target_must_say_it_restates_it(tmp_path):
+    with pytest.raises(ConfigError, match=r"WF-05\.restates: shares its KPI care_vacancy_rate"):
+        load_targets(_edited(tmp_path, "WF-05", restates=""))
+    with pytest.raises(ConfigError, match=r"ASC-06\.out_of_sample: say why"):
+        load_targets(_edited(tmp_path, "ASC-06", out_of_sample=""))
+    with pytest.raises(ConfigError, match=r"ASC-06\.restates: DD-01 is not a fitted target"):
+        load_targets(_edited(tmp_path, "ASC-06", restates="DD-01"))

@@ -7,6 +7,7 @@ ConfigError or RunError, which the top-level command turns into one line and exi
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -29,12 +30,15 @@ def add_calibrate_parser(sub: Any) -> None:
     calibrate = sub.add_parser(
         "calibrate",
         help="fit unsourced parameters to the validation targets, or report on the baseline",
-        description="Fit the parameters a calibration file names (experiments/calibration/"
-        "*.toml) to the fitted validation targets in seeds/targets.csv: waves of a Latin "
-        "hypercube (or Sobol) design with replications on the sweep engines, a weighted loss "
-        "in tolerances, a quadratic emulator and its minimum, verified with more replications; "
-        "the values go to the file the baseline extends. With --report, run the baseline and "
-        "write the calibration report and status table instead. See docs/calibration.md.",
+        description="History-match the parameters a calibration file names (experiments/"
+        "calibration/*.toml) to the fitted validation targets in seeds/targets.csv: waves of "
+        "runs on the sweep engines, a Gaussian-process emulator per target, and an "
+        "implausibility with the emulator's, the observation's and the model discrepancy's "
+        "variance that rules out parameter sets wave by wave. Writes the plausible ensemble "
+        "(experiments/calibrated/ensemble.parquet, for run and compare --ensemble) and the best "
+        "verified member to the file the baseline extends. An interrupted calibration carries "
+        "on where it stopped. With --report, run the baseline and write the calibration report "
+        "and status table instead. See docs/calibration.md.",
     )
     calibrate.add_argument(
         "calibration_file",
@@ -97,7 +101,13 @@ def run_command(args: argparse.Namespace) -> int:
     log = None if args.quiet else (lambda text: print(text, file=sys.stderr))
     try:
         outcome = run_calibration(
-            spec, targets, out, engine_factory(args, spec), progress=not args.quiet, log=log
+            spec,
+            targets,
+            out,
+            engine_factory(args, spec),
+            progress=not args.quiet,
+            log=log,
+            jobs=args.jobs or os.cpu_count() or 1,
         )
     except KeyboardInterrupt:
         print(
@@ -116,11 +126,24 @@ def run_command(args: argparse.Namespace) -> int:
     for name, value in outcome.chosen.items():
         print(f"  {name} = {value:.4g}")
     print(f"Calibrated values: {outcome.output}")
+    print(f"Ensemble: {outcome.members} non-implausible parameter sets in {outcome.ensemble}")
+    if outcome.members < spec.ensemble_size:
+        print(
+            f"  fewer than the {spec.ensemble_size} asked for (ensemble_size): see waves.csv "
+            "and docs/calibration.md, 'When the region is small'"
+        )
     print(f"Diagnostics: {out} (a copy in {args.diagnostics})")
     return 0
 
 
-DIAGNOSTIC_FILES = {"fit.json", "points.csv", "emulator.csv"}
+DIAGNOSTIC_FILES = {
+    "fit.json",
+    "points.csv",
+    "emulator.csv",
+    "waves.csv",
+    "dependencies.csv",
+    "ensemble_intervals.csv",
+}
 
 
 def check_folders(out: Path, diagnostics: Path) -> None:

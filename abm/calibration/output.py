@@ -42,9 +42,13 @@ def header(spec: CalibrationSpec, fit: Mapping[str, Any]) -> list[str]:
         f"# Calibration file: {Path(spec.source).name}   created: {fit['created']}",
         f"# git commit: {fit['git_commit']}   care-abm {fit['care_abm_version']}",
         f"# Area: {fit['area_residents']:,} residents 65+, {fit['years']} year(s) after "
-        f"{fit['warmup_days']} warm-up days; {fit['design']} design, waves "
-        + ", ".join(f"{w['samples']} points (box {w['shrink']:g})" for w in fit["waves"])
-        + f", {fit['replications']} replications each; {fit['runs']} runs",
+        f"{fit['warmup_days']} warm-up days; history matching, waves of "
+        + ", ".join(str(w["samples"]) for w in fit["waves"])
+        + f" points, {fit['replications']} replications each; {fit['runs']} runs",
+        "# Non-implausible share of the prior box after each wave: "
+        + ", ".join(f"{share:.3g}" for share in fit["not_implausible_fraction_by_wave"]),
+        f"# Ensemble: {fit['ensemble_members']} non-implausible parameter sets "
+        f"({Path(fit['ensemble_file']).name}); this file holds the best of them:",
         f"# Chosen: {fit['chosen']}, verified with {fit['verify_replications']} replications: "
         f"loss {fit['loss']:.2f} (mean squared distance in tolerances), "
         f"{fit['within_tolerance']} of {len(z)} fitted targets within tolerance",

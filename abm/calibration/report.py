@@ -26,7 +26,8 @@ from pathlib import Path
 import pandas as pd
 
 from abm.calibration.figures import kpi_figure, target_figure
-from abm.calibration.targets import STATUS_COLUMNS, Target, produced
+from abm.calibration.history_report import history_sections
+from abm.calibration.targets import STATUS_COLUMNS, Target, honest_checks, produced
 from abm.config import Scenario
 from abm.run import ReplicationResult, _git_commit, summarise
 from abm.sweep.store import write_atomic
@@ -135,11 +136,16 @@ def markdown(
     calibrated: Path,
     *,
     fit_figures: Sequence[str] = (),
+    fit_dir: Path | None = None,
 ) -> str:
-    """The report's text (``fit_figures``: the calibration's own figures, if at hand)."""
+    """The report's text (``fit_figures``: the calibration's own figures, if at hand;
+    ``fit_dir``: the calibration's diagnostics, ``docs/calibration/fit`` by default)."""
     by_id = {t.target_id: t for t in targets}
     run = results.scenario.run
-    fit, check = status[status["split"] == "fit"], status[status["split"] == "check"]
+    fit = status[status["split"] == "fit"]
+    honest = {t.target_id for t in honest_checks(targets)}
+    check = status[status["target_id"].isin(honest)]
+    restated = status[(status["split"] == "check") & ~status["target_id"].isin(honest)]
     lines = [
         "# Calibration report: the baseline against England's published figures",
         "",
@@ -150,7 +156,8 @@ def markdown(
         f"{results.scenario.population.residents_65plus:,} residents aged 65+.",
         "",
         f"**Within tolerance: {_share(status)} of the validation targets the model produces** "
-        f"(fitted: {_share(fit)}; out-of-sample checks: {_share(check)}).",
+        f"(fitted: {_share(fit)}; honest out-of-sample checks: {_share(check)}; checks that "
+        f"restate fitted targets, not counted as checks: {_share(restated)}).",
         "",
         "How targets, tolerances and the area scaling are defined, and how the fit works: "
         "[docs/calibration.md](../calibration.md). The targets table is "
@@ -202,6 +209,8 @@ def markdown(
     for target in targets:
         if not target.produced:
             lines.append(f"- **{target.target_id}** ({target.quantity}): {target.derivation}.")
+    if fit_dir is not None:
+        lines += history_sections(targets, fit_dir)
     header = calibrated_header(calibrated)
     if header:
         lines += ["", "## The calibration behind these values", "", "```", *header, "```"]
@@ -233,7 +242,8 @@ def write_report(
     names = [str(p.relative_to(report.parent)) for p in paths]
     fit = [str(p.relative_to(report.parent)) for p in sorted((report.parent / "fit").glob("*.png"))]
     report.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(
-        report, markdown(targets, status, results, names, calibrated, fit_figures=fit).encode()
+    text = markdown(
+        targets, status, results, names, calibrated, fit_figures=fit, fit_dir=report.parent / "fit"
     )
+    write_atomic(report, text.encode())
     return status

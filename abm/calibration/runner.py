@@ -1,21 +1,33 @@
-"""Run a calibration: waves of designed points on the sweep engines, the fit, the output file.
+"""Run a calibration: waves of history matching on the sweep engines, the ensemble, the
+calibrated file.
 
 Every run goes through the sweep machinery (:mod:`abm.sweep.engine`: this process, local worker
 processes, or a Dask cluster) and is written the moment it finishes (:mod:`abm.sweep.store`),
-one folder per wave, so an interrupted calibration resumes without redoing a run. The folder:
+one folder per wave, so an interrupted calibration resumes without redoing a run. A wave's
+points are stored with its runs (``metadata.json``), so a resumed wave runs the points it
+started with even if refitted emulators would now draw others. The folder:
 
 ``wave-<k>/``
     ``runs/`` (one file per run), ``points.csv`` (the wave's design), ``metadata.json``.
+``top-up-<k>/``
+    More points from the last non-implausible region, when the waves left fewer than
+    ``ensemble_size`` simulated points non-implausible.
 ``verify/``
-    The candidate optima, each run with more replications.
+    The best non-implausible points, each run with more replications; the best goes to the
+    calibrated file.
 ``points.csv``
-    Every simulated point of every wave: parameters, loss, every target's z.
+    Every simulated point: parameters, wave, loss, implausibility, every target's z.
 ``emulator.csv``
-    Leave-one-out R-squared of each target's emulator, by wave.
+    Each wave's emulator diagnostics per target (cross-validated error, R-squared, coverage).
+``waves.csv``
+    Each wave's points, the non-implausible share of the prior box after it, and the
+    parameters it found without effect.
+``dependencies.csv``, ``ensemble_intervals.csv``
+    What each target depends on; the ensemble's predictive interval for each target.
 ``fit.json``
-    The chosen values, their verified loss and z, the candidates, the plausible ranges.
+    The chosen values, their verified loss and z, the refusals, the ensemble's provenance.
 ``figures/``
-    Loss by wave, loss against each parameter, z of every target at the chosen point.
+    Loss against each parameter, z of every target at the chosen point.
 """
 
 from __future__ import annotations
@@ -37,16 +49,8 @@ import pandas as pd
 from tqdm import tqdm
 
 import abm
-from abm.calibration.fit import (
-    Emulator,
-    box_around,
-    fit_emulator,
-    loss,
-    minimise,
-    z_scores,
-)
-from abm.calibration.output import write_calibrated
-from abm.calibration.spec import CalibrationSpec, Wave
+from abm.calibration.fit import loss, z_scores
+from abm.calibration.spec import CalibrationSpec
 from abm.calibration.targets import Target
 from abm.config import ConfigError
 from abm.errors import RunError
@@ -55,8 +59,6 @@ from abm.sweep.design import Design, model_source_hash
 from abm.sweep.engine import Engine, Task
 from abm.sweep.store import consolidate, finished_runs, read_run, write_atomic, write_run
 
-STARTS = 8
-
 
 @dataclasses.dataclass
 class Evaluated:
@@ -64,8 +66,9 @@ class Evaluated:
 
     unit: np.ndarray
     means: pd.DataFrame
-    z: pd.DataFrame
-    losses: np.ndarray
+    z: pd.DataFrame  # every produced target's z (fitted and checks)
+    losses: np.ndarray  # over the fitted targets
+    wave: np.ndarray  # the wave (or top-up round after the last wave) that ran each point
 
 
 @dataclasses.dataclass
@@ -77,6 +80,8 @@ class CalibrationOutcome:
     chosen: dict[str, float]
     loss: float
     z: dict[str, float]
+    ensemble: Path
+    members: int
     runs: int
     ran: int
     seconds: float
@@ -149,6 +154,18 @@ def _digest(spec: CalibrationSpec, changes: Sequence[tuple[tuple[str, Any], ...]
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def stored_points(folder: Path, upstream: str) -> np.ndarray | None:
+    """The points a wave started with, if it was started after the same earlier waves
+    (``upstream``): a resumed wave runs them rather than a fresh draw of its region."""
+    meta = folder / "metadata.json"
+    if not meta.is_file():
+        return None
+    data = json.loads(meta.read_text())
+    if data.get("upstream") != upstream or "unit" not in data:
+        return None
+    return np.array(data["unit"], dtype=float).reshape(len(data["unit"]), -1)
+
+
 def run_points(
     spec: CalibrationSpec,
     unit: np.ndarray,
@@ -158,6 +175,7 @@ def run_points(
     *,
     progress: bool,
     label: str,
+    upstream: str = "",
 ) -> tuple[pd.DataFrame, int]:
     """Run every point of ``unit`` (unless already written in ``folder``); returns one row per
     run (point, replication, inputs, status, every KPI) and how many ran now."""
@@ -176,7 +194,13 @@ def run_points(
     write_atomic(
         meta_path,
         json.dumps(
-            {"spec_hash": digest, "points": len(unit), "replications": replications}
+            {
+                "spec_hash": digest,
+                "upstream": upstream,
+                "points": len(unit),
+                "replications": replications,
+                "unit": unit.tolist(),
+            }
         ).encode(),
     )
     done = finished_runs(folder)
@@ -207,66 +231,42 @@ def run_points(
 
 
 def evaluate(
-    table: pd.DataFrame, unit: np.ndarray, targets: Sequence[Target], residents: int
+    table: pd.DataFrame,
+    unit: np.ndarray,
+    targets: Sequence[Target],
+    fitted: Sequence[Target],
+    *,
+    residents: int,
+    wave: int,
 ) -> Evaluated:
-    """Mean KPIs per point, each target's z and the loss."""
+    """Mean KPIs per point, every target's z and the loss over the fitted targets."""
     kpis = sorted({t.kpi for t in targets})
     means = table.groupby("point")[kpis].mean().reindex(range(len(unit)))
     z = pd.DataFrame(
         [z_scores(row, targets, residents) for row in means.to_dict("records")],
         columns=[t.target_id for t in targets],
     )
-    losses = np.array([loss(row, targets) for row in z.to_dict("records")])
-    return Evaluated(unit, means.reset_index(drop=True), z, losses)
+    losses = np.array([loss(row, fitted) for row in z.to_dict("records")])
+    return Evaluated(unit, means.reset_index(drop=True), z, losses, np.full(len(unit), wave))
 
 
-def _stack(parts: Sequence[Evaluated]) -> Evaluated:
+def stack(parts: Sequence[Evaluated]) -> Evaluated:
+    """Every point simulated so far, as one set."""
     return Evaluated(
         np.vstack([p.unit for p in parts]),
         pd.concat([p.means for p in parts], ignore_index=True),
         pd.concat([p.z for p in parts], ignore_index=True),
         np.concatenate([p.losses for p in parts]),
+        np.concatenate([p.wave for p in parts]),
     )
 
 
-def _starts(
-    evaluated: Evaluated, low: np.ndarray, high: np.ndarray, extra: np.ndarray
-) -> np.ndarray:
-    inside = _inside(evaluated.unit, low, high)
-    order = np.argsort(np.where(inside, evaluated.losses, np.inf))[:STARTS]
-    return np.vstack([evaluated.unit[order], extra])
-
-
-def _inside(unit: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
-    return np.all((unit >= low - 1e-12) & (unit <= high + 1e-12), axis=1)
-
-
-def wave_emulator(
-    everything: Evaluated, fitted: Sequence[Target], wave: Wave, low: np.ndarray, high: np.ndarray
-) -> Emulator:
-    """The emulator a wave steps with: a quadratic of every point so far, or a linear model
-    of the points inside the wave's box."""
-    if wave.emulator == "linear":
-        keep = _inside(everything.unit, low, high)
-        return fit_emulator(
-            everything.unit[keep], everything.z[keep].reset_index(drop=True), fitted, degree=1
-        )
-    return fit_emulator(everything.unit, everything.z, fitted)
-
-
-def verification_candidates(everything: Evaluated, centre: np.ndarray, n: int) -> np.ndarray:
-    """The emulator's minimum and the ``n - 1`` best simulated points: a few replications a
-    point rank simulated points only roughly, so the best few are each run again with more."""
-    order = np.argsort(everything.losses)[: max(n - 1, 1)]
-    return np.vstack([centre, everything.unit[order]])
-
-
-def candidate_names(n: int) -> list[str]:
-    """How the diagnostics name the candidates of :func:`verification_candidates`."""
-    return ["emulator minimum"] + [
-        "best simulated point" if rank == 1 else f"simulated point ranked {rank}"
-        for rank in range(1, n)
-    ]
+def _upstream(digests: Sequence[str], spec: CalibrationSpec, fitted: Sequence[Target]) -> str:
+    """What a wave's points depend on: the earlier waves' runs, the implausibility's settings
+    and the fitted targets' values."""
+    payload = [list(digests), dataclasses.asdict(spec.uncertainty), spec.min_effect, spec.pool,
+               [(t.target_id, t.comparable, t.tolerance) for t in fitted]]  # fmt: skip
+    return hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()[:16]
 
 
 def run_calibration(
@@ -277,142 +277,109 @@ def run_calibration(
     *,
     progress: bool = True,
     log: Callable[[str], None] | None = None,
+    jobs: int = 1,
 ) -> CalibrationOutcome:
-    """Run (or resume) every wave, verify the candidates, write the calibrated file."""
+    """Run (or resume) every wave of history matching, the ensemble's top-ups and the
+    verification, then write the calibrated file, the ensemble and the diagnostics
+    (``jobs``: local processes that fit the emulators between waves).
+
+    Raises:
+        RunError: no fitted targets, a target that is an identity of a parameter, or runs
+            that failed.
+    """
+    from abm.calibration.summary import History, finish  # noqa: PLC0415
+
     say = log or (lambda _text: None)
-    fitted = [t for t in targets if t.produced and t.split in spec.splits]
+    produced = [t for t in targets if t.produced]
+    fitted = [t for t in produced if t.split in spec.splits]
     if not fitted:
         raise RunError(f"{spec.source}: no targets to fit (splits {list(spec.splits)})")
     check_output_keys(spec)
+    for target_id in spec.uncertainty.discrepancy_by_target:
+        if target_id not in {t.target_id for t in fitted}:
+            raise ConfigError(
+                spec.source, f"discrepancy_by_target.{target_id}", "is not a fitted target"
+            )
     d = len(spec.parameters)
     engines = _Engines(make_engine)
     started = time.perf_counter()
+    history = History(spec, fitted, jobs)
     parts: list[Evaluated] = []
-    quality: list[pd.DataFrame] = []
-    centre = spec.calibrated_unit() if spec.start == "calibrated" else np.full(d, 0.5)
+    digests: list[str] = []
     ran = runs = 0
-    emulator: Emulator | None = None
     say(
         f"Calibration {spec.name}: {d} parameters, {len(fitted)} fitted targets, "
         f"{spec.area_residents:,} residents 65+, {spec.base.run.years} year(s) after "
-        f"{spec.base.run.warmup_days} warm-up days"
+        f"{spec.base.run.warmup_days} warm-up days; history matching, cut-off "
+        f"{spec.uncertainty.cutoff:g} ({spec.uncertainty.measure})"
     )
+
+    def simulate(unit: np.ndarray, name: str, wave: int, reps: int) -> Evaluated:
+        nonlocal ran, runs
+        upstream = _upstream(digests, spec, fitted)
+        stored = stored_points(folder / name, upstream)
+        unit = stored if stored is not None else unit
+        say(f"{name}: {len(unit)} points x {reps} replications")
+        table, now = run_points(spec, unit, reps, folder / name, engines, progress=progress,
+                                label=name, upstream=upstream)  # fmt: skip
+        digests.append(json.loads((folder / name / "metadata.json").read_text())["spec_hash"])
+        ran, runs = ran + now, runs + len(table)
+        return evaluate(table, unit, produced, fitted, residents=spec.area_residents, wave=wave)
+
     try:
-        for w, wave in enumerate(spec.waves, start=1):
-            low, high = box_around(centre, wave.shrink)
-            unit = sample(spec, wave.samples, low, high, spec.seed + w)
-            say(f"Wave {w}: {wave.samples} points x {spec.replications} replications")
-            table, now = run_points(
-                spec, unit, spec.replications, folder / f"wave-{w}", engines,
-                progress=progress, label=f"wave {w}",
-            )  # fmt: skip
-            ran, runs = ran + now, runs + len(table)
-            parts.append(evaluate(table, unit, fitted, spec.area_residents))
-            everything = _stack(parts)
-            emulator = wave_emulator(everything, fitted, wave, low, high)
-            quality.append(emulator.quality().assign(wave=w))
-            centre = minimise(emulator, _starts(everything, low, high, centre), low, high)
+        unit = sample(spec, spec.waves[0].samples, np.zeros(d), np.ones(d), spec.seed + 1)
+        for w in range(1, len(spec.waves) + 1):
+            if len(unit) == 0:
+                say(f"  no non-implausible point left for wave {w}: stopping the waves")
+                break
+            parts.append(simulate(unit, f"wave-{w}", w, spec.replications))
+            everything = stack(parts)
+            if w == 1:
+                history.refuse_identities(everything)
+            nxt = spec.waves[w].samples if w < len(spec.waves) else spec.ensemble_size
             say(
-                f"  best simulated loss {everything.losses.min():.2f}; emulated minimum "
-                f"{float(emulator.loss(centre[None, :])[0]):.2f}"
+                f"  wave {w}: fitting {len(fitted)} emulators to {len(everything.unit)} points, "
+                "cutting the space"
             )
-        everything = _stack(parts)
-        candidates = verification_candidates(everything, centre, spec.verify_candidates)
-        say(
-            f"Verifying {len(candidates)} candidates with {spec.verify_replications} "
-            "replications each"
-        )
-        table, now = run_points(
-            spec, candidates, spec.verify_replications, folder / "verify", engines,
-            progress=progress, label="verify",
-        )  # fmt: skip
+            fitting = time.perf_counter()
+            unit = history.add_wave(everything, w, nxt)
+            say(f"{history.wave_line(w)} [{time.perf_counter() - fitting:.0f} s]")
+        # Top-ups: more simulated members from the last region, while a round finds some (the
+        # first is always tried: the last wave's emulators drew a region no wave has run yet).
+        found = -1
+        for k in range(1, spec.top_ups + 1):
+            everything = stack(parts)
+            accepted = int(history.accepted(everything).sum())
+            needed = spec.ensemble_size - accepted
+            if needed <= 0 or history.region_empty or found == 0:
+                break
+            unit = history.top_up(everything, needed, k)
+            parts.append(simulate(unit, f"top-up-{k}", len(spec.waves) + k, spec.replications))
+            found = int(history.accepted(stack(parts)).sum()) - accepted
+            say(f"  top-up {k}: {found} more non-implausible simulated points")
+        everything = stack(parts)
+        candidates = history.verification_candidates(everything, spec.verify_candidates)
+        say(f"Verifying {len(candidates)} candidates with {spec.verify_replications} "
+            "replications each")  # fmt: skip
+        table, now = run_points(spec, candidates, spec.verify_replications, folder / "verify",
+                                engines, progress=progress, label="verify")  # fmt: skip
         ran, runs = ran + now, runs + len(table)
     finally:
         engines.close()
-    verified = evaluate(table, candidates, fitted, spec.area_residents)
-    pick = int(np.argmin(verified.losses))
-    chosen_unit = candidates[pick]
-    chosen = spec.values(chosen_unit)
-    z = {k: float(v) for k, v in verified.z.iloc[pick].items()}
-    assert emulator is not None
-    fit = diagnostics(spec, fitted, everything, emulator, verified, pick, quality)
-    fit.update(
-        runs=runs,
-        runs_this_session=ran,
-        seconds_this_session=round(time.perf_counter() - started, 1),
-        engine=engines.engine.describe() if engines.engine else "none (all runs were saved)",
-        git_commit=_git_commit(),
-        care_abm_version=abm.__version__,
-        created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-    )
-    write_tables(folder, spec, everything, quality)
-    write_atomic(folder / "fit.json", (json.dumps(fit, indent=2, default=float) + "\n").encode())
-    from abm.calibration.figures import fit_figures  # noqa: PLC0415 - matplotlib only here
-
-    fit_figures(folder / "figures", spec, fitted, everything, verified.z.iloc[pick])
-    write_calibrated(spec, spec.full_size_changes(chosen_unit), fit, spec.output)
-    return CalibrationOutcome(
-        folder, spec.output, chosen, float(verified.losses[pick]), z, runs, ran,
-        time.perf_counter() - started, fit,
-    )  # fmt: skip
-
-
-def diagnostics(  # noqa: PLR0917 - the pieces of one fit, named at the call
-    spec: CalibrationSpec,
-    fitted: Sequence[Target],
-    everything: Evaluated,
-    emulator: Emulator,
-    verified: Evaluated,
-    pick: int,
-    quality: Sequence[pd.DataFrame],
-) -> dict[str, Any]:
-    """The fit's own diagnostics, as data (``fit.json`` and the calibrated file's header)."""
-    plausible = ~emulator.implausible(everything.unit)
-    ranges = {}
-    for j, parameter in enumerate(spec.parameters):
-        column = everything.unit[plausible, j] if plausible.any() else everything.unit[:, j]
-        ranges[parameter.name] = [
-            parameter.from_unit(column.min()),
-            parameter.from_unit(column.max()),
-        ]
-    names = candidate_names(len(verified.unit))
-    last = quality[-1]
-    return {
-        "spec": spec.source,
-        "name": spec.name,
-        "area_residents": spec.area_residents,
-        "years": spec.base.run.years,
-        "warmup_days": spec.base.run.warmup_days,
-        "design": spec.design,
-        "waves": [dataclasses.asdict(w) for w in spec.waves],
-        "replications": spec.replications,
-        "verify_replications": spec.verify_replications,
-        "fitted_targets": [t.target_id for t in fitted],
-        "chosen": names[pick],
-        "values": spec.values(verified.unit[pick]),
-        "loss": float(verified.losses[pick]),
-        "within_tolerance": int(np.sum(np.abs(verified.z.iloc[pick].to_numpy()) <= 1.0)),
-        "z": {k: float(v) for k, v in verified.z.iloc[pick].items()},
-        "candidates": [
-            {"candidate": names[i], "loss": float(verified.losses[i]), "values": spec.values(u)}
-            for i, u in enumerate(verified.unit)
-        ],
-        "simulated_points": len(everything.losses),
-        "best_simulated_loss": float(everything.losses.min()),
-        "median_simulated_loss": float(np.median(everything.losses)),
-        "not_implausible_share": float(plausible.mean()),
-        "not_implausible_ranges": ranges,
-        "emulator_cv_r2": {r.target_id: float(r.cv_r2) for r in last.itertuples()},
+    verified = evaluate(table, candidates, produced, fitted, residents=spec.area_residents, wave=0)
+    record = {
+        "runs": runs,
+        "runs_this_session": ran,
+        "seconds_this_session": round(time.perf_counter() - started, 1),
+        "engine": engines.engine.describe() if engines.engine else "none (all runs were saved)",
+        "git_commit": _git_commit(),
+        "care_abm_version": abm.__version__,
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
-
-
-def write_tables(
-    folder: Path, spec: CalibrationSpec, everything: Evaluated, quality: Sequence[pd.DataFrame]
-) -> None:
-    """``points.csv`` (every simulated point) and ``emulator.csv`` (fit quality by wave)."""
-    values = pd.DataFrame([spec.values(u) for u in everything.unit])
-    z = everything.z.add_prefix("z.")
-    points = pd.concat([values, pd.Series(everything.losses, name="loss"), z], axis=1)
-    write_atomic(folder / "points.csv", points.to_csv(index=False).encode())
-    emulator = pd.concat(quality, ignore_index=True)
-    write_atomic(folder / "emulator.csv", emulator.to_csv(index=False).encode())
+    outcome = finish(spec, produced, history, everything, verified, folder, record)
+    say(f"Ensemble: {outcome['members']} non-implausible members -> {spec.ensemble_file}")
+    return CalibrationOutcome(
+        folder, spec.output, outcome["chosen"], outcome["loss"], outcome["z"],
+        spec.ensemble_file, outcome["members"], runs, ran, time.perf_counter() - started,
+        outcome["fit"],
+    )  # fmt: skip

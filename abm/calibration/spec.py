@@ -4,8 +4,12 @@ A calibration file (``experiments/calibration/*.toml``) is TOML data, checked co
 before any run, with one-line errors naming the file and the key (as configs and sweep files
 are). It names a base experiment config, the area size and horizon to calibrate on (an area
 scaled down with :func:`abm.config.scale_area` and a short horizon keep hundreds of runs
-practical), the parameters and their prior ranges, the design (a Latin hypercube or a Sobol
-sequence), the waves of the search, replications, and the file the fitted values go to.
+practical), the parameters and their prior ranges, the first wave's design (a Latin hypercube
+or a Sobol sequence), the waves of history matching (``waves = [{ samples = 150 }, ...]``),
+replications, the implausibility's settings (``cutoff``, ``measure``, ``tolerance_sds``,
+``discrepancy`` and ``[discrepancy_by_target]``, ``pool``, ``min_effect``), the ensemble
+(``ensemble``, ``ensemble_size``) and the file the best verified member goes to
+(docs/calibration.md says what each means and why its default is what it is).
 
 A parameter is a dotted config key with a range in the config file's units (for the full-size
 area: a range for ``hospital.beds`` is a range of the baseline's beds, scaled to the
@@ -28,13 +32,13 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from abm.calibration.history import MEASURES, Uncertainty
 from abm.config import ConfigError, Scenario, all_keys, coerce_value, field_of
 from abm.sweep.spec import base_scenario, finite_number, read_checked, whole_number
 
@@ -55,11 +59,18 @@ TOP_LEVEL_KEYS = (
     "seed",
     "splits",
     "cluster",
-    "start",
     "verify_candidates",
+    "ensemble",
+    "ensemble_size",
+    "cutoff",
+    "measure",
+    "tolerance_sds",
+    "discrepancy",
+    "discrepancy_by_target",
+    "pool",
+    "min_effect",
+    "top_ups",
 )
-STARTS = ("prior_centre", "calibrated")
-EMULATORS = ("quadratic", "linear")
 ELEMENT = re.compile(r"^(?P<key>[a-z_]+\.[a-z0-9_]+)\[(?P<index>\d+)\]$")
 SPEC_KEYS = ("low", "high", "log", "scale")
 
@@ -97,17 +108,10 @@ class CalibrationParameter:
 
 @dataclasses.dataclass(frozen=True)
 class Wave:
-    """One round of the search: ``samples`` new points in a box around the best so far
-    (``shrink`` is the box's width as a share of each prior range; 1 is the whole range).
-
-    ``emulator`` is how the wave's step is chosen: ``quadratic`` fits every point simulated so
-    far; ``linear`` fits only the points inside the wave's box (a local linear model of each
-    target, as trust-region methods use), which needs far fewer points than a quadratic in
-    many dimensions and is not misled by points far away."""
+    """One wave of history matching: ``samples`` new points, the first over the whole prior
+    box, each later one from the region the earlier waves' emulators left non-implausible."""
 
     samples: int
-    shrink: float = 1.0
-    emulator: str = "quadratic"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -131,8 +135,19 @@ class CalibrationSpec:
     seed: int
     splits: tuple[str, ...]
     cluster: Mapping[str, Mapping[str, Any]] = dataclasses.field(default_factory=dict)
-    start: str = "prior_centre"
     verify_candidates: int = 2
+    ensemble: Path | None = None  # where the plausible ensemble goes
+    ensemble_size: int = 50  # at least this many non-implausible members
+    uncertainty: Uncertainty = dataclasses.field(default_factory=Uncertainty)
+    pool: int = 20000  # candidates drawn from the prior box to find the region
+    min_effect: float = 0.1  # tolerances: a smaller effect on every target is none
+    top_ups: int = 3  # rounds of runs after the last wave, while the ensemble is short
+
+    @property
+    def ensemble_file(self) -> Path:
+        """The ensemble's file: as given, or ``calibrated/ensemble.parquet`` beside the
+        calibrated file."""
+        return self.ensemble or self.output.parent / "calibrated" / "ensemble.parquet"
 
     @property
     def names(self) -> list[str]:
@@ -153,30 +168,6 @@ class CalibrationSpec:
         coordinates) on the calibration area: lists are rebuilt from the base value, scaled or
         with one element set, and values proportional to the area are scaled to it."""
         return config_changes(self.base, self.parameters, unit, self.source, self.area_factor)
-
-    def calibrated_unit(self) -> np.ndarray:
-        """Unit coordinates of the values in the output file (the previous fit), where the
-        search starts with ``start = "calibrated"``; the prior centre for a parameter the file
-        does not set (or when there is no file), and clipped into the prior ranges."""
-        data: dict[str, Any] = {}
-        if self.output.is_file():
-            with self.output.open("rb") as handle:
-                data = tomllib.load(handle)
-        unit = []
-        for parameter in self.parameters:
-            section, name = parameter.key.split(".")
-            value = data.get(section, {}).get(name)
-            if value is None:
-                unit.append(0.5)
-                continue
-            if parameter.kind == "scale":
-                default = _default_list(parameter.key, 1.0)
-                ratios = [v / d for v, d in zip(value, default, strict=True) if d]
-                value = sum(ratios) / len(ratios)
-            elif parameter.kind == "element":
-                value = value[int(parameter.index)]  # type: ignore[arg-type]
-            unit.append(min(max(parameter.to_unit(float(value)), 0.0), 1.0))
-        return np.array(unit)
 
     def full_size_changes(self, unit: Sequence[float]) -> tuple[tuple[str, Any], ...]:
         """The same point as changes to the base config itself (the calibrated file's
@@ -290,22 +281,45 @@ def _waves(source: str, raw: Any) -> tuple[Wave, ...]:
         raise ConfigError(source, "waves", "must be a list of tables, e.g. [{ samples = 200 }]")
     waves = []
     for i, wave in enumerate(raw):
-        unknown = sorted(set(wave) - {"samples", "shrink", "emulator"})
+        unknown = sorted(set(wave) - {"samples"})
         if unknown:
             raise ConfigError(
-                source, f"waves[{i}].{unknown[0]}", "unknown option (samples, shrink, emulator)"
+                source,
+                f"waves[{i}].{unknown[0]}",
+                "unknown option: a wave has only samples (history matching draws each later "
+                "wave from the non-implausible region; docs/calibration.md)",
             )
-        emulator = wave.get("emulator", "quadratic")
-        if emulator not in EMULATORS:
-            raise ConfigError(
-                source, f"waves[{i}].emulator", f"must be one of {', '.join(EMULATORS)}"
-            )
-        samples = whole_number(source, f"waves[{i}].samples", wave.get("samples"), 2)
-        shrink = finite_number(source, f"waves[{i}].shrink", wave.get("shrink", 1.0))
-        if not 0 < shrink <= 1:
-            raise ConfigError(source, f"waves[{i}].shrink", "must lie in (0, 1]")
-        waves.append(Wave(samples, shrink, emulator))
+        waves.append(Wave(whole_number(source, f"waves[{i}].samples", wave.get("samples"), 4)))
     return tuple(waves)
+
+
+def _positive(source: str, key: str, raw: Any, default: float) -> float:
+    value = finite_number(source, key, default if raw is None else raw)
+    if value <= 0:
+        raise ConfigError(source, key, f"must be above 0, got {value:g}")
+    return value
+
+
+def _uncertainty(source: str, data: Mapping[str, Any]) -> Uncertainty:
+    """The implausibility's settings: cut-off, measure, observation and discrepancy sds."""
+    measure = data.get("measure", "second_max")
+    if measure not in MEASURES:
+        raise ConfigError(
+            source, "measure", f"must be one of {', '.join(MEASURES)}, got {measure!r}"
+        )
+    by_target = data.get("discrepancy_by_target", {})
+    if not isinstance(by_target, Mapping):
+        raise ConfigError(source, "discrepancy_by_target", "must be a table: target id = sd")
+    return Uncertainty(
+        tolerance_sds=_positive(source, "tolerance_sds", data.get("tolerance_sds"), 2.0),
+        discrepancy=finite_number(source, "discrepancy", data.get("discrepancy", 0.5)),
+        discrepancy_by_target={
+            str(k): finite_number(source, f"discrepancy_by_target.{k}", v)
+            for k, v in by_target.items()
+        },
+        cutoff=_positive(source, "cutoff", data.get("cutoff"), 3.0),
+        measure=measure,
+    )
 
 
 def load_calibration(path: str | Path) -> CalibrationSpec:
@@ -336,9 +350,6 @@ def load_calibration(path: str | Path) -> CalibrationSpec:
     splits = tuple(data.get("splits", ["fit"]))
     if not set(splits) <= {"fit", "check"}:
         raise ConfigError(source, "splits", f"must be a list of fit and check, got {splits!r}")
-    start = data.get("start", "prior_centre")
-    if start not in STARTS:
-        raise ConfigError(source, "start", f"must be one of {', '.join(STARTS)}, got {start!r}")
     cluster = data.get("cluster", {})
     if not isinstance(cluster, Mapping) or not all(
         isinstance(v, Mapping) for v in cluster.values()
@@ -366,11 +377,19 @@ def load_calibration(path: str | Path) -> CalibrationSpec:
         seed=whole_number(source, "seed", data.get("seed", 1), 0),
         splits=splits,
         cluster={k: dict(v) for k, v in cluster.items()},
-        start=start,
         verify_candidates=whole_number(
             source, "verify_candidates", data.get("verify_candidates", 2), 2
         ),
+        ensemble=(path.parent / str(data["ensemble"])).resolve() if "ensemble" in data else None,
+        ensemble_size=whole_number(source, "ensemble_size", data.get("ensemble_size", 50), 1),
+        uncertainty=_uncertainty(source, data),
+        pool=whole_number(source, "pool", data.get("pool", 20000), 100),
+        min_effect=finite_number(source, "min_effect", data.get("min_effect", 0.1)),
+        top_ups=whole_number(source, "top_ups", data.get("top_ups", 3), 0),
     )
+    if spec.uncertainty.discrepancy < 0 or spec.min_effect < 0:
+        key = "discrepancy" if spec.uncertainty.discrepancy < 0 else "min_effect"
+        raise ConfigError(source, key, "must be 0 or above")
     for corner in (np.zeros(len(parameters)), np.ones(len(parameters))):
         spec.changes(corner)  # every range's ends must be valid config values
         spec.full_size_changes(corner)

@@ -41,6 +41,8 @@ COLUMNS = (
     "derivation",
     "tolerance_basis",
     "known_gap",
+    "restates",
+    "out_of_sample",
 )
 SPLITS = ("fit", "check", "not_produced")
 SCALINGS = ("none", "england_count")
@@ -78,6 +80,8 @@ class Target:
     derivation: str
     tolerance_basis: str
     known_gap: str = ""
+    restates: tuple[str, ...] = ()  # fitted targets a check is an arithmetic consequence of
+    out_of_sample: str = ""  # why a check is (or is not) independent of the fitted targets
     quantity: str = ""
     published: float = math.nan
     published_unit: str = ""
@@ -188,6 +192,8 @@ def _target(
         derivation=row["derivation"].strip(),
         tolerance_basis=row["tolerance_basis"].strip(),
         known_gap=(row.get("known_gap") or "").strip(),
+        restates=tuple(r.strip() for r in (row.get("restates") or "").split(";") if r.strip()),
+        out_of_sample=(row.get("out_of_sample") or "").strip(),
         **context,
     )
 
@@ -210,7 +216,50 @@ def load_targets(
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
         raise ConfigError(source, repeated[0], "appears more than once")
+    check_out_of_sample(targets, source)
     return targets
+
+
+def check_out_of_sample(targets: Sequence[Target], source: str) -> None:
+    """Every check says why it is out of sample, and a check that the fitted targets fix by
+    arithmetic (the same KPI, or a product of fitted ones) names them in ``restates``: it is
+    reported, but not counted as an out-of-sample check.
+
+    Raises:
+        ConfigError: naming the file and the check.
+    """
+    fitted = {t.target_id: t for t in targets if t.split == "fit"}
+    for target in targets:
+        if target.split != "check":
+            if target.restates:
+                raise ConfigError(source, f"{target.target_id}.restates", "only checks restate")
+            continue
+        if not target.out_of_sample:
+            raise ConfigError(
+                source,
+                f"{target.target_id}.out_of_sample",
+                "say why this check is not an arithmetic consequence of the fitted targets "
+                "(or which it restates)",
+            )
+        unknown = [r for r in target.restates if r not in fitted]
+        if unknown:
+            raise ConfigError(
+                source, f"{target.target_id}.restates", f"{unknown[0]} is not a fitted target"
+            )
+        same = sorted(f.target_id for f in fitted.values() if f.kpi == target.kpi)
+        missing = [f for f in same if f not in target.restates]
+        if missing:
+            raise ConfigError(
+                source,
+                f"{target.target_id}.restates",
+                f"shares its KPI {target.kpi} with fitted target {missing[0]}: the model gives "
+                "both one number, so the check restates it; list it in restates",
+            )
+
+
+def honest_checks(targets: Sequence[Target]) -> list[Target]:
+    """The out-of-sample checks that restate no fitted target."""
+    return [t for t in targets if t.split == "check" and not t.restates]
 
 
 def produced(targets: Sequence[Target], split: str | None = None) -> list[Target]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from abm.config import AREA_HELP
+from abm.packaged import ENSEMBLE_HELP
 
 
 def add_compare_parsers(sub: Any) -> None:
@@ -64,6 +65,9 @@ def add_compare_parsers(sub: Any) -> None:
         metavar="CSV",
         help="calibration status for the report (default docs/calibration_status.csv)",
     )
+    compare.add_argument(
+        "--ensemble", nargs="?", const=True, default=None, metavar="FILE", help=ENSEMBLE_HELP
+    )
     compare.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
     compare.set_defaults(handler=run_compare)
 
@@ -107,6 +111,8 @@ def option_words(args: argparse.Namespace) -> tuple[str, ...]:
         words += ["--set", change]
     if args.area is not None:
         words += ["--area", str(args.area)]
+    if getattr(args, "ensemble", None) is not None:
+        words += ["--ensemble"] + ([] if args.ensemble is True else [str(args.ensemble)])
     return tuple(words)
 
 
@@ -149,8 +155,16 @@ def run_compare(args: argparse.Namespace) -> int:
     out = args.out or default_compare_dir(entries[0].name)
     check_new_folder(out)
     calibration = CalibrationStatus.read(args.calibration, given=args.calibration is not None)
+    from abm.calibration.ensemble import from_option  # noqa: PLC0415
+
+    ensemble = from_option(args.ensemble)
     comparison = Comparison(
-        entries, out, jobs=args.jobs, progress=not args.quiet, options=option_words(args)
+        entries,
+        out,
+        jobs=args.jobs,
+        progress=not args.quiet,
+        options=option_words(args),
+        ensemble=ensemble,
     )
     run = entries[0].scenario.run
     print(
@@ -158,7 +172,8 @@ def run_compare(args: argparse.Namespace) -> int:
         f"{run.replications} paired replication(s) each of {run.years} year(s) from "
         f"{run.start_date} (+{run.warmup_days} warm-up days), "
         f"{entries[0].scenario.population.residents_65plus:,} residents 65+, "
-        f"{args.jobs} process(es)",
+        f"{args.jobs} process(es)"
+        + (f", ensemble of {len(ensemble)} parameter sets" if ensemble is not None else ""),
         file=sys.stderr,
     )
     folder = comparison.run()

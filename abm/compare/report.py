@@ -315,6 +315,7 @@ def _what_was_run(
 
 def _results_table(rows: pd.DataFrame, base: str, other: str) -> str:
     indexed = rows.set_index("metric", drop=False)
+    ensemble = "spread_low" in indexed.columns
     header = [
         "Output",
         "Unit",
@@ -325,6 +326,8 @@ def _results_table(rows: pd.DataFrame, base: str, other: str) -> str:
         "Change",
         "Same sign",
     ]
+    if ensemble:
+        header += ["Over the ensemble (95%)", "Noise sd", "Parameters sd"]
     parts = [
         "<section id='results'><h2>Results for every output</h2>",
         "<p>Means over replications; the difference is the mean paired difference "
@@ -333,6 +336,16 @@ def _results_table(rows: pd.DataFrame, base: str, other: str) -> str:
         "interval excludes zero. “Same sign” counts the replications whose difference has "
         "the sign of the mean.</p>",
     ]
+    if ensemble:
+        parts.append(
+            "<p>Each replication ran with one member of the calibration's plausible ensemble "
+            "(parameter sets the published figures could not rule out). The 95% interval is "
+            "the mean difference's: it narrows with more replications. <em>Over the "
+            "ensemble</em> is the range of the replications' own differences (2.5% to 97.5%): "
+            "what the effect could be under any plausible parameter set, with the model's "
+            "noise. When members repeat, the noise and the parameters' standard deviations "
+            "of a difference are shown apart (n/a when each member ran once).</p>"
+        )
     for title, metrics in sections(list(indexed.index)):
         body = []
         for metric in metrics:
@@ -347,16 +360,27 @@ def _results_table(rows: pd.DataFrame, base: str, other: str) -> str:
                 _e(fmt_relative(r["relative_difference"])),
                 _e(f"{round(r['same_sign_share'] * r['n'])} of {int(r['n'])}") if r["n"] else "n/a",
             ]
+            if ensemble:
+                cells += [
+                    _e(fmt_interval(metric, r["spread_low"], r["spread_high"])),
+                    _e(_sd(metric, r["noise_sd"])),
+                    _e(_sd(metric, r["parameter_sd"])),
+                ]
             body.append((is_clear(r), cells))
         table = _table(
             header,
             [cells for _, cells in body],
-            numeric=frozenset({2, 3, 4, 5, 6, 7}),
+            numeric=frozenset(range(2, len(header))),
             highlight=[clear for clear, _ in body],
         )
         parts.append(f"<h3>{_e(title)}</h3>{table}")
     parts.append("</section>")
     return "".join(parts)
+
+
+def _sd(metric: str, value: float) -> str:
+    """A standard deviation of a difference, in the difference's units (n/a when unknown)."""
+    return "n/a" if pd.isna(value) else fmt_difference(metric, value).lstrip("+")
 
 
 def _figures(results: CompareResults, names: list[str]) -> str:
@@ -459,7 +483,15 @@ def _method(meta: dict) -> str:
         "t-interval for that mean (zero width when every pair differs by the same amount, "
         "as for two identical configs), the difference relative to the base mean, and the "
         "number of replications whose difference has the same sign as the mean.</p>"
-        "<p>Configs are compared only when their seed, replications, start date, years, "
+        + (
+            f"<p>With the plausible ensemble ({_e(meta['ensemble']['size'])} parameter sets, "
+            f"<code>{_e(meta['ensemble']['file'])}</code>), replication k of every config "
+            "also runs with member k (modulo the ensemble's size), so both configs of a pair "
+            "share their parameters as well as their random numbers.</p>"
+            if meta.get("ensemble")
+            else ""
+        )
+        + "<p>Configs are compared only when their seed, replications, start date, years, "
         "warm-up and area size agree: otherwise replication k of one would not be the "
         "partner of replication k of the other. Each config's full results (summary, time "
         "series, delays, figures) are in the comparison folder under <code>runs/</code>.</p>"

@@ -6,6 +6,13 @@ holds everything ``care-abm run`` would have written for each config. The base i
 however many configs it is compared with. The comparison folder is built under
 ``<out>.partial`` and renamed only when everything is written, so a folder with the final name
 is always complete.
+
+With a plausible ensemble (``--ensemble``), replication k of every config runs with the
+ensemble's member k (mod its size) and replication k's seed: the pairs still share their
+residents and their parameters, so a pair's difference is the policy's effect under one
+plausible parameter set, and the spread of the differences over the ensemble
+(``spread_low``/``spread_high`` in ``differences.csv``, :func:`abm.compare.stats.
+ensemble_spread`) shows what the parameters' uncertainty does to it.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import sys
 import time
 from contextlib import nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from tqdm import tqdm
@@ -27,7 +35,7 @@ import abm
 from abm.compare.figures import write_comparison_figures
 from abm.compare.folder import CompareResults
 from abm.compare.pairing import Entry, check_pairable
-from abm.compare.stats import paired_differences
+from abm.compare.stats import ensemble_spread, paired_differences
 from abm.prices import price_label
 from abm.run import (
     RunError,
@@ -38,6 +46,9 @@ from abm.run import (
     worker_pool,
     write_results,
 )
+
+if TYPE_CHECKING:
+    from abm.calibration.ensemble import Ensemble
 
 
 def default_compare_dir(base: str, root: Path = Path("results")) -> Path:
@@ -55,11 +66,21 @@ class Comparison:
     jobs: int = 1
     progress: bool = True
     options: tuple[str, ...] = ()  # the command-line options that shaped the configs
+    ensemble: Ensemble | None = None  # replication k of every config runs member k
 
     def __post_init__(self) -> None:
         if len(self.entries) < 2:
             raise RunError("a comparison needs a base config and at least one other")
         check_pairable(self.entries)
+        if self.ensemble is not None:
+            from abm.calibration.ensemble import check_ensemble_keys  # noqa: PLC0415
+
+            check_ensemble_keys(
+                self.ensemble,
+                self.entries[0].scenario,
+                [e.scenario for e in self.entries[1:]],
+                [str(e.path) for e in self.entries[1:]],
+            )
 
     @property
     def replications(self) -> int:
@@ -99,26 +120,30 @@ class Comparison:
             for entry in self.entries:
                 bar.set_postfix_str(entry.name)
                 started = time.perf_counter()
+                variants = (
+                    self.ensemble.scenarios(entry.scenario, self.replications)
+                    if self.ensemble is not None
+                    else None
+                )
                 results = run_replications(
                     entry.scenario,
                     self.replications,
                     self.jobs,
                     lambda _: bar.update(1),
                     pool=executor,
+                    variants=variants,
                 )
                 run_folder = folder / "runs" / entry.name
                 run_folder.mkdir()
-                write_results(
-                    run_folder,
-                    entry.scenario,
-                    results,
-                    {
-                        "jobs": self.jobs,
-                        "wall_seconds": round(time.perf_counter() - started, 3),
-                        "replication_seconds": [round(r.seconds, 3) for r in results],
-                        "config_file": str(entry.path),
-                    },
-                )
+                extra = {
+                    "jobs": self.jobs,
+                    "wall_seconds": round(time.perf_counter() - started, 3),
+                    "replication_seconds": [round(r.seconds, 3) for r in results],
+                    "config_file": str(entry.path),
+                }
+                if self.ensemble is not None:
+                    extra["ensemble"] = self.ensemble.describe(self.replications)
+                write_results(run_folder, entry.scenario, results, extra)
                 tables[entry.name] = pd.DataFrame(
                     [r.kpis for r in results], index=[r.replication for r in results]
                 )
@@ -142,15 +167,21 @@ class Comparison:
         base = tables[self.entries[0].name]
         table = pd.concat(
             [
-                paired_differences(
-                    base, tables[entry.name], self.entries[0].scenario.prices.base
-                ).assign(comparison=entry.name)
+                self._differences(base, tables[entry.name]).assign(comparison=entry.name)
                 for entry in self.entries[1:]
             ],
             ignore_index=True,
         )
         table = table[["comparison", *table.columns.drop("comparison")]]
         table.to_csv(folder / "differences.csv", index=False)
+
+    def _differences(self, base: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
+        """Paired differences, with the spread over the ensemble when there is one."""
+        table = paired_differences(base, other, self.entries[0].scenario.prices.base)
+        if self.ensemble is None:
+            return table
+        members = pd.Series({k: self.ensemble.member_of(k) for k in base.index})
+        return table.merge(ensemble_spread(base, other, members), on="metric", how="left")
 
     def _write_sources(self, folder: Path) -> None:
         sources = folder / "sources"
@@ -188,4 +219,6 @@ class Comparison:
             "jobs": self.jobs,
             "wall_seconds": round(seconds, 3),
         }
+        if self.ensemble is not None:
+            metadata["ensemble"] = self.ensemble.describe(self.replications)
         (folder / "compare.json").write_text(json.dumps(metadata, indent=2) + "\n")

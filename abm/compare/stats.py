@@ -37,7 +37,10 @@ DIFFERENCE_COLUMNS = (
 )
 
 
-__all__ = ["PairingError", "is_clear", "paired_differences", "t_interval"]
+ENSEMBLE_COLUMNS = ("spread_low", "spread_high", "noise_sd", "parameter_sd")
+
+
+__all__ = ["PairingError", "ensemble_spread", "is_clear", "paired_differences", "t_interval"]
 
 
 class PairingError(ValueError):
@@ -114,3 +117,48 @@ def is_clear(row: pd.Series | dict) -> bool:
     if np.isnan(low) or np.isnan(high):
         return False
     return bool(low > 0 or high < 0)
+
+
+def ensemble_spread(base: pd.DataFrame, other: pd.DataFrame, members: pd.Series) -> pd.DataFrame:
+    """With an ensemble: how far the paired difference varies with the parameters.
+
+    For each KPI (rows of :func:`paired_differences`): ``spread_low`` and ``spread_high``, the
+    2.5% and 97.5% points of the replications' differences (each replication ran one member:
+    the difference's range under the parameters' uncertainty, with the model's noise), and,
+    when some member ran in more than one replication, the noise's and the parameters'
+    standard deviations of a difference (one-way analysis of variance by member: the spread
+    within a member is noise, the rest is the parameters). ``members`` gives each
+    replication's member (indexed by replication).
+    """
+    base = base.sort_index()
+    other = other.reindex(base.index)
+    member = members.reindex(base.index).to_numpy()
+    rows = []
+    for name in [n for n in base.columns if n in other.columns]:
+        diffs = other[name].to_numpy(dtype=float) - base[name].to_numpy(dtype=float)
+        keep = np.isfinite(diffs)
+        d, m = diffs[keep], member[keep]
+        low, high = np.percentile(d, [2.5, 97.5]) if len(d) else (np.nan, np.nan)
+        noise, parameter = _variance_components(d, m)
+        rows.append(
+            {
+                "metric": name,
+                "spread_low": low,
+                "spread_high": high,
+                "noise_sd": noise,
+                "parameter_sd": parameter,
+            }
+        )
+    return pd.DataFrame(rows, columns=["metric", *ENSEMBLE_COLUMNS])
+
+
+def _variance_components(values: np.ndarray, groups: np.ndarray) -> tuple[float, float]:
+    """Within-group and between-group standard deviations (NaN when no group repeats)."""
+    frame = pd.DataFrame({"v": values, "g": groups})
+    sizes = frame.groupby("g")["v"].size()
+    if len(frame) == 0 or sizes.max() < 2:
+        return float("nan"), float("nan")
+    within = float(frame.groupby("g")["v"].var(ddof=1).dropna().mean())
+    between = float(frame.groupby("g")["v"].mean().var(ddof=1)) if len(sizes) > 1 else 0.0
+    parameter = max(between - within / float(sizes.mean()), 0.0)
+    return float(np.sqrt(within)), float(np.sqrt(parameter))
