@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import tomli_w
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from abm import config
@@ -29,6 +29,7 @@ from abm.config import (
     parse_override,
 )
 from abm.limits import value_range
+from abm.validation import MIN_CONTACT_SHARE
 
 # --------------------------------------------------------------------------- helpers
 
@@ -852,10 +853,13 @@ def _values_from_toml(text: str) -> dict[str, tuple[object, str]]:
 
 
 @given(key=st.sampled_from(SCALAR_SHARE_KEYS), value=st.floats(0.0, 1.0))
+@example(key="workforce.home_care_contact_share", value=0.0078125)
+@example(key="workforce.home_care_contact_share", value=0.01)
 def test_valid_shares_round_trip_through_toml(key: str, value: float) -> None:
-    # A contact share of 0 is a share in range but refused by a rule of its own (abm/
-    # validation.py: no contact hours means no home care however many are hired).
-    assume(not (key == "workforce.home_care_contact_share" and value == 0.0))
+    # A contact share below MIN_CONTACT_SHARE is a share in range but refused by a rule of its
+    # own (abm/validation.py: almost no contact hours means no home care however many are
+    # hired); the rule's own test is in tests/test_fuzz_config.py.
+    assume(not (key == "workforce.home_care_contact_share" and value < MIN_CONTACT_SHARE))
     section, name = key.split(".")
     scenario = config.build_scenario(_values_from_toml(tomli_w.dumps({section: {name: value}})))
     assert scenario.get(key) == value
