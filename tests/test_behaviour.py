@@ -95,9 +95,12 @@ def test_a_council_budget_cut_lengthens_hospital_waits_for_decisions_and_package
     base = calibrated()
     cut = base.with_changes([("council.budget_gbp", base.council.budget_gbp * 0.8)])
     before, after = kpis(base), kpis(cut)
-    # A fifth less money (a tenth is enough at full size, +1.0 days [0.5, 1.5] at the panel
-    # over ten paired replications, but this 20,000-resident area's panel decides about two
-    # cases a week and two replications need the larger cut to show it). The council's
+    # A fifth less money. At full size a tenth less (68,000 residents, ten paired
+    # replications, 2026-12-06) lengthens hospital patients' wait at the panel by +80.5 days
+    # [+46.6, +114.3] (10 of 10), but their wait for an agency only by +0.55 days [-2.5, +3.6]
+    # (6 of 10): not clear, because agencies shrink with the care held back at home and
+    # hospital patients keep first call on them. This 20,000-resident area's panel decides
+    # about two cases a week, and two replications need the larger cut. The council's
     # brokers hold back more care for people at home (a waiting list for money); the spare
     # money that bought discharge support (home-care hours for hospital discharges) is gone,
     # so agencies staff fewer hours; people waiting at home grow frailer and more of them need
