@@ -222,10 +222,10 @@ class FrailtyConfig:
         length=4,
     )
     initial_age_shift: tuple[float, ...] = param(
-        (0.0, 0.126, 0.225),
-        unit="frailty score (0 to 1 is the spread within a band)",
+        (0.0, 0.245, 0.60),
+        unit="frailty score (standard deviations of the draw within a band)",
         description="How much frailer each age band (65-74, 75-84, 85+) starts: residents are "
-        "ranked by a score, a uniform draw plus their band's shift, and the frailty "
+        "ranked by a score, a standard normal draw plus their band's shift, and the frailty "
         "categories handed out down the ranking in the shares frailty.initial_shares, so a "
         "larger shift puts more of the frailty in that band",
         source="assumption, set so that each band's starting mix is the model's own steady "
@@ -245,7 +245,7 @@ class FrailtyConfig:
         length=3,
     )
     progression_per_1000py: tuple[float, ...] = param(
-        (150.0, 105.0),
+        (150.0, 78.0),
         unit="per 1,000 person-years",
         description="Transitions mild to moderate and moderate to severe at 75-84; at 65-74 and "
         "85+ in proportion to the onset rates (frailty rises faster with age; unscaled if the "
@@ -257,7 +257,7 @@ class FrailtyConfig:
         length=2,
     )
     recovery_per_1000py: tuple[float, ...] = param(
-        (272.0, 222.0, 60.0),
+        (275.0, 268.0, 60.0),
         unit="per 1,000 person-years",
         description="Transitions to a less frail category at home: mild to fit, moderate to "
         "mild, severe to moderate",

@@ -513,9 +513,15 @@ def frailty_by_rank(
     rng: np.random.Generator,
 ) -> np.ndarray:
     """Frailty categories with exactly ``shares`` overall, frailer in the bands with a larger
-    ``shift``: residents are ranked by a uniform draw plus their band's shift and the
-    categories handed out down the ranking."""
-    score = rng.random(len(bands)) + np.asarray(shift, dtype=float)[bands]
+    ``shift``: residents are ranked by a standard normal draw plus their band's shift and the
+    categories handed out down the ranking.
+
+    A normal draw rather than a uniform one: with a uniform draw the bands barely overlap at
+    the ranking's ends, so most of the severely frail start at 85+ and almost none at 65-74, which
+    the model's own transitions do not keep (it carries severe frailty in every band); the
+    model then drifts towards more severe frailty, and fuller hospitals, for years after the
+    start (docs/model.md, "Frailty in balance")."""
+    score = rng.standard_normal(len(bands)) + np.asarray(shift, dtype=float)[bands]
     order = np.argsort(score, kind="stable")
     cut = np.round(np.cumsum(shares) * len(bands)).astype(int)
     frailty = np.empty(len(bands), dtype=np.int8)
