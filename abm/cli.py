@@ -13,6 +13,7 @@ from pathlib import Path
 
 from abm.calibration.command import add_calibrate_parser
 from abm.compare.command import add_compare_parsers
+from abm.compare.responses_command import add_responses_parser
 from abm.config import (
     AREA_HELP,
     ConfigError,
@@ -176,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     init.set_defaults(handler=_cmd_init)
     add_sweep_parser(sub)
     add_compare_parsers(sub)
+    add_responses_parser(sub)
     add_calibrate_parser(sub)
     serve = sub.add_parser(
         "serve",

@@ -583,6 +583,17 @@ class CapacityConfig:
         minimum=0,
         area=True,
     )
+    home_care_start_factor: float = param(
+        1.0,
+        unit="ratio",
+        description="Multiplies the home-care market's starting size (its care workers on the "
+        "first day, sized by demand or by capacity.home_care_hours_per_week): 1.1 starts the "
+        "agencies with 10% more staff than their packages need; after the first day the market "
+        "sizes itself",
+        source="lever (the lever response table's 'home-care starting size +10%')",
+        minimum=0.1,
+        maximum=10.0,
+    )
     reablement_weeks: float = param(
         6.0,
         unit="weeks",

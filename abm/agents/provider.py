@@ -163,6 +163,7 @@ class HomeCareMarket(QueuedService):
         self.council = council
         n = model.params.home_care.agencies
         start = model.with_population(model.params.capacity.home_care_hours_per_week)
+        start *= model.params.capacity.home_care_start_factor
         self.agencies = [HomeCareAgency(model, self, start / n) for _ in range(n)]
         self._sized_by_demand = start <= 0.0
         self.agency_of: dict[int, HomeCareAgency] = {}
@@ -230,16 +231,17 @@ class HomeCareMarket(QueuedService):
     def staff_first_day(self) -> None:
         """When the market is sized by demand (``capacity.home_care_hours_per_week`` = 0),
         each agency plans for its first-day packages plus its spare share and is staffed to
-        deliver its packages: its vacancies start at the spare share. The first-day packages
-        are then charged again, since self-funders' hourly rate follows the pay of the care
-        workers just hired."""
+        deliver its packages, both times ``capacity.home_care_start_factor``: its vacancies
+        start at the spare share. The first-day packages are then charged again, since
+        self-funders' hourly rate follows the pay of the care workers just hired."""
         if not self._sized_by_demand:
             return
         spare = self.model.params.home_care.spare_capacity_share
+        factor = self.model.params.capacity.home_care_start_factor
         workforce = self.model.workforce
         for agency in self.agencies:
-            agency.target_hours = agency.hours * (1.0 + spare)
-            needed = math.ceil(agency.hours / agency.productive_hours_per_worker() - 1e-9)
+            agency.target_hours = agency.hours * (1.0 + spare) * factor
+            needed = math.ceil(agency.hours * factor / agency.productive_hours_per_worker() - 1e-9)
             workforce.top_up(agency, Role.HOME_CARE_WORKER, needed)
             agency.open_books()
         for pid in list(self.packages):
