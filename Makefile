@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 RUN_ARGS ?= --jobs 2
 
-.PHONY: help run test lint format benchmark docs clean chromium serve experiments screenshots lock site
+.PHONY: help run test lint format benchmark docs clean chromium serve experiments responses screenshots lock site
 
 help:
 	@echo "make run        set up .venv, install, run experiments/baseline.toml and print where the results are"
@@ -20,6 +20,7 @@ help:
 	@echo "make lock       refresh uv.lock after changing dependencies in pyproject.toml"
 	@echo "make screenshots  run the browser test and refresh the screenshots in docs/images/app/"
 	@echo "make experiments  compare every experiment with the baseline and refresh docs/experiments/"
+	@echo "make responses  the lever response table over the plausible ensemble: docs/responses.md"
 
 $(PY):
 	@python=$$(scripts/find-python.sh) || exit 1; \
@@ -83,3 +84,9 @@ clean:
 # on two cores). Run deliberately when the model's outputs change.
 experiments: $(STAMP)
 	$(PY) scripts/update_experiment_pages.py --replications 10 --jobs 2
+
+# The lever response table (docs/responses.md): every lever and capacity of
+# experiments/responses.toml against the baseline, replication k running member k of the
+# plausible ensemble (about 40 minutes on two cores). Run it when the model's outputs change.
+responses: $(STAMP)
+	$(VENV)/bin/care-abm responses --ensemble --jobs 2 --page docs/responses.md
