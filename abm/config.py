@@ -376,6 +376,30 @@ class AdmissionsConfig:
         source="assumption (readmission risk is concentrated in the first weeks after a discharge)",
         minimum=0.1,
     )
+    seasonality: str = param(
+        "none",
+        unit="policy",
+        description="How emergency admissions vary over the year: none (the same every month) "
+        "or england (each month's factor from england_monthly_factors multiplies residents' "
+        "admission hazards and hospital.background_emergencies_per_day, so winter months "
+        "bring more emergencies and the year's total is unchanged; docs/model.md, Winter)",
+        source="lever",
+        choices=("none", "england"),
+    )
+    england_monthly_factors: tuple[float, ...] = param(
+        (1.004, 1.008, 1.013, 0.982, 1.011, 1.010, 0.991, 0.957, 0.988, 1.004, 1.031, 1.002),
+        unit="ratio to the year's mean daily rate",
+        description="Under seasonality = england: emergency admissions a day in each month, "
+        "January to December, over the mean of a year (divided by their mean over a 365-day "
+        "year when used, so a year's expected admissions are unchanged)",
+        source="NHS England, Monthly A&E Time Series: total emergency admissions, all ages, "
+        "2016-17 to 2018-19 and 2022-23 to 2024-25, each month over a centred 12-month mean "
+        "(SEA-01 to SEA-12)",
+        evidence=", ".join(f"SEA-{n:02d}" for n in range(1, 13)),
+        minimum=0.0,
+        maximum=3.0,
+        length=12,
+    )
 
 
 @dataclasses.dataclass(frozen=True)

@@ -20,10 +20,11 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from abm.figures_dated import write_dated_figure
+from abm.figures_dated import WINTER_NOTE, shade_winters, write_dated_figure
 from abm.figures_money import write_money_figure
 from abm.metrics import REASONS
 from abm.prices import price_label
+from abm.seasons import is_seasonal
 from abm.stats import band, kpi_bounds
 
 if TYPE_CHECKING:
@@ -95,8 +96,14 @@ def total_band(ax: Axes, table: pd.DataFrame) -> None:
     ax.plot(high.index, high, color="black", ls=":", lw=0.9)
 
 
-def finish(ax: Axes, title: str, ylabel: str, path: Path, subtitle: str) -> None:
-    """Titles, date axis, grid; save and close."""
+def finish(
+    ax: Axes, title: str, ylabel: str, path: Path, subtitle: str, *, winters: bool = False
+) -> None:
+    """Titles, date axis, grid, winters shaded when ``winters`` (emergency admissions vary by
+    month, so a winter peak is read against its winter); save and close."""
+    if winters:
+        shade_winters(ax)
+        subtitle = f"{subtitle}\n{WINTER_NOTE}"
     ax.set_title(f"{title}\n{subtitle}", fontsize=11)
     ax.set_ylabel(ylabel)
     ax.set_xlabel("Date")
@@ -117,6 +124,7 @@ def write_figures(folder: Path, results: Results) -> None:
     """Write the standard figures of a run into ``folder``."""
     daily = Daily(results.daily())
     weekly = _subtitle(results, daily, "weekly means")
+    winters = is_seasonal(results.scenario)
     delayed_cols = [f"delayed.{reason}" for reason in REASONS]
 
     _, ax = plt.subplots(figsize=(10, 5.5))
@@ -131,7 +139,7 @@ def write_figures(folder: Path, results: Results) -> None:
     ax.plot(open_beds.index, open_beds, color="black", lw=1.5, label="open beds")
     ax.legend(loc="lower left", fontsize=8, ncol=2)
     finish(ax, "Hospital bed occupancy, with delayed patients by reason", "beds",
-           folder / "occupancy.png", weekly)  # fmt: skip
+           folder / "occupancy.png", weekly, winters=winters)  # fmt: skip
 
     _, ax = plt.subplots(figsize=(10, 5))
     for column, marker, label in [
@@ -142,7 +150,7 @@ def write_figures(folder: Path, results: Results) -> None:
         line(ax, daily.table(column, "MS", "sum"), label, marker=marker)
     ax.legend(fontsize=8)
     finish(ax, "Admissions", "admissions a month", folder / "admissions.png",
-           _subtitle(results, daily, "monthly totals, mean"))  # fmt: skip
+           _subtitle(results, daily, "monthly totals, mean"), winters=winters)  # fmt: skip
 
     _, ax = plt.subplots(figsize=(10, 5))
     reasons = [daily.mean(c, "W") for c in delayed_cols]
@@ -157,7 +165,7 @@ def write_figures(folder: Path, results: Results) -> None:
          color="black", lw=1.2, ls="--")  # fmt: skip
     ax.legend(loc="upper left", fontsize=8, ncol=2)
     finish(ax, "Delayed discharges by reason", "patients (daily mean)", folder / "delayed.png",
-           weekly)  # fmt: skip
+           weekly, winters=winters)  # fmt: skip
 
     _, ax = plt.subplots(figsize=(10, 5))
     for column, label in [

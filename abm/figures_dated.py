@@ -6,7 +6,9 @@ April, the minimum wage by date) gets ``figures/dated.png``: four panels of mont
 vacancy rate, residents with long-term care arranged by the council), each with a vertical
 line on every date a policy changed, named at the top. The history replay's page is built
 on it (docs/experiments/england_2010_2019.md). A run without dated changes has no such
-figure, so the figures of every other run are as they were.
+figure, so the figures of every other run are as they were. When emergency admissions vary by
+month (``admissions.seasonality``) every winter, December to February, is shaded, here and on
+the run's hospital figures (:func:`shade_winters`).
 """
 
 from __future__ import annotations
@@ -15,18 +17,35 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from abm.policy.wage_floor import MINIMUM_WAGE_DATES
+from abm.seasons import is_seasonal, winters
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
     from abm.figures import Daily
     from abm.results import Results
 
 NLW_INTRODUCED = MINIMUM_WAGE_DATES[7]
 """1 April 2016, when the National Living Wage replaced the top adult minimum wage."""
 BODY_COLOURS = {"nhs": "#1f77b4", "social_care": "#d62728", "both": "#9467bd"}
+WINTER_COLOUR = "#9ecae1"
+WINTER_NOTE = "winters (December to February) shaded"
+
+
+def shade_winters(ax: Axes) -> None:
+    """Shade every winter, 1 December to 1 March, across a date axis already drawn (its limits
+    are kept)."""
+    low, high = ax.get_xlim()
+    first, last = (mdates.num2date(x).date() for x in (low, high))
+    for start, end in winters(first, last):
+        ax.axvspan(pd.Timestamp(start), pd.Timestamp(end), color=WINTER_COLOUR, alpha=0.3,
+                   lw=0, zorder=1.5)  # fmt: skip
+    ax.set_xlim(low, high)
 
 
 def policy_dates(results: Results) -> list[tuple[dt.date, str]]:
@@ -78,8 +97,11 @@ def write_dated_figure(folder: Path, results: Results, daily: Daily) -> Path | N
     supported.set_title(
         "People supported: residents with long-term care arranged by the council", fontsize=10
     )
+    seasonal = is_seasonal(results.scenario)
     for ax in axes:
         ax.grid(alpha=0.3)
+        if seasonal:
+            shade_winters(ax)
         for day, _ in marks:
             ax.axvline(pd.Timestamp(day), color="0.3", lw=0.8, ls="--")
     top = delayed.get_ylim()[1]
@@ -89,7 +111,7 @@ def write_dated_figure(folder: Path, results: Results, daily: Daily) -> Path | N
     n = daily.replications
     fig.suptitle(
         f"{results.scenario.name}: monthly figures after the warm-up, mean of {n} "
-        "replication(s); dashed lines mark policy dates",
+        "replication(s); dashed lines mark policy dates" + (f"\n{WINTER_NOTE}" if seasonal else ""),
         fontsize=11,
     )
     fig.tight_layout()
@@ -99,4 +121,4 @@ def write_dated_figure(folder: Path, results: Results, daily: Daily) -> Path | N
     return path
 
 
-__all__ = ["policy_dates", "write_dated_figure"]
+__all__ = ["WINTER_NOTE", "policy_dates", "shade_winters", "write_dated_figure"]

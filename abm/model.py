@@ -33,6 +33,7 @@ from abm.events import CalendarEvents, DailyStepping
 from abm.metrics import DAILY_COLUMNS, daily_row
 from abm.reporters import MODEL_REPORTERS
 from abm.rng import Streams, replication_seed
+from abm.seasons import admission_factor
 
 PHASES = (
     "apply_schedule",
@@ -64,7 +65,8 @@ class CareSystemModel(mesa.Model):
     Each step is one calendar day, run as these phases in this order (``PHASES``):
 
     1. ``apply_schedule``: lever changes from the scenario's ``[[schedule]]`` and dated
-       series due today (:meth:`abm.config.Scenario.timeline`).
+       series due today (:meth:`abm.config.Scenario.timeline`), and on the first of a month
+       that month's factor on emergency admissions (``admissions.seasonality``).
     2. ``resident_events``: residents whose next event (frailty worsens, emergency admission,
        death, request for care, package ends) falls today carry it out.
     3. ``clinical_progress``: background patients leave; residents whose clinical stay ends die
@@ -122,7 +124,8 @@ class CareSystemModel(mesa.Model):
         self.tally = DayTally()
         self._schedule = {change.date: change for change in scenario.timeline()}
 
-        self.hazards = HazardTable(scenario)
+        self.admission_factor = admission_factor(scenario, self.first_date)
+        self.hazards = HazardTable(scenario, self.admission_factor)
         self.residents = Residents(int(scenario.population.residents_65plus * 1.3) + 64)
         self.tallies = Tallies(self.residents)
         self._set_need_tables()
@@ -367,18 +370,28 @@ class CareSystemModel(mesa.Model):
         return change.changes if change is not None else ()
 
     def apply_schedule(self) -> None:
-        """Apply the lever changes due today.
+        """Apply the lever changes due today, then this month's factor on emergency admissions.
 
         Residents' event times are drawn again only when the change alters their hazards or
         their need, so a lever that does neither (beds, fees, capacities) leaves every
         resident's random numbers as they were: common random numbers hold across scenarios
-        that differ only in such a schedule."""
+        that differ only in such a schedule. Likewise without seasons
+        (``admissions.seasonality = "none"``) the factor is always 1 and nothing is redrawn;
+        with them, every resident's next event is drawn again when the month's factor
+        differs from last month's (:mod:`abm.seasons`)."""
         change = self._schedule.get(self.date)
-        if change is None:
-            return
+        if change is not None:
+            self._change_levers(change.changes)
+        factor = admission_factor(self.params, self.date)
+        if factor != self.admission_factor:
+            self.admission_factor = factor
+            self.hazards = HazardTable(self.params, factor)
+            self.residents.mark_all_changed(self.residents.alive().tolist())
+
+    def _change_levers(self, changes: tuple[tuple[str, object], ...]) -> None:
         old_table, old_need = self.hazards.table, self.params.need
-        self.params = self.params.with_changes(change.changes)
-        self.hazards = HazardTable(self.params)
+        self.params = self.params.with_changes(changes)
+        self.hazards = HazardTable(self.params, self.admission_factor)
         need_changed = self.params.need != old_need
         if need_changed:
             self._set_need_tables()

@@ -198,6 +198,9 @@ def build() -> dict[str, str]:
             'demography = "projection"',
             *(f"{key} = {value:.1f}" for key, (value, _) in pops.items()),
         ],
+        # Emergency admissions follow England's monthly pattern (SEA rows, docs/model.md,
+        # Winter), so the winters of 2010-2019 show in the monthly figures.
+        "admissions": ['seasonality = "england"'],
         "hospital": [f"beds = {first_beds}"],
         "council": [f"budget_gbp = {budgets[0][1]:.1f}"],
         "nhs": [f"budget_gbp = {nhs_budget:.1f}"],

@@ -391,7 +391,7 @@ class Hospital(mesa.Agent):
         h = self.model.params.hospital
         rng = self.model.streams["background"]
         los_rng = self.model.streams["length_of_stay"]
-        arrivals = int(rng.poisson(h.background_emergencies_per_day))
+        arrivals = int(rng.poisson(h.background_emergencies_per_day * self.model.admission_factor))
         room = arrivals if not self.corridor_full else 0
         self.corridor.extend([BACKGROUND] * room)
         self.today.background_emergencies = arrivals

@@ -45,9 +45,12 @@ class HazardTable:
     the frailty categories do not hold, so someone who cannot get a place is no less likely to
     die than someone who does. (An excess rather than a ratio: a ratio large enough for the
     mean stay would give the oldest, most frail residents a stay of weeks.)
+
+    ``admission_factor`` multiplies every admission hazard: the month's factor under
+    ``admissions.seasonality`` (:mod:`abm.seasons`; 1.0 leaves the table as it was).
     """
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, admission_factor: float = 1.0) -> None:
         shape = (
             len(EventKind),
             len(Setting),
@@ -120,6 +123,7 @@ class HazardTable:
         recent[EventKind.ADMISSION] *= ad.post_discharge_hazard_ratio
         recent[EventKind.SETTLED] = 1.0 / ad.post_discharge_mean_days
         table[EventKind.DEATH, ..., 1] += per_day(mo.care_home_need_excess_per_1000py)
+        table[EventKind.ADMISSION] *= admission_factor
         self.table = table
         self.nested = table.tolist()
 

@@ -123,6 +123,14 @@ LEVERS = {
         "what an unpaid carer gives (a stand-in for the Care Act criteria); need below it stays "
         "unmet. Rationing may raise the threshold during the run."
     ),
+    "admissions.seasonality": (
+        "Seasons of emergency admissions: {admissions.seasonality} (none: the same every month; "
+        "england: each month's factor, England's emergency admissions a day in that month over "
+        "the year's mean, 0.957 in August to 1.031 in November, multiplies residents' admission "
+        "hazards and the under-65 emergencies). The factors average 1 over a year, so they move "
+        "admissions within the year and add none. Lengths of stay, beds and staff do not change "
+        "with the month."
+    ),
     "population.growth_85plus": (
         "The 85+ population is kept on a path rising by {population.growth_85plus} from its "
         "start to the last day: residents aged 85-90 are added when deaths would take the count "
