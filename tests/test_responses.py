@@ -184,3 +184,22 @@ def test_the_table_holds_the_paired_differences_of_the_runs(small_table):
     assert "No ensemble was used" in text
     assert (out / "responses.md").read_text() == text
     assert (out / "sources" / "universal.toml").read_text().startswith("# A lever")
+
+
+def test_a_larger_starting_home_care_market_starts_with_more_care_workers():
+    """capacity.home_care_start_factor (the table's 'home-care starting size +10%') staffs the
+    demand-sized agencies for their first-day packages times the factor."""
+    from helpers import small
+
+    from abm.agents.worker import Role
+    from abm.model import CareSystemModel
+
+    def first_day(factor: float) -> tuple[int, float]:
+        model = CareSystemModel(small(capacity__home_care_start_factor=factor), 1)
+        agencies = model.home_care.agencies
+        staff = sum(model.workforce.staff_of(a, Role.HOME_CARE_WORKER) for a in agencies)
+        return staff, sum(a.hours for a in agencies)
+
+    (staff, hours), (more, same_hours) = first_day(1.0), first_day(1.5)
+    assert same_hours == hours  # the same packages on the first day
+    assert more >= staff * 1.4  # half as many staff again, give or take a worker per agency
