@@ -26,6 +26,7 @@ from abm.errors import RunError
 from abm.folders import FolderError, check_new_folder
 from abm.packaged import (
     ENSEMBLE_HELP,
+    MEMBERS_HELP,
     copy_experiments,
     experiment_names,
     resolve_config,
@@ -73,7 +74,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from abm.calibration.ensemble import from_option  # noqa: PLC0415
     from abm.run import iter_summary_lines  # noqa: PLC0415
 
-    ensemble = from_option(args.ensemble)
+    ensemble = from_option(args.ensemble, args.members)
 
     run = scenario.run
     line = (
@@ -161,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--ensemble", nargs="?", const=True, default=None, metavar="FILE", help=ENSEMBLE_HELP
     )
+    run.add_argument("--members", type=int, metavar="N", help=MEMBERS_HELP)
     run.add_argument(
         "--report",
         action="store_true",

@@ -49,6 +49,12 @@ def ensemble_file() -> Path:
     return experiments_dir() / "calibrated" / "ensemble.parquet"
 
 
+MEMBERS_HELP = (
+    "with --ensemble: use only its first N members (a random draw); with more replications "
+    "than N each member runs several times and the spread is split into the model's noise and "
+    "the parameters' uncertainty"
+)
+
 ENSEMBLE_HELP = (
     "run replication k with member k (mod its size) of a plausible ensemble written by care-abm "
     "calibrate (default experiments/calibrated/ensemble.parquet), from replication k's seed: "

@@ -214,3 +214,19 @@ def test_a_missing_ensemble_is_one_clear_line(tmp_path, capsys):
     assert "nowhere.parquet" in err
     assert "care-abm calibrate" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_members_keeps_the_first_n_so_each_runs_more_than_once(ensemble_file):
+    """--members N: the first N members (a random draw, the calibration shuffles them); with
+    more replications than N every member repeats, which splits noise from parameters."""
+    from abm.calibration.ensemble import from_option
+
+    one = from_option(str(ensemble_file), 1)
+    assert len(one) == 1
+    assert [one.member_of(k) for k in range(3)] == [0, 0, 0]
+    assert one.members[0] == read_ensemble(ensemble_file).members[0]
+    assert one.describe(2)["size"] == 1
+    with pytest.raises(ConfigError, match=r"--members: must be 1 to 2"):
+        from_option(str(ensemble_file), 3)
+    with pytest.raises(ConfigError, match=r"--members: needs --ensemble"):
+        from_option(None, 2)

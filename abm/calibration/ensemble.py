@@ -56,6 +56,20 @@ class Ensemble:
         """The config keys the members set."""
         return sorted({key for member in self.members for key, _ in member})
 
+    def first(self, members: int, source: str = "--members") -> Ensemble:
+        """The first ``members`` members (a random draw: the calibration shuffles them). With
+        more replications than members each member runs more than once, so a comparison can
+        split the spread of its differences into the model's noise and the parameters'.
+
+        Raises:
+            ConfigError: ``members`` is not between 1 and the ensemble's size.
+        """
+        if not 1 <= members <= len(self.members):
+            raise ConfigError(
+                source, "", f"must be 1 to {len(self.members)} (the members in {self.path})"
+            )
+        return dataclasses.replace(self, members=self.members[:members])
+
     def member_of(self, replication: int) -> int:
         """The member replication ``replication`` runs with."""
         return replication % len(self.members)
@@ -155,14 +169,22 @@ def read_ensemble(path: Path) -> Ensemble:
     return Ensemble(path, members, residents, table.drop(columns=["changes"]), digest)
 
 
-def from_option(given: object) -> Ensemble | None:
+def from_option(given: object, members: int | None = None) -> Ensemble | None:
     """The ensemble ``--ensemble`` names: ``True`` (the option without a file) is the one the
-    calibration writes, ``experiments/calibrated/ensemble.parquet``; None without the option."""
+    calibration writes, ``experiments/calibrated/ensemble.parquet``; None without the option.
+    ``members`` (``--members``) keeps only the first that many.
+
+    Raises:
+        ConfigError: ``--members`` without ``--ensemble``, or more members than it holds.
+    """
     if given is None:
+        if members is not None:
+            raise ConfigError("--members", "", "needs --ensemble: it chooses members of one")
         return None
     from abm.packaged import ensemble_file  # noqa: PLC0415
 
-    return read_ensemble(ensemble_file() if given is True else Path(str(given)))
+    ensemble = read_ensemble(ensemble_file() if given is True else Path(str(given)))
+    return ensemble if members is None else ensemble.first(members)
 
 
 def check_ensemble_keys(

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from abm.config import AREA_HELP
-from abm.packaged import ENSEMBLE_HELP
+from abm.packaged import ENSEMBLE_HELP, MEMBERS_HELP
 
 
 def add_compare_parsers(sub: Any) -> None:
@@ -68,6 +68,7 @@ def add_compare_parsers(sub: Any) -> None:
     compare.add_argument(
         "--ensemble", nargs="?", const=True, default=None, metavar="FILE", help=ENSEMBLE_HELP
     )
+    compare.add_argument("--members", type=int, metavar="N", help=MEMBERS_HELP)
     compare.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
     compare.set_defaults(handler=run_compare)
 
@@ -113,6 +114,8 @@ def option_words(args: argparse.Namespace) -> tuple[str, ...]:
         words += ["--area", str(args.area)]
     if getattr(args, "ensemble", None) is not None:
         words += ["--ensemble"] + ([] if args.ensemble is True else [str(args.ensemble)])
+    if getattr(args, "members", None) is not None:
+        words += ["--members", str(args.members)]
     return tuple(words)
 
 
@@ -157,7 +160,7 @@ def run_compare(args: argparse.Namespace) -> int:
     calibration = CalibrationStatus.read(args.calibration, given=args.calibration is not None)
     from abm.calibration.ensemble import from_option  # noqa: PLC0415
 
-    ensemble = from_option(args.ensemble)
+    ensemble = from_option(args.ensemble, args.members)
     comparison = Comparison(
         entries,
         out,

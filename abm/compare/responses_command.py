@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from abm.config import AREA_HELP
-from abm.packaged import ENSEMBLE_HELP
+from abm.packaged import ENSEMBLE_HELP, MEMBERS_HELP
 
 
 def add_responses_parser(sub: Any) -> None:
@@ -54,6 +54,7 @@ def add_responses_parser(sub: Any) -> None:
     responses.add_argument(
         "--ensemble", nargs="?", const=True, default=None, metavar="FILE", help=ENSEMBLE_HELP
     )
+    responses.add_argument("--members", type=int, metavar="N", help=MEMBERS_HELP)
     responses.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     responses.set_defaults(handler=run_responses)
 
@@ -82,7 +83,7 @@ def run_responses(args: argparse.Namespace) -> int:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     out = args.out or Path("results") / f"responses-{stamp}"
     check_new_folder(out)
-    ensemble = from_option(args.ensemble)
+    ensemble = from_option(args.ensemble, args.members)
     words = option_words(args)
     command = shlex.join(["care-abm", "responses", str(path), *words])
     run = spec.base.run
