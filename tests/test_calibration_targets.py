@@ -146,8 +146,6 @@ def test_checks_that_restate_fitted_targets_are_marked_and_not_counted():
     restating = {t.target_id: set(t.restates) for t in TARGETS if t.restates}
     assert restating == {
         "DD-01": {"DD-02", "BED-02"},
-        "DTOC-12": {"DD-02", "BED-02"},
-        "DTOC-09": {"DTOC-06", "DTOC-07", "DTOC-08"},
         "WF-05": {"WF-07"},
         "WF-11": {"WF-10"},
         "PAY-04": {"PAY-05"},
@@ -179,3 +177,17 @@ def test_a_check_sharing_a_kpi_with_a_fitted_target_must_say_it_restates_it(tmp_
         load_targets(_edited(tmp_path, "ASC-06", out_of_sample=""))
     with pytest.raises(ConfigError, match=r"ASC-06\.restates: DD-01 is not a fitted target"):
         load_targets(_edited(tmp_path, "ASC-06", restates="DD-01"))
+
+
+def test_delays_are_fitted_in_one_era():
+    """Issue 16: the delay figures fitted are the criteria-to-reside count's (2022-24); the
+    delayed transfers of care figures (2016-20) are another era's, shown but neither fitted nor
+    counted as checks, and nothing restates them."""
+    era = {t.target_id for t in TARGETS if t.split == "other_era"}
+    assert era == {f"DTOC-0{k}" for k in range(2, 10)} | {"DTOC-12"}
+    fitted_delays = [t for t in TARGETS if t.split == "fit" and t.kpi.startswith("delay")]
+    assert [t.target_id for t in fitted_delays] == ["DD-02"]
+    for target in TARGETS:
+        if target.split == "other_era":
+            assert "Another era" in target.out_of_sample
+        assert not set(target.restates) & era, f"{target.target_id} restates another era"
