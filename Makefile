@@ -86,7 +86,7 @@ experiments: $(STAMP)
 	$(PY) scripts/update_experiment_pages.py --replications 10 --jobs 2
 
 # The lever response table (docs/responses.md): every lever and capacity of
-# experiments/responses.toml against the baseline, replication k running member k of the
+# experiments/responses/levers.toml against the baseline, replication k running member k of the
 # plausible ensemble (about 40 minutes on two cores). Run it when the model's outputs change.
 responses: $(STAMP)
 	$(VENV)/bin/care-abm responses --ensemble --jobs 2 --page docs/responses.md

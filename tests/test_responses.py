@@ -20,7 +20,7 @@ from abm.policy.means_test import MEANS_TESTS
 from abm.policy.pay import PAY_RULES
 
 ROOT = Path(__file__).resolve().parents[1]
-SPEC = ROOT / "experiments" / "responses.toml"
+SPEC = ROOT / "experiments" / "responses" / "levers.toml"
 BASELINE = ROOT / "experiments" / "baseline.toml"
 
 
@@ -104,6 +104,7 @@ BAD = [
     (_one('sett = { "hospital.beds" = 700 }'), "", "lever[0].sett", "unknown key"),
     ("", "", "lever", "at least one"),
     (_one('set = { "hospital.beds" = 700 }'), "levers = 1", "levers", "unknown key"),
+    (_one('set = { "hospital.beds" = 700 }'), "note = 1", "note", "text"),
 ]
 
 

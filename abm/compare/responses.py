@@ -1,6 +1,6 @@
 """The lever response table: every lever and main capacity, one at a time, against the baseline.
 
-A response file (``experiments/responses.toml``) is TOML data naming a base config and a list
+A response file (``experiments/responses/levers.toml``) is TOML data naming a base config and a list
 of levers. Each lever sets keys to values (``set``: a pool, a means test, a pay rule) or
 multiplies the base's value of numeric keys (``scale``: a budget -10%, care-home places +10%),
 and names the mechanism through which it acts. Everything is checked before anything runs; the
@@ -30,7 +30,7 @@ import tomli_w
 from abm.compare.pairing import Entry
 from abm.config import ConfigError, Scenario, apply_area, coerce_value, load_scenario
 
-SPEC_KEYS = ("base", "lever")
+SPEC_KEYS = ("base", "note", "lever")
 LEVER_KEYS = ("name", "label", "mechanism", "set", "scale")
 NAME = re.compile(r"^[a-z0-9_]+$")
 
@@ -53,6 +53,7 @@ class ResponseSpec:
     base_path: Path
     base: Scenario
     levers: tuple[Lever, ...]
+    note: str = ""
 
     def scenario(self, lever: Lever) -> Scenario:
         """The base with the lever's changes, named after the lever."""
@@ -99,7 +100,12 @@ def load_spec(
     for name in names:
         if names.count(name) > 1:
             raise ConfigError(source, "lever.name", f"{name!r} is used more than once")
-    return ResponseSpec(path=path, base_path=base_path, base=base, levers=levers)
+    note = data.get("note", "")
+    if not isinstance(note, str):
+        raise ConfigError(source, "note", "must be text in quotes")
+    return ResponseSpec(
+        path=path, base_path=base_path, base=base, levers=levers, note=" ".join(note.split())
+    )
 
 
 def _lever(item: Any, k: int, base: Scenario, source: str) -> Lever:

@@ -18,7 +18,7 @@ def add_responses_parser(sub: Any) -> None:
         "responses",
         help="the lever response table: every lever and capacity against the baseline",
         description="Run the baseline and every lever of a response file (default "
-        "experiments/responses.toml) as one paired comparison with common random numbers "
+        "experiments/responses/levers.toml) as one paired comparison with common random numbers "
         "(and, with --ensemble, replication k running member k of the plausible ensemble), "
         "then write responses.csv and responses.md into the comparison folder: for each "
         "lever the change in delayed bed-days by responsible body and by reason, emergency "
@@ -29,7 +29,7 @@ def add_responses_parser(sub: Any) -> None:
         "file",
         nargs="?",
         type=Path,
-        help="response file (TOML; default experiments/responses.toml)",
+        help="response file (TOML; default experiments/responses/levers.toml)",
     )
     responses.add_argument(
         "--replications", "-r", type=int, help="replications of every config (run.replications)"
@@ -74,7 +74,7 @@ def run_responses(args: argparse.Namespace) -> int:
     from abm.packaged import experiments_dir  # noqa: PLC0415
     from abm.validation import check_jobs  # noqa: PLC0415
 
-    path = args.file or experiments_dir() / "responses.toml"
+    path = args.file or experiments_dir() / "responses" / "levers.toml"
     changes, area, given_by = area_from_command_line(
         overrides(args), args.area, lambda text: print(text, file=sys.stderr)
     )

@@ -217,6 +217,7 @@ def render(table: pd.DataFrame, spec: ResponseSpec, results: CompareResults, com
         f"{meta.get('price_base', 'the price base')}. {uncertainty} A cell is the mean change "
         "over the pairs with its 95% interval; **bold** where the interval excludes zero.",
         "",
+        *([f"> **Read this first.** {spec.note}", ""] if spec.note else []),
         "This table is what reviewers hold against published estimates of these effects, which "
         "the project keeps out of its inputs on purpose: nothing in the model was tuned to them. "
         "Each lever's mechanism, the chain through which it acts, is listed below the tables; "
