@@ -6,6 +6,7 @@ margins well inside the effects seen, so a broken rule fails and noise does not.
 
 from __future__ import annotations
 
+import pytest
 from helpers import calibrated, small
 from helpers import outcomes as kpis
 
@@ -58,6 +59,14 @@ def test_planners_avoid_a_full_rehabilitation_service():
     ), "sending patients home with support when rehab beds are full should cut waits for them"
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="model defect found 2026-12-06, to fix (issue 15): with frailty starting from a "
+    "normal draw, planning five days ahead gives MORE delayed patients in this area (6.4 a day "
+    "with no lead, 9.9 with five days; awaiting home care 3% -> 31% of the delayed days): "
+    "packages sourced before the fit day start at once and hold agency hours for patients "
+    "still in hospital, which a saturated home-care market cannot spare",
+)
 def test_planning_ahead_means_fewer_delayed_patients():
     """Starting assessments and care before the fit day halves the patients delayed (10.5 to
     5.0 a day in this area, two replications). It used to let more patients leave on the fit
