@@ -50,7 +50,7 @@ def test_higher_upper_capital_limit_raises_council_funded_share():
     generous = base.with_changes([("council.upper_capital_limit_gbp", 100000.0)])
     before, after = outcomes(base), outcomes(generous)
     # Self-funders spend down to the upper limit in either case, so the difference is in who
-    # starts out paying for themselves (measured: 33.1% against 30.3%).
+    # starts out paying for themselves (measured: 27.9% against 25.6%).
     assert after["self_funder_share_care_homes"] < before["self_funder_share_care_homes"] - 0.015, (
         "a higher upper capital limit should mean fewer self-funders in care homes"
     )
@@ -64,13 +64,12 @@ def test_higher_upper_capital_limit_raises_council_funded_share():
     # 1.96 times as long, where this test once asked for twice: the panel's base wait in this
     # 20,000 area is now long, so the same added cases double less of it). Patients delayed
     # rise as well.
-    council_queues = ("funding_panel", "brokerage")
-    for queue in council_queues:
-        key = f"queue_wait_days.{queue}.mean"
-        assert after[key] > before[key], f"more council-funded residents queue longer: {queue}"
-    assert (
-        after["queue_wait_days.funding_panel.mean"] > before["queue_wait_days.funding_panel.mean"]
-    ), "every newly council-funded resident needs the panel's decision"
+    # Since the history-matching fit (2026-12-06) neither the panel (11.4 decisions a sitting,
+    # was 6.6) nor the brokers bind in this area: the newly council-funded wait for the
+    # council's money instead, held back by the brokers, and patients delayed rise (58.5 to
+    # 73.4 a day), while the mean waits of those the panel and the brokers do serve fall
+    # (panel 4.8 to 4.3 days, brokers 4.0 to 0.4: the ones held for money are not served).
+    # The assertions on those two queues' waits held while the posts bound (see above).
     assert after["delayed_patients"] > before["delayed_patients"]
 
 
@@ -215,15 +214,17 @@ def test_residents_65plus_use_their_share_of_the_areas_care_home_places():
 def test_a_new_care_home_is_counted_on_the_day_it_opens():
     """A home opens (Mesa's event, a lag after margins allowed it) between two days; the day
     it first trades must count it in ``care_home_entries``, or entries vanish from outputs.
-    Any margin above -100%, a one-month lag and a shortage of places (a third of the area's,
+    Any margin above -100%, a one-month lag and a shortage of places (a fifth of the area's,
     in homes of ten, so that half a home's worth of residents wait, which entry now also
-    needs) make a home open within the run."""
+    needs) make a home open within the run. (A third of the places made one open until
+    frailty started from a normal draw, 2026-12-06: fewer residents then wait for a place
+    in this area in the first year, and none opened.)"""
     base = small(residents=4000, years=1, warmup_days=150)
     scenario = base.with_changes(
         [
             ("care_homes.entry_margin", -1.0),
             ("care_homes.entry_lag_months", 1),
-            ("capacity.care_home_beds", base.capacity.care_home_beds // 3),
+            ("capacity.care_home_beds", base.capacity.care_home_beds // 5),
             ("care_homes.beds_per_home", 10),
         ]
     )

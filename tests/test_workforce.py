@@ -90,10 +90,15 @@ def test_pay_rise_paid_by_providers_shows_as_losses_and_exits():
     # grow, so it buys less care rather than costing more (in this area, council spending
     # 14.35m against 14.08m with the rise; people receiving home care 360 against 287 a day,
     # waiting for care at home 51 against 75, with vacancies 10.3% against 6.2%).
+    # Since frailty starts from a normal draw (2026-12-06): council spending 14.12m against
+    # 14.32m, home-care users 307 against 283, held back for money 9.6 against 15.4; but the
+    # residents waiting at home for care fall, 84 against 69, since with vacancies at 3.6%
+    # against 10% the agencies staff what the council does fund sooner. What the money no
+    # longer buys is held back by the brokers, which is what is asserted.
     before = kpis(base)
     assert by_fees["care_worker_pay_gbp"] > before["care_worker_pay_gbp"] + 1.0
     assert by_fees["home_care_users"] < before["home_care_users"], "the same money buys less"
-    assert by_fees["waiting_for_care_at_home"] > before["waiting_for_care_at_home"]
+    assert by_fees["held_for_funding"] > before["held_for_funding"], "and holds more back"
 
 
 def test_pay_rise_that_nobody_pays_for_is_rejected(tmp_path):
