@@ -93,7 +93,11 @@ def outcomes() -> tuple[Outcome, ...]:
             lambda value: f"{value:.1f}",
         ),
         Outcome(
-            "unmet_need_share_65plus", "Unmet need", "percentage points of residents 65+", _points
+            "unmet_need_share_65plus",
+            "Unmet need",
+            "percentage points of residents 65+",
+            _points,
+            _percent,
         ),
         Outcome(
             "care_vacancy_rate", "Care vacancies", "percentage points of posts", _points, _percent
