@@ -28,7 +28,14 @@ from typing import Any
 import tomli_w
 
 from abm.compare.pairing import Entry
-from abm.config import ConfigError, Scenario, apply_area, coerce_value, load_scenario
+from abm.config import (
+    ConfigError,
+    Scenario,
+    all_keys,
+    apply_area,
+    coerce_value,
+    load_scenario,
+)
 
 SPEC_KEYS = ("base", "note", "lever")
 LEVER_KEYS = ("name", "label", "mechanism", "set", "scale")
@@ -159,7 +166,7 @@ def _checked(key: str, value: Any, where: str, source: str) -> Any:
 
 def _scaled(base: Scenario, key: str, factor: Any, where: str, source: str) -> Any:
     """The base's value of ``key`` times ``factor``, in the key's type (whole numbers round)."""
-    if not _known(key):
+    if key not in all_keys():
         _checked(key, factor, where, source)  # raises: unknown key, with the nearest known one
     if isinstance(factor, bool) or not isinstance(factor, int | float) or not factor > 0:
         raise ConfigError(
@@ -171,12 +178,6 @@ def _scaled(base: Scenario, key: str, factor: Any, where: str, source: str) -> A
     scaled = value * factor
     scaled = math.floor(scaled + 0.5) if isinstance(value, int) else round(scaled, 6)
     return _checked(key, scaled, where, source)
-
-
-def _known(key: str) -> bool:
-    from abm.config import all_keys  # noqa: PLC0415
-
-    return key in all_keys()
 
 
 @contextmanager

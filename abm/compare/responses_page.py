@@ -201,7 +201,8 @@ def render(table: pd.DataFrame, spec: ResponseSpec, results: CompareResults, com
     ensemble = meta.get("ensemble")
     uncertainty = (
         f"Replication k of every config ran member k of the plausible ensemble "
-        f"({ensemble.get('size')} members, `{ensemble.get('file', '')}`), so each interval holds "
+        f"({ensemble.get('size')} members, `{_shown_path(ensemble.get('file', ''))}`), so each "
+        "interval holds "
         "the parameters' uncertainty as well as the model's noise."
         if ensemble
         else "**No ensemble was used**: every replication ran the calibrated point, so the "
@@ -292,6 +293,14 @@ def render(table: pd.DataFrame, spec: ResponseSpec, results: CompareResults, com
         "",
     ]
     return "\n".join(lines)
+
+
+def _shown_path(path: str) -> str:
+    """A path relative to the working folder when it lies inside it (no machine's layout)."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return path
 
 
 def _show(value: object) -> str:
