@@ -673,6 +673,20 @@ class CapacityConfig:
         source="assumption",
         kind="share",
     )
+    care_home_initial_self_funder_weight: float = param(
+        4.4,
+        unit="ratio",
+        description="How much likelier a resident the means test would make pay for their own "
+        "care home is to be among the first day's care-home residents than one the council "
+        "would fund, at the same frailty and age (an initial condition only: self-funders "
+        "arrange their own places without waiting for the council's rationing, so they are "
+        "over-represented among residents; after the first day the mix emerges)",
+        source="assumption: set so that the first day's mix of funders is the calibrated "
+        "baseline's own steady state with no demographic growth (population.stationary), "
+        "found by fixed-point iteration (scripts/balance_care_homes.py; docs/model.md, The "
+        "first day)",
+        minimum=0,
+    )
     choice_probability: float = param(
         0.25,
         unit="probability a placement",
@@ -774,10 +788,12 @@ class NeedConfig:
         length=3,
     )
     carer_gain_per_1000py: float = param(
-        45.0,
+        40.0,
         unit="per 1,000 person-years",
         description="Residents at home without a carer who gain one (family or a friend steps in)",
-        source="assumption, set so that the share of residents with a carer stays steady",
+        source="assumption, set so that the share of residents at home with a carer stays at "
+        "its first-day share in the calibrated baseline with no demographic growth, found by "
+        "fixed-point iteration (scripts/balance_first_day.py; docs/model.md, The first day)",
         minimum=0,
     )
     carer_strain_hazard_ratio: float = param(

@@ -232,7 +232,9 @@ class CareSystemModel(mesa.Model):
         )
 
     def _populate(self) -> None:
-        """Synthesise residents, fill care homes to their starting occupancy, and give home care
+        """Synthesise residents, fill care homes to their starting occupancy (frailer and older
+        residents likelier, and those who would pay for their own place likelier by
+        ``capacity.care_home_initial_self_funder_weight``), and give home care
         to those receiving it on the first day: every self-funder whose need is eligible, and
         eligible residents the council funds as far as its first year's budget allows (in a
         random order weighted by need). The agencies are then staffed for the packages they
@@ -249,13 +251,18 @@ class CareSystemModel(mesa.Model):
         capacity = self.params.capacity
         residents = self.residents
         weight = np.array([0.0005, 0.01, 0.12, 0.6])[frailty] * (1.0 + bands)
+        self_funds = np.array(
+            [self.council.is_self_funder(pid, care_home=True) for pid in ids.tolist()]
+        )
+        weight = weight * np.where(self_funds, capacity.care_home_initial_self_funder_weight, 1.0)
+        self_funding = set(ids[self_funds].tolist())
         n_care_home = min(
             round(self.care_homes.beds * capacity.care_home_initial_fill),
             np.count_nonzero(weight),
         )
         chosen = rng.choice(ids, size=n_care_home, replace=False, p=weight / weight.sum())
         for pid in np.sort(chosen).tolist():
-            if self.council.is_self_funder(pid, care_home=True):
+            if pid in self_funding:
                 residents.set_funder(pid, Funder.SELF)
             else:
                 residents.set_funder(pid, Funder.COUNCIL)
