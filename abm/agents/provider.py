@@ -375,6 +375,10 @@ class HomeCareMarket(QueuedService):
     def _start_packages(self, day: int) -> None:
         """Start packages for those waiting, in order, where some agency's free hours fit.
 
+        A hospital patient's package, arranged ahead of the day they are medically fit
+        (``discharge.referral_lead_days``), starts on that day, not before: until then the
+        agency's hours go to those who can use them, and the patient keeps their place.
+
         Free hours only fall as packages start, so whoever needs more than any agency has free
         now cannot start one later today: the next resident whose need fits is found with numpy
         (the vector form of :meth:`package_hours`) instead of asking everyone down a queue that
@@ -390,6 +394,15 @@ class HomeCareMarket(QueuedService):
             return
         residents = self.model.residents
         order = self.in_order(day)
+        if self._from_hospital:
+            stays = self.model.hospital.stays
+            order = [
+                pid
+                for pid in order
+                if pid not in self._from_hospital or pid not in stays or stays[pid].fit_day <= day
+            ]
+            if not order:
+                return
         needs = residents.assessed_needs(np.array(order, dtype=np.int64))
         i = -1
         while free.max() >= MIN_PACKAGE_HOURS:
