@@ -382,9 +382,14 @@ class Accounts(mesa.Agent):
         return budget * (1.0 - self.model.params.funding.reserve_share)
 
     def care_grant_a_year(self) -> float:
-        """The social care grant in force (``grants.social_care_gbp``), GBP a year: money the
-        care budget holder has on top of its budget (0 without grants)."""
-        return self.model.params.grants.social_care_gbp
+        """The grants in force that the care budget holder has on top of its budget, GBP a
+        year (0 without grants): the social care grant (``grants.social_care_gbp``), and the
+        ring-fenced discharge funds when it also buys discharge support, since the block they
+        buy is among its commitments."""
+        grants = self.model.params.grants
+        if self.arrangement.discharge_holder == self.arrangement.care_holder:
+            return grants.social_care_gbp + grants.discharge_gbp
+        return grants.social_care_gbp
 
     def first_year_care_limit(self) -> float:
         """The care budget holder's spending limit in the first financial year, before the
@@ -394,7 +399,7 @@ class Accounts(mesa.Agent):
         budgets = self.arrangement.budgets(
             allocations, LastYear(allocations.council, allocations.nhs)
         )
-        budget = budgets.get(self.arrangement.care_holder, 0.0) + p.grants.social_care_gbp
+        budget = budgets.get(self.arrangement.care_holder, 0.0) + self.care_grant_a_year()
         return budget * (1.0 - p.funding.reserve_share)
 
     def care_headroom_a_year(self) -> float:
@@ -427,13 +432,18 @@ class Accounts(mesa.Agent):
         home-care hours for people leaving hospital, while nobody is waiting for council money.
         Care for eligible needs comes first: money brokers have promised to packages that have
         not started yet is not spare, and while they hold cases back for want of money, the
-        block gives up what those cases would cost. The block moves a third of the
+        block gives up what those cases would cost. The ring-fenced discharge funds
+        (``grants.discharge_gbp``) buy hours on top: they count in the holder's budget as well
+        as in its commitments (the block's price), so they do not crowd out what the budget
+        buys. The block moves a third of the
         way each month toward what the spare money would buy, so that agencies are not asked to
         hire and shed staff with every month's figures."""
         holder = self.arrangement.discharge_holder
         budget = self.budgets.get(holder, 0.0)
         if holder == self.arrangement.care_holder:
             budget += self.care_grant_a_year()
+        else:
+            budget += self.model.params.grants.discharge_gbp
         fee = self.model.council.home_care_fee
         home_care = self.model.home_care
         current = home_care.discharge_support_hours - self._ring_fenced_hours
