@@ -10,9 +10,11 @@ import numpy as np
 
 from abm.agents.accounts import WEEKS_PER_YEAR, Accounts
 from abm.agents.capacity import DischargeTeam, FamilyChoice, IntermediateCare
+from abm.agents.care_homes import CareHomeMarket
 from abm.agents.commissioner import NhsCommissioner
 from abm.agents.community import CommunityRequests
 from abm.agents.council import AssessmentTeam, Brokerage, Council, FundingPanel
+from abm.agents.home_care import HomeCareMarket
 from abm.agents.hospital import Hospital
 from abm.agents.patient import Patient
 from abm.agents.population import (
@@ -22,7 +24,6 @@ from abm.agents.population import (
     social_situation,
     synthesise,
 )
-from abm.agents.provider import CareHomeMarket, HomeCareMarket
 from abm.agents.tallies import Tallies
 from abm.agents.worker import Workforce
 from abm.config import Scenario, end_date

@@ -2,8 +2,9 @@
 council's or the care providers'.
 
 :class:`QueuedService` and :class:`ThroughputService` are the waiting-list machinery that the
-council (``abm.agents.council``) and the providers (``abm.agents.provider``) build on. Every
-wait a delayed patient spends in one of them is a queue for a capacity that someone funds.
+council (``abm.agents.council``) and the providers (``abm.agents.home_care``,
+``abm.agents.care_homes``) build on. Every wait a delayed patient spends in one of them is a
+queue for a capacity that someone funds.
 Defined here: the hospital's own discharge work (:class:`DischargeTeam`, the hospital's), the
 intermediate-care unit (:class:`IntermediateCare`, commissioned by the NHS or the pool), and
 the one fixed process time, a family choosing a home (:class:`FamilyChoice`). Capacities are

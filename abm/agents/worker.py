@@ -19,8 +19,8 @@ each is also a Mesa :class:`Worker` agent. Once a month, vectorised:
    the outside option) and, for care employers, from abroad.
 
 Vacancies, turnover, the pay premium and the flows between sectors are never inputs: they
-emerge. Employers turn staff into capacity with staffing ratios (``abm.agents.provider``,
-``abm.agents.hospital``).
+emerge. Employers turn staff into capacity with staffing ratios (``abm.agents.home_care``,
+``abm.agents.care_homes``, ``abm.agents.hospital``).
 """
 
 from __future__ import annotations
