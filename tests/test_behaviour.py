@@ -231,7 +231,14 @@ def test_a_council_over_its_budget_freezes_hiring():
     base = calibrated()
     short = base.with_changes([("council.budget_gbp", base.council.budget_gbp * 0.7)])
     before, after = kpis(base, replications=1), kpis(short, replications=1)
-    assert after["council_budget_pressure"] > 0, "70% of the budget should be overspent"
+    # The brokers hold back what the council cannot afford (held for funding 29 against 169
+    # residents), which brings its commitments back to about its budget: the mean pressure
+    # is -0.055 against -0.008 since the first day's state was balanced (2026-12-06; it was
+    # above 0 before), and the freeze is in force in the months above it.
+    assert after["council_budget_pressure"] > before["council_budget_pressure"] + 0.03, (
+        "70% of the budget should bring the council's commitments up to it"
+    )
+    assert after["held_for_funding"] > 2 * before["held_for_funding"]
     # The freeze leaves at most council.hiring_freeze_vacancy_limit (20%) of the 22 funded
     # posts vacant, so 18 are kept. Since the frailty rebalance and refit the baseline's own
     # turnover already leaves about a fifth of them vacant (17.9 in post, a mean over the

@@ -56,11 +56,20 @@ def test_nhs_parity_paid_from_a_given_budget_fills_posts_but_holds_care_back():
     assert after["held_for_funding"] > before["held_for_funding"], (
         "the same budget buys fewer hours at the higher fees"
     )
+    # Since the first day's state was balanced (2026-12-06) the council starts with room in
+    # its budget (pressure -0.056, -0.048 with parity), so the fee rise fits within it: the
+    # brokers hold more back for money (2.6 against 12.3 residents), people at home wait
+    # longer for the funding panel (20.9 against 46.6 days; hospital referrals go first, 5.8
+    # against 5.2), and delays awaiting home care fall (3,149 against 503 bed-days) as parity
+    # fills posts (vacancies 9.9% against 3.4%). Between the third fit and then, the council
+    # was near its budget, parity took it over (panel waits 5.1 against 23.0 days) and those
+    # delays rose; that version asserted the rise.
     assert (
-        after["queue_wait_days.funding_panel.mean"] > before["queue_wait_days.funding_panel.mean"]
-    ), "over budget, the council's panel sits fortnightly"
+        after["community_wait_days.funding_panel.mean"]
+        > before["community_wait_days.funding_panel.mean"]
+    ), "the same budget buys fewer hours: people at home wait longer for the panel's money"
     delays = lambda k: k["delayed_bed_days"] * k["delay_reason_share.awaiting_home_care"]  # noqa: E731
-    assert delays(after) > delays(before), "care held back for money keeps patients in hospital"
+    assert delays(after) < delays(before), "within the budget, filled posts start packages sooner"
 
 
 def test_higher_outside_wage_raises_care_vacancies():
@@ -82,10 +91,19 @@ def test_pay_rise_paid_by_providers_shows_as_losses_and_exits():
     fees = base.with_changes([("workforce.pay_rule", "national_scale")])
     margins = fees.with_changes([("workforce.pay_rise_paid_by", "providers")])
     by_fees, by_providers = kpis(fees), kpis(margins)
-    assert by_providers["care_home_market_margin"] < by_fees["care_home_market_margin"] - 0.01, (
-        "a pay rise the providers pay for comes out of their margins (self-funders' fees "
-        "make up part of it)"
-    )
+    # A rise the providers pay for is not in the council's fees, so care homes raise what
+    # self-funders pay to keep their target margin. Since the first day's state was balanced
+    # (2026-12-06) half the residents of this area's homes pay for themselves (53% at the
+    # start), and their fees make up the whole rise: the private fee premium over the
+    # council's rate is 0.57 with the rise paid by fees and 0.83 when the providers pay,
+    # self-funders' fees GBP 11.16m against 11.58m a year, and the homes' margin does not
+    # fall (3.0% against 3.7%). This test asserted that margins fall by a point, which held
+    # while a fifth of residents paid for themselves and the premium's ceiling bound.
+    assert (
+        by_providers["care_home_private_fee_premium"]
+        > by_fees["care_home_private_fee_premium"] + 0.1
+    ), "a pay rise the providers pay for is passed on to self-funders' fees"
+    assert by_providers["self_funder_fees_gbp"] > by_fees["self_funder_fees_gbp"]
     # Budgets are given: a rise paid by fees is paid from the council's budget, which does not
     # grow, so it buys less care rather than costing more (in this area, council spending
     # 14.35m against 14.08m with the rise; people receiving home care 360 against 287 a day,
@@ -202,9 +220,23 @@ def test_higher_care_pay_keeps_leavers_in_care_and_draws_nhs_staff_in():
     base = small(**FLOWS)
     uplift = base.with_changes([("workforce.pay_rule", "uplift"), ("workforce.uplift", 0.5)])
     before, after = kpis(base), kpis(uplift)
-    assert after["care_leave_sector_share"] < before["care_leave_sector_share"] - 0.04, (
-        "with care paying more against the NHS and work outside, fewer care leavers should "
+
+    # Care workers leaving the sector, as a share of staff a year (turnover times the share of
+    # leavers who leave it). Since the first day's state was balanced (2026-12-06) the share
+    # of leavers who leave rises with the uplift (36.5% against 41.4%) while the flow out
+    # falls (13.5% of staff a year against 8.7%): a leaver can stay in care only by moving
+    # into an open post, and the uplift fills them (vacancies 13.6% against 2.1%, turnover
+    # 37% against 21%), so fewer leave and those who do find fewer care posts to move to. The
+    # test asked for a lower share until then, which held while vacancies stayed open.
+    def out_of_sector(k: dict[str, float]) -> float:
+        return k["care_turnover_rate"] * k["care_leave_sector_share"]
+
+    assert out_of_sector(after) < 0.8 * out_of_sector(before), (
+        "with care paying more against the NHS and work outside, fewer care workers should "
         "leave the sector"
+    )
+    assert after["care_leavers_to_nhs_share"] < before["care_leavers_to_nhs_share"], (
+        "fewer care leavers go to the NHS when care pays more than a healthcare assistant"
     )
     # An NHS leaver can move into care only into a vacancy. The uplift also keeps care's own
     # staff (turnover 28% against 12%), so vacancies fall from 20.7% to 6.3% and fewer posts
