@@ -28,7 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from abm.config import all_keys, field_of, load_scenario, scale_area  # noqa: E402
+from abm.config import Scenario, all_keys, field_of, load_scenario, scale_area  # noqa: E402
+from abm.policy.wage_floor import MINIMUM_WAGE_DATES, ByDate  # noqa: E402
 from abm.prices import PricesConfig, price_index  # noqa: E402
 
 INPUTS = ROOT.parent / "shared" / "history" / "inputs.csv"
@@ -150,6 +151,25 @@ def beds() -> tuple[int, list]:
     return round(a[1]), [(a[0], round(a[1])), (END, round(linear_at(END, a, b)))]
 
 
+def outside_wage(baseline: Scenario) -> list[tuple[dt.date, float]]:
+    """The pay of the best jobs outside care open to care workers, by date: the baseline's
+    ``workforce.outside_wage_gbp`` stands the same share above the National Living Wage of
+    2025-26 (its source: "a little above the National Living Wage"), and the replay keeps it
+    that share above the legal floor in force, in 2025-26 prices, at each change of the floor
+    and each April (when the deflator moves). Held flat in real terms at today's level, it
+    stood 49% above the 2010 floor and emptied care of staff (docs/experiments/
+    england_2010_2019.md)."""
+    params = baseline.with_changes(
+        [("prices.base", "2025-26"), ("workforce.wage_floor", "by_date")]
+    )
+    floor = ByDate()
+    ratio = params.workforce.outside_wage_gbp / floor.rate(dt.date(2025, 4, 1), params)
+    days = sorted(
+        {FIRST_DAY, *MINIMUM_WAGE_DATES, *(dt.date(y, 4, 1) for y in range(FIRST_DAY.year, 2020))}
+    )
+    return [(day, round(floor.rate(day, params) * ratio, 4)) for day in days if day <= END]
+
+
 def toml_value(value: object) -> str:
     """A TOML literal for a config value."""
     if isinstance(value, bool):
@@ -227,6 +247,9 @@ def build() -> dict[str, str]:
     grant_text = ", ".join(
         f"{{ date = {day.isoformat()}, value = {value:.1f} }}" for day, value in grant_points
     )
+    wage_text = ",\n    ".join(
+        f"{{ date = {day.isoformat()}, value = {value} }}" for day, value in outside_wage(baseline)
+    )
     files["england_2010_2019.toml"] = (
         HEADER
         + "\n".join(sections)
@@ -243,6 +266,15 @@ set = {{ "funding.pool" = "pooled" }}
 interpolation = "step"
 unit = "GBP a year"
 points = [{grant_text}]
+
+# Pay outside care (retail, hospitality) keeps the baseline's share above the legal floor in
+# force (2025-26 prices), at each change of the floor and each April.
+[series."workforce.outside_wage_gbp"]
+interpolation = "step"
+unit = "GBP an hour"
+points = [
+    {wage_text},
+]
 """
     )
     return files

@@ -23,6 +23,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def paired_experiments() -> list[str]:
+    """Every experiment beside the baseline that can be paired with it: the same horizon
+    (``run.years``, ``run.start_date``). Dated runs over their own horizon (the 2025-2040
+    projections) have pages of their own, written from their own commands; they are skipped,
+    and named."""
+    from abm.config import load_scenario  # noqa: PLC0415
+
+    base = load_scenario(Path("experiments") / "baseline.toml").run
+    chosen = []
+    for path in sorted(Path("experiments").glob("*.toml")):
+        if path.name in ("baseline.toml", "calibrated.toml"):
+            continue
+        run = load_scenario(path).run
+        if (run.years, run.start_date) != (base.years, base.start_date):
+            print(f"skipped {path}: its own horizon ({run.years} years from {run.start_date})")
+            continue
+        chosen.append(str(path))
+    return chosen
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the comparison (unless --from) and refresh the pages; returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -40,11 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     if folder is None:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         folder = Path("results") / f"experiment-pages-{stamp}"
-        experiments = sorted(
-            str(p)
-            for p in Path("experiments").glob("*.toml")
-            if p.name not in ("baseline.toml", "calibrated.toml")
-        )
+        experiments = paired_experiments()
         overrides = [word for change in args.set for word in ("--set", change)]
         status = care_abm(
             [
