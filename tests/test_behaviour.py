@@ -265,7 +265,8 @@ def test_a_council_over_its_budget_freezes_hiring():
     # Since the history-matching fit (2026-12-06) the freeze is not in force all the time:
     # the brokers hold back what the council cannot afford, and in months when that brings
     # its commitments back within the budget the freeze ends and leavers are replaced, so the
-    # mean over the run (18.5 in post) can sit above the 18 a freeze keeps, by less than one.
+    # mean over the run (18.5 in post; 18.8 on the afternoon's calibration) can sit above the
+    # 18 a freeze keeps, by less than one.
     limit = base.council.hiring_freeze_vacancy_limit
     kept = math.ceil(base.council.social_workers * (1 - limit))
     assert after["social_workers_in_post"] <= kept + 1
