@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 import mesa
@@ -43,6 +43,15 @@ def responsible_body(step_body: Body, funder: int) -> Body:
 
 
 _NOT_THE_COUNCILS = frozenset({int(Funder.NHS), int(Funder.SELF)})
+
+
+def margin_of(books: Iterable[tuple[float, float]]) -> float:
+    """A market's margin over months of ``(revenue, costs)`` books: a share of revenue (0
+    without revenue)."""
+    months = list(books)
+    revenue = sum(r for r, _ in months)
+    costs = sum(c for _, c in months)
+    return (revenue - costs) / revenue if revenue > 0 else 0.0
 
 
 class QueuedService(mesa.Agent):

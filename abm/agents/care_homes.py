@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from abm.agents.capacity import QueuedService
+from abm.agents.capacity import QueuedService, margin_of
 from abm.agents.worker import Role
 from abm.domain import Body, Care, DelayReason, Frailty, Funder, Location
 from abm.params import DAYS_PER_WEEK
@@ -302,9 +302,7 @@ class CareHomeMarket(QueuedService):
 
     def market_margin(self) -> float:
         """The market's margin over the last twelve months (share of revenue)."""
-        revenue = sum(r for r, _ in self._margins)
-        costs = sum(c for _, c in self._margins)
-        return (revenue - costs) / revenue if revenue > 0 else 0.0
+        return margin_of(self._margins)
 
     def _consider_entry(self) -> None:
         """A provider decides to open a home when the market has earned more than

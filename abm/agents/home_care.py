@@ -23,7 +23,7 @@ import mesa
 import numpy as np
 
 from abm.agents.accounts import HOME_CARE, pool_of
-from abm.agents.capacity import QueuedService
+from abm.agents.capacity import QueuedService, margin_of
 from abm.agents.worker import Role
 from abm.domain import Body, Care, DelayReason, Funder, Location, Purpose
 from abm.params import DAYS_PER_WEEK
@@ -522,9 +522,7 @@ class HomeCareMarket(QueuedService):
 
     def market_margin(self) -> float:
         """The market's margin over the last twelve months (share of revenue)."""
-        revenue = sum(r for r, _ in self._market_margins)
-        costs = sum(c for _, c in self._market_margins)
-        return (revenue - costs) / revenue if revenue > 0 else 0.0
+        return margin_of(self._market_margins)
 
     def _consider_entry(self) -> None:
         h = self.model.params.home_care
