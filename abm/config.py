@@ -674,7 +674,7 @@ class CapacityConfig:
         kind="share",
     )
     care_home_initial_self_funder_weight: float = param(
-        4.4,
+        3.6,
         unit="ratio",
         description="How much likelier a resident the means test would make pay for their own "
         "care home is to be among the first day's care-home residents than one the council "
@@ -683,7 +683,7 @@ class CapacityConfig:
         "over-represented among residents; after the first day the mix emerges)",
         source="assumption: set so that the first day's mix of funders is the calibrated "
         "baseline's own steady state with no demographic growth (population.stationary), "
-        "found by fixed-point iteration (scripts/balance_care_homes.py; docs/model.md, The "
+        "found by fixed-point iteration (scripts/balance_first_day.py; docs/model.md, The "
         "first day)",
         minimum=0,
     )
@@ -788,7 +788,7 @@ class NeedConfig:
         length=3,
     )
     carer_gain_per_1000py: float = param(
-        40.0,
+        40.2,
         unit="per 1,000 person-years",
         description="Residents at home without a carer who gain one (family or a friend steps in)",
         source="assumption, set so that the share of residents at home with a carer stays at "
@@ -1199,7 +1199,8 @@ class CareHomeMarketConfig:
         0.04,
         unit="share of revenue",
         description="Market margin over the last 12 months above which a new home opens, while "
-        "at least half a home's worth of residents are waiting for a place",
+        "the residents waiting for a place outnumber the market's empty beds by at least half "
+        "a home (a shortage of beds, not of staff)",
         source="assumption: half the margin on revenue that homes aim for (a target of 8% of "
         "costs is 7.4% of revenue), so that a shortage draws a provider in when homes are "
         "near their target. At the target itself (0.08, before December 2026) no home could "

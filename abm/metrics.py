@@ -850,7 +850,7 @@ KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         "council_budget_pressure",
-        "Council's projected year-end over- (+) or underspend (-)",
+        "Council's budget pressure: what its commitments and the care it holds back for money cost a year, over (+) or under (-) its budget",
         "share of budget (mean over days)",
         _mean("council_budget_pressure"),
     ),

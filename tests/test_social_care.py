@@ -238,6 +238,27 @@ def test_a_new_care_home_is_counted_on_the_day_it_opens():
     assert (entries[opened > 0] == opened[opened > 0]).all(), "counted on the day it opens"
 
 
+def test_a_care_home_opens_for_a_shortage_of_beds_not_of_staff():
+    """A provider opens a home only when the residents waiting for a place outnumber the
+    market's empty beds by half a home. While beds stand empty for want of staff, a new home's
+    posts only spread the same care workers over more beds: with entry on a waiting list alone
+    the stationary baseline's homes grew by a home every 18 months (beds +1% a year, residents
+    waiting at home -8.9% over ten years, scripts/check_steady_state.py, 2026-12-06)."""
+    model = CareSystemModel(small(residents=4000, care_homes__entry_margin=-1.0))
+    market = model.care_homes
+    market._margins.extend([(100.0, 50.0)] * 12)
+    half = model.params.care_homes.beds_per_home / 2
+    at_home = np.flatnonzero(model.residents.location == Location.COMMUNITY).tolist()
+    needed = market.empty_beds + int(np.ceil(half))
+    for pid in at_home[: needed - 1]:
+        market.waiting.join(pid, False, model.day)
+    market._consider_entry()
+    assert not market._opening, "fewer waiting than empty beds and half a home: no entry"
+    market.waiting.join(at_home[needed - 1], False, model.day)
+    market._consider_entry()
+    assert market._opening, "a shortage of half a home beyond the empty beds draws a provider"
+
+
 def test_not_eligible_share_is_a_share_of_completed_assessments():
     """Self-funders whose needs are below the threshold make their own arrangements without a
     council assessment, so they count in neither side of ``not_eligible_share``: the share of

@@ -235,11 +235,11 @@ def test_a_council_pays_more_for_home_care_while_its_residents_wait_for_an_agenc
     for pid in at_home:
         residents.set_funder(pid, Funder.COUNCIL)
         market.waiting.join(pid, False, model.day - 30)
-    council.pressure = -0.05
+    council.spending_pressure = -0.05
     council.review_home_care_fee()
     assert council.home_care_premium == model.params.council.spot_premium_step
     assert council.home_care_fee > framework
-    council.pressure = 0.05
+    council.spending_pressure = 0.05
     council.review_home_care_fee()
     assert council.home_care_premium == model.params.council.spot_premium_step, "no money"
     for pid in at_home:

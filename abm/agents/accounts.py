@@ -414,17 +414,22 @@ class Accounts(mesa.Agent):
         )
 
     def review(self, date: dt.date) -> None:
-        """The care budget holder compares what its commitments would cost a year with its
-        budget (the pressure: above zero it is overspending, as it can when it arranges care
-        for hospital discharges whatever the budget), rations accordingly, counts the people
-        its brokers are holding back for want of money, and buys discharge support with money
-        nobody is waiting for."""
+        """The care budget holder counts the people its brokers are holding back for want of
+        money, compares what its commitments and that care would cost a year with its budget
+        (the pressure: above zero, the needs it has assessed outrun its budget), rations
+        accordingly, and buys discharge support with money nobody is waiting for.
+
+        The care held back counts: the brokers keep commitments within the budget by holding
+        cases, so commitments alone would never show the pressure that a waiting list for
+        money is, and a cut would never reach the measures councils take under it."""
         holder = self.arrangement.care_holder
         budget = self.budgets.get(holder, 0.0) + self.care_grant_a_year()
         self.held_for_funding, self.held_weekly_gbp = self.model.brokerage.held_for_funding()
         if budget > 0:
-            self.pressure = self.care_commitments_a_year() / budget - 1.0
-            self.model.council.review_budget(self.pressure)
+            committed = self.care_commitments_a_year()
+            demand = committed + self.held_weekly_gbp * WEEKS_PER_YEAR
+            self.pressure = demand / budget - 1.0
+            self.model.council.review_budget(self.pressure, committed / budget - 1.0)
         self._buy_discharge_support()
 
     def _buy_discharge_support(self) -> None:

@@ -173,6 +173,11 @@ class CareHomeMarket(QueuedService):
         """Beds in open homes."""
         return sum(home.beds for home in self.open_homes)
 
+    @property
+    def empty_beds(self) -> int:
+        """Beds in open homes with no resident, staffed or not."""
+        return sum(home.beds - len(home.residents) for home in self.open_homes)
+
     def withdraw(self, pid: int) -> None:
         """Leave the waiting list; money the council set aside for the place is released."""
         self.council.drop_approval(pid)
@@ -306,16 +311,19 @@ class CareHomeMarket(QueuedService):
 
     def _consider_entry(self) -> None:
         """A provider decides to open a home when the market has earned more than
-        ``care_homes.entry_margin`` over the last year and at least half a home's worth of
-        residents are waiting for a place: a shortage it can fill at a profit. (Margin alone is
-        not enough: homes price self-funders to reach their target margin, so a market at its
-        target would draw new homes for ever.)"""
+        ``care_homes.entry_margin`` over the last year and the residents waiting for a place
+        outnumber the market's empty beds by at least half a home: a shortage of beds, which it
+        can fill at a profit. (Margin alone is not enough: homes price self-funders to reach
+        their target margin, so a market at its target would draw new homes for ever. Nor is a
+        waiting list: while beds stand empty for want of staff, a new home adds no place a
+        worker is not already wanted for, and its posts only spread the same staff over more
+        beds.)"""
         m = self.model.params.care_homes
         if (
             self._opening
             or len(self._margins) < 12
             or self.market_margin() <= m.entry_margin
-            or len(self.waiting) < m.beds_per_home / 2
+            or len(self.waiting) - self.empty_beds < m.beds_per_home / 2
         ):
             return
         self._opening = True

@@ -88,6 +88,7 @@ class Council(mesa.Agent):
         self.commitments: dict[int, Commitment] = {}
         self.chc_assessed: set[int] = set()
         self.pressure = 0.0
+        self.spending_pressure = 0.0
         self.self_funder_weekly = 0.0
         self.capital_drawn_today = 0.0
         self.spent_down_today = 0
@@ -405,14 +406,18 @@ class Council(mesa.Agent):
         ]
         signal = SourcingSignal(
             mean_wait_days=sum(waits) / len(waits) if waits else 0.0,
-            pressure=self.pressure,
+            pressure=self.spending_pressure,
             fees_frozen=self.measures.fees_frozen,
         )
         self.home_care_premium = self.fee_setting.premium(signal, self.home_care_premium)
 
-    def review_budget(self, pressure: float) -> None:
-        """Apply the rationing response to the projected over- (+) or underspend."""
+    def review_budget(self, pressure: float, spending_pressure: float) -> None:
+        """Apply the rationing response to the pressure of demand on the budget (what its
+        commitments and the care it holds back for money would cost a year, over (+) or under
+        (-) its budget), and note what it is committed to spend against its budget (the
+        spending pressure, which decides whether it can pay agencies more)."""
         self.pressure = pressure
+        self.spending_pressure = spending_pressure
         self.measures = self.rationing.respond(pressure, self.measures)
 
 

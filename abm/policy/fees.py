@@ -25,7 +25,10 @@ class SourcingSignal:
     """Mean time the residents now waiting for an agency whose care the council arranges (not
     self-funders) have waited (0 when nobody waits)."""
     pressure: float
-    """Projected care spending over the budget, minus one (above zero: an overspend looms)."""
+    """What the council is committed to spend a year over its budget, minus one (above zero:
+    an overspend looms). The care it holds back for money is not counted here: a premium is
+    paid from money, and a council whose commitments fit its budget has it, even while it
+    holds people at home (that waiting list is its rationing, :mod:`abm.policy.rationing`)."""
     fees_frozen: bool
     """Whether the council's rationing response has frozen fees."""
 

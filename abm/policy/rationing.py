@@ -1,9 +1,10 @@
 """Rationing responses: what a council changes when it heads for an overspend.
 
-Each month the council projects its year-end spend; ``pressure`` is that projection over the
-budget, minus one (positive means an overspend is coming). A response answers one question,
-:meth:`RationingResponse.respond`: given the pressure and the current measures, what are the
-measures now.
+Each month the council compares what its commitments and the care its brokers are holding
+back for want of money would cost a year with its budget; ``pressure`` is that over the budget,
+minus one (positive means the needs it has assessed outrun its money). A response answers one
+question, :meth:`RationingResponse.respond`: given the pressure and the current measures, what
+are the measures now.
 """
 
 from __future__ import annotations
@@ -75,13 +76,13 @@ class FreezeFees(RationingResponse):
 
 @RATIONING_RESPONSES.register("staged")
 class Staged(RationingResponse):
-    """What councils report doing first when their commitments outrun the budget (as they can,
-    since care for hospital discharges is arranged whatever the budget): freeze hiring (social
-    workers and brokers who leave are not replaced) and let the funding panel sit only every
-    other week. Eligibility is not changed: the brokers already hold back care for people at
-    home that the council cannot afford, and that waiting list, from which people give up or
-    die, is the rationing, as councils' own waiting lists show. Both measures end when
-    commitments are back within the budget.
+    """What councils report doing first when the care they have assessed people as needing
+    outruns the budget (their commitments and the care their brokers hold back for money):
+    freeze hiring (social workers and brokers who leave are not replaced) and let the funding
+    panel sit only every other week. Eligibility is not changed: the brokers already hold back
+    care for people at home that the council cannot afford, and that waiting list, from which
+    people give up or die, is the rationing, as councils' own waiting lists show. Both
+    measures end when that demand fits within the budget again.
 
     The measures fall on hospital patients as well as people at home: fewer staff and fewer
     panel sittings mean longer waits for assessments, packages and decisions.
