@@ -584,6 +584,7 @@ class Brokerage(ThroughputService):
         super().__init__(model)
         self.council = council
         self._reasons: dict[int, DelayReason] = {}
+        self._for_care_home: set[int] = set()
 
     def per_week(self) -> float:
         """Packages and placements the brokers in post can arrange a week."""
@@ -599,6 +600,10 @@ class Brokerage(ThroughputService):
         self._reasons[pid] = (
             DelayReason.AWAITING_CARE_HOME if care_home else DelayReason.AWAITING_HOME_CARE
         )
+        if care_home:
+            self._for_care_home.add(pid)
+        else:
+            self._for_care_home.discard(pid)
         super().enrol(pid, day, from_hospital, route)
 
     def weekly_cost(self, pid: int) -> float:
@@ -627,16 +632,44 @@ class Brokerage(ThroughputService):
         if self._credit < 1.0 or not len(self.waiting):
             return
         headroom = self.model.accounts.care_headroom_a_year()
-        for pid in self.in_order(day):
-            if self._credit < 1.0:
+        order = self.in_order(day)
+        yearly = self.weekly_costs(order) * WEEKS_PER_YEAR
+        i = 0
+        while self._credit >= 1.0:
+            # The next case it can afford (free ones always): most of a long list is held
+            # for money, and finding the next one with numpy spares asking each in turn.
+            affordable = np.flatnonzero(yearly[i:] <= max(headroom, 0.0))
+            if not len(affordable):
                 break
-            yearly = self.weekly_cost(pid) * WEEKS_PER_YEAR
-            if yearly > 0.0 and yearly > headroom:
-                continue
-            headroom -= yearly
+            i += int(affordable[0])
+            pid, cost = order[i], float(yearly[i])
+            i += 1
+            headroom -= cost
             self._credit -= 1.0
-            self.council.approve(pid, yearly / WEEKS_PER_YEAR)
+            self.council.approve(pid, cost / WEEKS_PER_YEAR)
             self._finish(pid, day)
+
+    def weekly_costs(self, order: list[int]) -> np.ndarray:
+        """:meth:`weekly_cost` of each case in ``order``, at once."""
+        residents = self.model.residents
+        ids = np.array(order, dtype=np.int64)
+        weekly = residents.assessed_needs(ids) * self.council.home_care_fee
+        care_home = _members(ids, self._for_care_home)
+        if care_home.any():
+            nursing = residents.frailty[ids] == Frailty.SEVERE
+            fees = np.where(
+                nursing,
+                self.council.care_home_fee(nursing=True),
+                self.council.care_home_fee(nursing=False),
+            )
+            weekly[care_home] = fees[care_home]
+        free = _members(ids, self._from_hospital) | (
+            ~care_home
+            & (residents.location[ids] == Location.HOSPITAL)
+            & ~_members(ids, self.model.home_care.restarting)
+        )
+        weekly[free] = 0.0
+        return weekly
 
     def held_for_funding(self) -> tuple[int, float]:
         """Cases waiting that the council could not afford now, and what they would cost it a
@@ -655,8 +688,17 @@ class Brokerage(ThroughputService):
     def withdraw(self, pid: int) -> None:
         """Leave the queue."""
         self._reasons.pop(pid, None)
+        self._for_care_home.discard(pid)
         super().withdraw(pid)
 
     def _finish(self, pid: int, day: int) -> None:
         self._reasons.pop(pid, None)
+        self._for_care_home.discard(pid)
         super()._finish(pid, day)
+
+
+def _members(ids: np.ndarray, members: set[int]) -> np.ndarray:
+    """Which of ``ids`` are in ``members`` (a small set), as a boolean array."""
+    if not members:
+        return np.zeros(len(ids), dtype=bool)
+    return np.isin(ids, np.fromiter(members, dtype=np.int64, count=len(members)))

@@ -294,6 +294,11 @@ class HomeCareMarket(QueuedService):
             and pid not in self._restart
         )
 
+    @property
+    def restarting(self) -> set[int]:
+        """Hospital patients whose package from before admission restarts (not reablement)."""
+        return self._restart
+
     def in_reablement(self, pid: int) -> bool:
         """Whether a resident's package is still reablement."""
         return pid in self._reablement_end
