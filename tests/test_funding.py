@@ -279,6 +279,29 @@ def test_a_council_budget_cut_brings_rationing():
     assert max(m.extra_threshold_hours for m in tightened) > 0, "eligibility was tightened"
 
 
+def test_the_pressure_counts_the_care_held_back_for_money():
+    """The brokers keep the council's commitments within its budget by holding cases back, so
+    commitments alone never showed a cut: a 10% cut left the pressure below zero (-0.035,
+    68,000 residents, ten replications, 2026-12-06) and the rationing measures never came in.
+    The pressure the rationing response reads counts what the held cases would cost (as
+    docs/model.md says); whether the council can pay agencies a premium follows what it is
+    committed to spend (the spending pressure)."""
+    scenario = small(residents=6000)
+    scenario = scenario.with_changes([("council.budget_gbp", scenario.council.budget_gbp * 0.7)])
+    model = CareSystemModel(scenario, replication_seed(scenario.run.seed, 0))
+    accounts = model.accounts
+    while not accounts.held_for_funding and not model.finished:
+        model.step()
+    assert accounts.held_for_funding > 0, "the test needs cases held for money"
+    accounts.review(model.date)
+    budget = accounts.care_spending_limit() / (1.0 - model.params.funding.reserve_share)
+    committed = accounts.care_commitments_a_year()
+    held = accounts.held_weekly_gbp * 365.25 / 7
+    assert held > 0
+    assert model.council.pressure == pytest.approx((committed + held) / budget - 1.0)
+    assert model.council.spending_pressure == pytest.approx(committed / budget - 1.0)
+
+
 def test_a_block_contract_short_of_costs_funds_fewer_hospital_beds():
     """An NHS budget cut leaves the hospital's contract short of last year's costs."""
     base = small(residents=6000, years=2)
