@@ -395,11 +395,11 @@ class HomeCareMarket(QueuedService):
         order = self.in_order(day)
         if self._from_hospital:
             stays = self.model.hospital.stays
-            order = [
-                pid
-                for pid in order
-                if pid not in self._from_hospital or pid not in stays or stays[pid].fit_day <= day
-            ]
+            early = {
+                pid for pid in self._from_hospital if pid in stays and stays[pid].fit_day > day
+            }
+            if early:
+                order = [pid for pid in order if pid not in early]
             if not order:
                 return
         needs = residents.assessed_needs(np.array(order, dtype=np.int64))
