@@ -109,7 +109,7 @@ MODEL_SOURCES = (
     "domain.py",
     "events.py",
     "ledger.py",
-    "metrics.py",
+    "metrics",
     "model.py",
     "params.py",
     "rng.py",
