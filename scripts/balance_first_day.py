@@ -25,8 +25,9 @@ being a self-funder, to the weight). Usage::
     .venv/bin/python scripts/balance_first_day.py [--residents N] [--years Y]
         [--replications R] [--rounds K] [--set key=value ...]
 
-Put the values the last rounds settle around into the defaults in abm/config.py whenever the
-calibration changes what drives care-home entry or carer strain.
+Put the values the last rounds settle around into the defaults in abm/config/ (the weight in
+hospital.py, the carer gain in people.py) whenever the calibration changes what drives
+care-home entry or carer strain.
 """
 
 from __future__ import annotations

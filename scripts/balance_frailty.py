@@ -25,8 +25,8 @@ iterated: each round runs the model with the last round's values. Usage::
 
 It prints each round's values; the share severely frail moves a lot with the progression
 into it (2.6% to 3.7% as it goes from 42 to 63 per 1,000), so take the value the last rounds
-settle around, not the last round's alone, and put them into the defaults in abm/config.py
-when the calibration changes what drives delays.
+settle around, not the last round's alone, and put them into the defaults in
+abm/config/people.py when the calibration changes what drives delays.
 """
 
 from __future__ import annotations

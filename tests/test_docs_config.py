@@ -20,7 +20,7 @@ def test_config_doc_is_up_to_date() -> None:
     assert DOC.is_file(), "docs/config.md is missing: run `make docs` to generate it"
     current = DOC.read_text(encoding="utf-8")
     assert current == config_reference(), (
-        "docs/config.md is out of date with the config classes in abm/config.py: "
+        "docs/config.md is out of date with the config classes in abm/config/: "
         "run `make docs` (python -m abm.docgen > docs/config.md) and commit the result"
     )
 

@@ -1,7 +1,7 @@
 """Configs fuzzed from the config schema itself: one clean message, or a run whose invariants
 hold.
 
-Every strategy here is derived from the declarations in abm/config.py (type, unit, kind,
+Every strategy here is derived from the declarations in abm/config/ (type, unit, kind,
 choices, length) and the ranges of abm/limits.py, so a new key is fuzzed the day it is
 declared. An example writes a scenario file that changes a few keys of a small area, each
 to a value drawn in its range, out of it, of the wrong type, or (for dates) off the calendar

@@ -18,7 +18,7 @@ calibration area for the runs), in one of three forms:
 - ``"admissions.post_discharge_hazard_ratio" = { low = 2.0, high = 9.0 }``: a number (``log =
   true`` samples the range on a log scale);
 - ``"hospital.clinical_los_days" = { scale = [0.7, 1.1] }``: the default list of numbers (in
-  ``abm/config.py``) multiplied by one factor, which keeps the shape of the list (by frailty,
+  ``abm/config/``) multiplied by one factor, which keeps the shape of the list (by frailty,
   say) and fits its level;
 - ``"frailty.progression_per_1000py[1]" = { low = 60, high = 170 }``: one element of the
   default list.

@@ -104,7 +104,7 @@ def _plain(value: Any) -> Any:
 MODEL_SOURCES = (
     "agents",
     "policy",
-    "config.py",
+    "config",
     "discharge.py",
     "domain.py",
     "events.py",
