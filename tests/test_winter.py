@@ -127,22 +127,34 @@ def test_winter_brings_more_emergency_admissions():
     (1.02). Residents' ratio is below 3 because the column counts the emergencies that wait
     for a bed, and a full hospital sends more of winter's home from the emergency department:
     with those counted the ratio is 3.06 (1.03). Residents' emergencies over the two years:
-    3,095 against 3,039. England's factors are checked exactly by the test above."""
+    3,095 against 3,039. England's factors are checked exactly by the test above.
+
+    Since the evening recalibration of 2026-12-06 the hospital runs at the published 88-89%
+    occupancy (BED-02; it was 81.5%), so the exaggerated winter fills it and most of winter's
+    extra residents are turned away: admitted residents' ratio 1.41 (0.87 without seasons),
+    and the year's admissions fall 16% (2,846 against 3,388). The test therefore counts
+    residents' emergencies whether admitted or not, the arrivals the seasons act on: ratio
+    2.94 (0.97), 3,920 against 4,022 over the two years."""
     exaggerated = (1.5, 1.5, 1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 1.0, 1.0, 1.0, 1.5)
     base = calibrated(residents=8000, years=2)
     seasonal = base.with_changes(
         [("admissions.seasonality", "england"), ("admissions.england_monthly_factors", exaggerated)]
     )
     flat, winter = daily(run_model(base)), daily(run_model(seasonal))
-    for column in ("resident_emergencies", "background_emergencies"):
+    for table in (flat, winter):
+        table["all_resident_emergencies"] = (
+            table["resident_emergencies"] + table["resident_emergencies_not_admitted"]
+        )
+    for column in ("all_resident_emergencies", "background_emergencies"):
         assert winter_over_summer(winter, column) > 1.5, (
             f"{column}: a winter day should bring well over 1.5 times a summer day's emergencies"
         )
         assert winter_over_summer(winter, column) > winter_over_summer(flat, column) + 0.5, (
             f"{column}: seasons, not the run's own drift, should make winter the busier season"
         )
-    total, total_flat = winter["resident_emergencies"].sum(), flat["resident_emergencies"].sum()
-    assert abs(total / total_flat - 1.0) < 0.15, "winter moves admissions within the year"
+    total = winter["all_resident_emergencies"].sum()
+    total_flat = flat["all_resident_emergencies"].sum()
+    assert abs(total / total_flat - 1.0) < 0.15, "winter moves emergencies within the year"
 
 
 def test_winters_are_december_to_february_cut_to_the_period():
