@@ -606,23 +606,6 @@ class Brokerage(ThroughputService):
             self._for_care_home.discard(pid)
         super().enrol(pid, day, from_hospital, route)
 
-    def weekly_cost(self, pid: int) -> float:
-        """What the council would commit a week from its budget for this case before the
-        broker may arrange it, at its fee rates (before any contribution from the resident).
-
-        Hospital discharges are not held back for money: the council funds the care that gets
-        a patient out of hospital (as councils do, with the discharge funds behind them), and
-        it counts against its budget like any other commitment, so it is the people waiting at
-        home who wait for money. Reablement is paid for in bulk by whoever pays for it."""
-        if pid in self._from_hospital:
-            return 0.0
-        if self._reasons.get(pid) == DelayReason.AWAITING_CARE_HOME:
-            nursing = int(self.model.residents.frailty[pid]) == Frailty.SEVERE
-            return self.council.care_home_fee(nursing=nursing)
-        if self.model.home_care.will_be_reablement(pid):
-            return 0.0
-        return self.model.residents.assessed_need(pid) * self.council.home_care_fee
-
     def tick(self, day: int) -> None:
         """Arrange as many cases as the brokers can today, in priority order, each only if the
         council can afford it (a cheaper case may go ahead of one it cannot)."""
@@ -650,7 +633,15 @@ class Brokerage(ThroughputService):
             self._finish(pid, day)
 
     def weekly_costs(self, order: list[int]) -> np.ndarray:
-        """:meth:`weekly_cost` of each case in ``order``, at once."""
+        """What the council would commit a week from its budget for each case in ``order``
+        before the broker may arrange it, at its fee rates (before any contribution from the
+        resident), worked out for the whole list at once.
+
+        Hospital discharges are not held back for money: the council funds the care that gets
+        a patient out of hospital (as councils do, with the discharge funds behind them), and
+        it counts against its budget like any other commitment, so it is the people waiting at
+        home who wait for money. Reablement (a package for a hospital patient who had none
+        before) is paid for in bulk by whoever pays for it."""
         residents = self.model.residents
         ids = np.array(order, dtype=np.int64)
         weekly = residents.assessed_needs(ids) * self.council.home_care_fee
@@ -675,7 +666,7 @@ class Brokerage(ThroughputService):
         """Cases waiting that the council could not afford now, and what they would cost it a
         week (counted when the council reviews its budget)."""
         headroom = self.model.accounts.care_headroom_a_year()
-        costs = (self.weekly_cost(pid) for pid in self.in_order(self.model.day))
+        costs = self.weekly_costs(self.in_order(self.model.day)).tolist()
         held = [cost for cost in costs if cost > 0 and cost * WEEKS_PER_YEAR > headroom]
         return len(held), sum(held)
 
