@@ -13,7 +13,8 @@ from abm.agents.capacity import DischargeTeam, FamilyChoice, IntermediateCare
 from abm.agents.care_homes import CareHomeMarket
 from abm.agents.commissioner import NhsCommissioner
 from abm.agents.community import CommunityRequests
-from abm.agents.council import AssessmentTeam, Brokerage, Council, FundingPanel
+from abm.agents.council import Council
+from abm.agents.council_staff import AssessmentTeam, Brokerage, FundingPanel
 from abm.agents.home_care import HomeCareMarket
 from abm.agents.hospital import Hospital
 from abm.agents.patient import Patient

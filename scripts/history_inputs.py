@@ -37,7 +37,7 @@ OUT = ROOT / "experiments" / "history"
 AREAS = 152
 ENGLAND_65PLUS_2011 = 8_700_000.0
 RESIDENTS = round(ENGLAND_65PLUS_2011 / AREAS)
-FIRST_DAY = dt.date(2006, 4, 1)  # four warm-up years, as the baseline (docs/model.md)
+FIRST_DAY = dt.date(2003, 4, 1)  # seven warm-up years, as the baseline (docs/model.md)
 START, END = dt.date(2010, 4, 1), dt.date(2019, 3, 31)
 BED_COST = 562.0  # GBP a bed-night, DD-18 (nhs.bed_day_cost_gbp): as nhs.budget_gbp's source
 
