@@ -292,16 +292,24 @@ def test_the_app_in_a_browser(page):
     )
     _type(tab, "social_workers", "40")
     _reset(tab)
+    # The new run is built (seven warm-up years) after the date already reads day 0, so the
+    # checks wait for it as long as any other action.
     expect(tab.locator(".care-abm-versus")).to_contain_text(
-        "This run: Council social workers 40 posts (baseline 75 posts)"
+        "This run: Council social workers 40 posts (baseline 75 posts)", timeout=UI_TIMEOUT_MS
     )
     for _ in range(2):  # and again with nothing touched
         expect(tab.locator(".care-abm-lever-home_care_hours_per_week")).to_contain_text(
-            "Running: 22,268 hours a week"
+            "Running: 22,268 hours a week", timeout=UI_TIMEOUT_MS
         )
-        expect(tab.locator(".care-abm-lever-social_workers")).to_contain_text("Running: 40 posts")
-        expect(tab.locator(".care-abm-lever-hospital_beds")).to_contain_text("Running: 668 beds")
-        expect(tab.locator(".care-abm-lever-growth_85plus")).to_have_text("Running: 0%")
+        expect(tab.locator(".care-abm-lever-social_workers")).to_contain_text(
+            "Running: 40 posts", timeout=UI_TIMEOUT_MS
+        )
+        expect(tab.locator(".care-abm-lever-hospital_beds")).to_contain_text(
+            "Running: 668 beds", timeout=UI_TIMEOUT_MS
+        )
+        expect(tab.locator(".care-abm-lever-growth_85plus")).to_have_text(
+            "Running: 0%", timeout=UI_TIMEOUT_MS
+        )
         expect(tab.locator(".care-abm-pending")).to_have_count(0)
         _reset(tab)
     _no_crash(tab, "Reset")
