@@ -137,7 +137,7 @@ class DischargeConfig:
         "accept: when the waiting list is longer than this many days of the beds' throughput, "
         "a patient who would go to bedded rehabilitation (pathway 2) goes home with support "
         "(pathway 1) instead",
-        source="calibrated (care-abm calibrate; 35.1 days in the committed fit); uncalibrated "
+        source="calibrated (care-abm calibrate): 35.1 days in the committed fit; uncalibrated "
         "default a week (planners substitute pathways when a service is full; the National "
         "Audit of Intermediate Care found a mean wait of 3 days for bed-based intermediate "
         "care in 2014/15). A known defect: while the beds are full the waiting list settles "
