@@ -8,7 +8,8 @@ gives reaches the eligibility threshold. The council pays providers its fee rate
 residents contribute; it sets a budget each April and, when it heads for an overspend, applies
 its rationing response. NHS continuing healthcare is decided at the funding panel. Its brokers
 find agencies and homes for the residents it funds. Social workers, brokers and the panel are
-posts the council pays for from its budget.
+posts the council pays for from its budget; the queues they serve are in
+:mod:`abm.agents.council_staff`.
 """
 
 from __future__ import annotations
