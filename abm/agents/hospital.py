@@ -26,14 +26,15 @@ import numpy as np
 from abm.agents.worker import Role
 from abm.discharge import Route
 from abm.domain import Body, Care, Cause, DelayReason, Location, Pathway
+from abm.policy.pathway_choice import CapacityWaits, PathwayChoice, make_pathway_choice
 
 if TYPE_CHECKING:
     from abm.model import CareSystemModel
 
 BACKGROUND = -1
 LONG_STAY_DAYS = 14
-# Weight of each day's care-home placements in the hospital's running estimate of how many
-# places come free a day (about a month's memory).
+# Weight of each day's care-home placements and home-care starts in the hospital's running
+# estimates of how many places and packages come free a day (about a month's memory).
 PLACEMENT_SMOOTHING = 1.0 / 30.0
 # Waits that keep a patient from going home with care (NHS England counts those in hospital 14+
 # days "waiting for resources to assess and start care at home").
@@ -126,6 +127,9 @@ class Hospital(mesa.Agent):
         self._pathway_cumulative: list[tuple[float, ...]] = []
         self.waiting_overnight = 0
         self.care_home_placements_per_day = 1.0
+        self.home_care_starts_per_day = 1.0
+        self._choice_params: object = None
+        self._choice: PathwayChoice | None = None
         self.today = HospitalDay()
         self.delay_segments: list[DelaySegment] = []
         self.fit_to_discharge: list[tuple[int, int]] = []
@@ -227,6 +231,9 @@ class Hospital(mesa.Agent):
         self.care_home_placements_per_day += PLACEMENT_SMOOTHING * (
             self.model.care_homes.served_today - self.care_home_placements_per_day
         )
+        self.home_care_starts_per_day += PLACEMENT_SMOOTHING * (
+            self.model.home_care.started_today - self.home_care_starts_per_day
+        )
         h = self.model.params.hospital
         death_rng = self.model.streams["inpatient_death"]
         for pid in self._referral_due.pop(day, ()):
@@ -289,26 +296,51 @@ class Hospital(mesa.Agent):
         return max(min(drawn, Pathway.CARE_HOME), minimum)
 
     def available_pathway(self, pathway: int) -> int:
-        """Planners do not send a patient to bedded rehabilitation, or to a care home, when its
-        waiting list is longer than ``discharge.rehab_wait_limit_days`` or
-        ``discharge.care_home_wait_limit_days``: the patient goes home with support instead."""
+        """The pathway the planners use for a patient who needs ``pathway``: the
+        ``discharge.pathway_choice`` rule, given each capacity's expected wait."""
+        if pathway not in (Pathway.BEDDED_REHAB, Pathway.CARE_HOME):
+            return pathway
         d = self.model.params.discharge
-        if pathway == Pathway.BEDDED_REHAB and self.model.intermediate_care.expected_wait_days() > (
-            d.rehab_wait_limit_days
-        ):
-            return Pathway.HOME_WITH_SUPPORT
-        if (
-            pathway == Pathway.CARE_HOME
-            and self.care_home_wait_days() > d.care_home_wait_limit_days
-        ):
-            return Pathway.HOME_WITH_SUPPORT
-        return pathway
+        if d is not self._choice_params:
+            self._choice_params = d
+            self._choice = make_pathway_choice(
+                d.pathway_choice, d.rehab_wait_limit_days, d.care_home_wait_limit_days
+            )
+        assert self._choice is not None
+        return self._choice.choose(pathway, self.capacity_waits())
+
+    def capacity_waits(self) -> CapacityWaits:
+        """Days each capacity would take to reach a patient referred today."""
+        return CapacityWaits(
+            home_care=self.home_care_wait_days(),
+            intermediate_care=self.model.intermediate_care.expected_wait_days(),
+            care_home=self.care_home_wait_days(),
+        )
+
+    def home_care_wait_days(self) -> float:
+        """Days the hospital's patients waiting for home-care hours would take to start at
+        the recent rate of package starts (everyone waiting when the council serves in order
+        of referral)."""
+        home_care = self.model.home_care
+        waiting = home_care.waiting
+        ahead = (
+            len(waiting)
+            if self.model.params.council.referral_priority == "in_order"
+            else (waiting.from_hospital)
+        )
+        return ahead / max(self.home_care_starts_per_day, 0.05)
 
     def care_home_wait_days(self) -> float:
         """Days the hospital's patients waiting for a care home would take to place at the
-        recent rate of placements."""
-        waiting = self.model.care_homes.waiting.from_hospital
-        return waiting / max(self.care_home_placements_per_day, 0.05)
+        recent rate of placements (everyone waiting when the council serves in order of
+        referral)."""
+        waiting = self.model.care_homes.waiting
+        ahead = (
+            len(waiting)
+            if self.model.params.council.referral_priority == "in_order"
+            else (waiting.from_hospital)
+        )
+        return ahead / max(self.care_home_placements_per_day, 0.05)
 
     def discharge(self, day: int) -> None:
         """Ask each medically fit patient's route whether they can leave; record delays."""

@@ -130,31 +130,41 @@ class DischargeConfig:
         minimum=0,
         maximum=30,
     )
+    pathway_choice: str = param(
+        "shorter_wait",
+        unit="policy",
+        description="What discharge planners do when the service a patient needs is full: "
+        "shorter_wait (a patient who needs a rehabilitation bed or a care home goes home with "
+        "care when home care would reach them sooner), as_needed (everyone waits for the "
+        "pathway they need), wait_limits (home with care once the bed's or place's expected "
+        "wait passes rehab_wait_limit_days or care_home_wait_limit_days)",
+        source="lever; default shorter_wait ('home first': the hospital discharge guidance of "
+        "2020-22 asks that patients go home with support wherever possible, and planners "
+        "compare what each service can offer)",
+        choices=("shorter_wait", "as_needed", "wait_limits"),
+    )
     rehab_wait_limit_days: float = param(
         7.0,
         unit="days",
-        description="Longest expected wait for an intermediate-care bed that discharge planners "
-        "accept: when the waiting list is longer than this many days of the beds' throughput, "
-        "a patient who would go to bedded rehabilitation (pathway 2) goes home with support "
-        "(pathway 1) instead",
-        source="calibrated (care-abm calibrate): 35.1 days in the committed fit; uncalibrated "
-        "default a week (planners substitute pathways when a service is full; the National "
-        "Audit of Intermediate Care found a mean wait of 3 days for bed-based intermediate "
-        "care in 2014/15). A known defect: while the beds are full the waiting list settles "
-        "at this limit times the beds' throughput, so fitting it sets the delays awaiting "
-        "intermediate care almost directly (59% of delayed days at 35 days); the next "
-        "calibration is to leave it out (docs/calibration.md, The fit)",
+        description="Under pathway_choice = wait_limits: the longest expected wait for an "
+        "intermediate-care bed that planners accept; beyond it a patient who would go to "
+        "bedded rehabilitation (pathway 2) goes home with support (pathway 1) instead",
+        source="assumption, a week (the National Audit of Intermediate Care found a mean wait "
+        "of 3 days for bed-based intermediate care in 2014/15). Never fitted: while the beds "
+        "are full the waiting list settles at this limit times the beds' throughput, so the "
+        "limit sets the delays awaiting intermediate care almost directly "
+        "(docs/calibration.md, The fit)",
         minimum=0,
     )
     care_home_wait_limit_days: float = param(
         30.0,
         unit="days",
-        description="Longest expected wait for a care-home place that discharge planners accept "
-        "for a patient in hospital: beyond it a patient who would go to a care home (pathway "
-        "3) goes home with support first (pathway 1, 'home first'), and may ask for a place "
-        "from home",
-        source="calibrated (care-abm calibrate); uncalibrated default a month (discharge to "
-        "assess: long-term care decisions are best made outside hospital)",
+        description="Under pathway_choice = wait_limits: the longest expected wait for a "
+        "care-home place that planners accept for a patient in hospital; beyond it a patient "
+        "who would go to a care home (pathway 3) goes home with support first (pathway 1, "
+        "'home first'), and may ask for a place from home",
+        source="assumption, a month (discharge to assess: long-term care decisions are best "
+        "made outside hospital). Never fitted, for the same reason as rehab_wait_limit_days",
         minimum=0,
     )
 
