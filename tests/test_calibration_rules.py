@@ -51,12 +51,19 @@ def test_self_funders_who_spend_down_become_council_funded():
 
 def test_planners_avoid_a_full_rehabilitation_service():
     base = small(capacity__intermediate_care_beds=1)
-    patient = base.with_changes([("discharge.rehab_wait_limit_days", 1000.0)])
-    home_first = base.with_changes([("discharge.rehab_wait_limit_days", 3.0)])
-    waits, substituted = kpis(patient), kpis(home_first)
-    assert delayed_days(substituted, "awaiting_intermediate_care") < 0.5 * delayed_days(
-        waits, "awaiting_intermediate_care"
-    ), "sending patients home with support when rehab beds are full should cut waits for them"
+    patient = base.with_changes([("discharge.pathway_choice", "as_needed")])
+    home_first = base.with_changes([("discharge.pathway_choice", "shorter_wait")])
+    limited = base.with_changes(
+        [("discharge.pathway_choice", "wait_limits"), ("discharge.rehab_wait_limit_days", 3.0)]
+    )
+    waits = delayed_days(kpis(patient), "awaiting_intermediate_care")
+    assert delayed_days(kpis(home_first), "awaiting_intermediate_care") < 0.5 * waits, (
+        "sending patients home with support when home care is sooner than the one rehab bed "
+        "should cut the waits for it"
+    )
+    assert delayed_days(kpis(limited), "awaiting_intermediate_care") < 0.5 * waits, (
+        "and so should a three-day limit on the wait planners accept"
+    )
 
 
 @pytest.mark.xfail(

@@ -166,3 +166,52 @@ def test_spot_premium_does_not_rise_when_the_council_cannot_pay():
     assert premium("spot_premium", 30.0, 0.05, pressure=0.01) == 0.05, "an overspend looms"
     assert premium("spot_premium", 30.0, 0.05, frozen=True) == 0.05, "fees frozen"
     assert premium("spot_premium", 3.0, 0.05, pressure=0.2) == pytest.approx(0.04)
+
+
+def choose(name: str, need: int, home_care: float, rehab: float, care_home: float) -> int:
+    from abm.policy.pathway_choice import CapacityWaits, make_pathway_choice
+
+    choice = make_pathway_choice(name, rehab_limit_days=7.0, care_home_limit_days=30.0)
+    return choice.choose(need, CapacityWaits(home_care, rehab, care_home))
+
+
+def test_pathway_choice_registry_names_the_valid_choices_on_a_typo():
+    from abm.policy.pathway_choice import PATHWAY_CHOICES
+
+    with pytest.raises(KeyError, match="valid: as_needed, shorter_wait"):
+        PATHWAY_CHOICES.create("shortest_wait")
+
+
+def test_as_needed_always_waits_for_the_needed_pathway():
+    assert choose("as_needed", 2, home_care=0.0, rehab=90.0, care_home=90.0) == 2
+    assert choose("as_needed", 3, home_care=0.0, rehab=90.0, care_home=90.0) == 3
+
+
+def test_shorter_wait_sends_home_only_when_home_care_is_sooner():
+    assert choose("shorter_wait", 2, home_care=2.0, rehab=5.0, care_home=0.0) == 1
+    assert choose("shorter_wait", 2, home_care=5.0, rehab=2.0, care_home=90.0) == 2
+    assert choose("shorter_wait", 3, home_care=2.0, rehab=0.0, care_home=5.0) == 1
+    assert choose("shorter_wait", 3, home_care=5.0, rehab=90.0, care_home=5.0) == 3, (
+        "equal waits: the patient goes where their need says"
+    )
+    assert choose("shorter_wait", 1, home_care=90.0, rehab=0.0, care_home=0.0) == 1, (
+        "a patient who needs care at home is never sent to a bed they do not need"
+    )
+    assert choose("shorter_wait", 0, home_care=90.0, rehab=0.0, care_home=0.0) == 0
+
+
+def test_wait_limits_substitute_only_past_their_limit_whatever_home_care_waits():
+    assert choose("wait_limits", 2, home_care=50.0, rehab=8.0, care_home=0.0) == 1
+    assert choose("wait_limits", 2, home_care=0.0, rehab=6.0, care_home=0.0) == 2
+    assert choose("wait_limits", 3, home_care=50.0, rehab=0.0, care_home=31.0) == 1
+    assert choose("wait_limits", 3, home_care=0.0, rehab=0.0, care_home=29.0) == 3
+
+
+def test_the_config_offers_every_pathway_choice_and_no_other():
+    import dataclasses
+
+    from abm.config.hospital import DischargeConfig
+    from abm.policy.pathway_choice import PATHWAY_CHOICES
+
+    field = {f.name: f for f in dataclasses.fields(DischargeConfig)}["pathway_choice"]
+    assert set(field.metadata["choices"]) == set(PATHWAY_CHOICES)
