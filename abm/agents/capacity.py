@@ -75,6 +75,7 @@ class QueuedService(mesa.Agent):
         self._routes: dict[int, Route] = {}
         self.served_today = 0
         self.wait_log: list[tuple[int, int, bool]] = []
+        self.taken = 0
         self._from_hospital: set[int] = set()
 
     def enrol(self, pid: int, day: int, from_hospital: bool, route: Route) -> None:
@@ -101,6 +102,7 @@ class QueuedService(mesa.Agent):
 
     def _log_wait(self, pid: int, day: int) -> None:
         if pid in self.waiting:
+            self.taken += 1
             from_hospital = pid in self._from_hospital
             self.wait_log.append((day, day - self.waiting.joined(pid), from_hospital))
 
@@ -110,6 +112,13 @@ class QueuedService(mesa.Agent):
         self._from_hospital.discard(pid)
         self.served_today += 1
         self._routes.pop(pid).step_done(pid, day)
+
+    def ahead_of_a_hospital_referral(self) -> int:
+        """How many on the list a patient referred from hospital today would wait behind:
+        the hospital referrals, or everyone when the council serves in order of referral."""
+        if self.model.params.council.referral_priority == IN_ORDER:
+            return len(self.waiting)
+        return self.waiting.from_hospital
 
     def in_order(self, day: int) -> list[int]:
         """The waiting list in the order the council's referral priority rule serves it."""

@@ -29,13 +29,14 @@ from abm.domain import Body, Care, Cause, DelayReason, Location, Pathway
 from abm.policy.pathway_choice import CapacityWaits, PathwayChoice, make_pathway_choice
 
 if TYPE_CHECKING:
+    from abm.agents.capacity import QueuedService
     from abm.model import CareSystemModel
 
 BACKGROUND = -1
 LONG_STAY_DAYS = 14
-# Weight of each day's care-home placements and home-care starts in the hospital's running
-# estimates of how many places and packages come free a day (about a month's memory).
-PLACEMENT_SMOOTHING = 1.0 / 30.0
+# Weight of each day's work in the discharge planners' running estimate of how many patients a
+# queue takes on a day (about a month's memory).
+PACE_SMOOTHING = 1.0 / 30.0
 # Waits that keep a patient from going home with care (NHS England counts those in hospital 14+
 # days "waiting for resources to assess and start care at home").
 CARE_AT_HOME_WAITS = (DelayReason.AWAITING_ASSESSMENT, DelayReason.AWAITING_HOME_CARE)
@@ -126,8 +127,7 @@ class Hospital(mesa.Agent):
         self._pathway_params: object = None
         self._pathway_cumulative: list[tuple[float, ...]] = []
         self.waiting_overnight = 0
-        self.care_home_placements_per_day = 1.0
-        self.home_care_starts_per_day = 1.0
+        self._pace: dict[str, list[float]] = {}
         self._choice_params: object = None
         self._choice: PathwayChoice | None = None
         self.today = HospitalDay()
@@ -228,12 +228,7 @@ class Hospital(mesa.Agent):
         """
         self.background_in_beds -= self._background_out.pop(day, 0)
         self.background_emergencies_in_beds -= self._background_emergencies_out.pop(day, 0)
-        self.care_home_placements_per_day += PLACEMENT_SMOOTHING * (
-            self.model.care_homes.served_today - self.care_home_placements_per_day
-        )
-        self.home_care_starts_per_day += PLACEMENT_SMOOTHING * (
-            self.model.home_care.started_today - self.home_care_starts_per_day
-        )
+        self._watch_queues()
         h = self.model.params.hospital
         death_rng = self.model.streams["inpatient_death"]
         for pid in self._referral_due.pop(day, ()):
@@ -310,37 +305,34 @@ class Hospital(mesa.Agent):
         return self._choice.choose(pathway, self.capacity_waits())
 
     def capacity_waits(self) -> CapacityWaits:
-        """Days each capacity would take to reach a patient referred today."""
+        """Days each pathway's queues would take to reach a patient referred today: home care
+        after an assessment and a broker (pathway 1), a rehabilitation bed (pathway 2), a
+        care-home place after an assessment, the funding panel and a broker (pathway 3).
+        Working and process times are left out: the choice is between capacities."""
+        m = self.model
+        shared = self.queue_wait_days(m.assessment) + self.queue_wait_days(m.brokerage)
         return CapacityWaits(
-            home_care=self.home_care_wait_days(),
-            intermediate_care=self.model.intermediate_care.expected_wait_days(),
-            care_home=self.care_home_wait_days(),
+            home_care=shared + self.queue_wait_days(m.home_care),
+            intermediate_care=m.intermediate_care.expected_wait_days(),
+            care_home=shared
+            + self.queue_wait_days(m.funding_panel)
+            + self.queue_wait_days(m.care_homes),
         )
 
-    def home_care_wait_days(self) -> float:
-        """Days the hospital's patients waiting for home-care hours would take to start at
-        the recent rate of package starts (everyone waiting when the council serves in order
-        of referral)."""
-        home_care = self.model.home_care
-        waiting = home_care.waiting
-        ahead = (
-            len(waiting)
-            if self.model.params.council.referral_priority == "in_order"
-            else (waiting.from_hospital)
-        )
-        return ahead / max(self.home_care_starts_per_day, 0.05)
+    def queue_wait_days(self, queue: QueuedService) -> float:
+        """Days the patients a hospital referral would wait behind in ``queue`` take to be
+        taken on at the pace the queue has kept over about the last month."""
+        pace = self._pace.get(queue.queue_name)
+        per_day = pace[1] if pace is not None else 1.0
+        return queue.ahead_of_a_hospital_referral() / max(per_day, 0.05)
 
-    def care_home_wait_days(self) -> float:
-        """Days the hospital's patients waiting for a care home would take to place at the
-        recent rate of placements (everyone waiting when the council serves in order of
-        referral)."""
-        waiting = self.model.care_homes.waiting
-        ahead = (
-            len(waiting)
-            if self.model.params.council.referral_priority == "in_order"
-            else (waiting.from_hospital)
-        )
-        return ahead / max(self.care_home_placements_per_day, 0.05)
+    def _watch_queues(self) -> None:
+        """Update the planners' estimate of each queue's pace from yesterday's work."""
+        m = self.model
+        for queue in (m.assessment, m.brokerage, m.funding_panel, m.home_care, m.care_homes):
+            pace = self._pace.setdefault(queue.queue_name, [float(queue.taken), 1.0])
+            pace[1] += PACE_SMOOTHING * ((queue.taken - pace[0]) - pace[1])
+            pace[0] = float(queue.taken)
 
     def discharge(self, day: int) -> None:
         """Ask each medically fit patient's route whether they can leave; record delays."""
