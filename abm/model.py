@@ -440,6 +440,7 @@ class CareSystemModel(mesa.Model):
         if date.day == 1 and self.day > 0:
             self.council.review_home_care_fee()
             self.home_care.plan_month()
+            self.council.plan_staff()
             self.workforce.month(date)
             self._update_wage_bills()
             self.council.pay_staff()

@@ -76,11 +76,14 @@ class QueuedService(mesa.Agent):
         self.served_today = 0
         self.wait_log: list[tuple[int, int, bool]] = []
         self.taken = 0
+        self.referred = 0
         self._from_hospital: set[int] = set()
 
     def enrol(self, pid: int, day: int, from_hospital: bool, route: Route) -> None:
         """Join the waiting list; served from the next tick."""
         self._routes[pid] = route
+        if pid not in self.waiting:
+            self.referred += 1
         self.waiting.join(pid, from_hospital, day)
         if from_hospital:
             self._from_hospital.add(pid)

@@ -29,6 +29,7 @@ from abm.params import DAYS_PER_WEEK
 from abm.policy.fees import FEE_SETTINGS, FeeSetting, PremiumRules, SourcingSignal
 from abm.policy.means_test import MEANS_TESTS, MeansTest, MeansTestRules
 from abm.policy.rationing import RATIONING_RESPONSES, Measures, RationingResponse
+from abm.policy.staffing import StaffingRule, Workload, make_staffing_rule, rounded_posts
 
 if TYPE_CHECKING:
     from abm.model import CareSystemModel
@@ -82,6 +83,9 @@ class Council(mesa.Agent):
         self.fee_setting: FeeSetting = FEE_SETTINGS.create(  # type: ignore[assignment]
             c.home_care_fee_setting, self.premium_rules()
         )
+        self.staffing: StaffingRule = make_staffing_rule(c.staffing, c.staffing_headroom)
+        self._planned_posts: dict[Role, int] = {}
+        self._referred: dict[Role, tuple[int, int, float]] = {}
         self.fee_index = 1.0
         self.home_care_premium = 0.0
         self.commitments: dict[int, Commitment] = {}
@@ -94,12 +98,44 @@ class Council(mesa.Agent):
         self.not_eligible_today = 0
         self.packages_ended_at_review_today = 0
 
-    def funded_posts(self, role: Role) -> int:
-        """Posts of ``role`` the council's budget pays for (grown with the population when
+    def establishment(self, role: Role) -> int:
+        """The council's configured posts of ``role`` (grown with the population when
         capacities are)."""
         c = self.model.params.council
         count = {Role.SOCIAL_WORKER: c.social_workers, Role.BROKER: c.brokers}.get(role, 0)
         return round(self.model.with_population(count))
+
+    def funded_posts(self, role: Role) -> int:
+        """Posts of ``role`` the council's budget pays for: as its staffing rule last planned
+        them (``council.staffing``), the establishment until it first has."""
+        planned = self._planned_posts.get(role)
+        return self.establishment(role) if planned is None else planned
+
+    def plan_staff(self) -> None:
+        """Monthly: set the social work and brokerage posts by the staffing rule from the
+        cases referred to each team since the last plan (a quarter's memory) and the cases
+        waiting."""
+        c = self.model.params.council
+        if c.staffing == "establishment":
+            self._planned_posts.clear()
+            return
+        day = self.model.day
+        teams = (
+            (Role.SOCIAL_WORKER, self.model.assessment, c.assessments_per_social_worker_week),
+            (Role.BROKER, self.model.brokerage, c.placements_per_broker_week),
+        )
+        for role, team, per_worker in teams:
+            last = self._referred.get(role)
+            if last is None:
+                self._referred[role] = (team.referred, day, -1.0)
+                continue
+            referred, since, rate = last
+            weeks = max(day - since, 1) / 7.0
+            new_rate = (team.referred - referred) / weeks
+            rate = new_rate if rate < 0.0 else rate + (new_rate - rate) / 3.0
+            self._referred[role] = (team.referred, day, rate)
+            work = Workload(rate, len(team.waiting), per_worker, self.establishment(role))
+            self._planned_posts[role] = rounded_posts(self.staffing.posts(work))
 
     def posts(self, role: Role) -> int:
         """Funded posts, or while hiring is frozen only the staff in post, down to the least a
@@ -159,6 +195,7 @@ class Council(mesa.Agent):
     def policies_changed(self) -> None:
         """Re-read the means test and rationing response after a scheduled change."""
         c = self.model.params.council
+        self.staffing = make_staffing_rule(c.staffing, c.staffing_headroom)
         if c.means_test != self.means_test.name:
             self.means_test = MEANS_TESTS.create(c.means_test, self.rules())  # type: ignore[assignment]
         else:

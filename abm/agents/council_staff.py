@@ -139,6 +139,12 @@ class FundingPanel(QueuedService):
             return
         super().enrol(pid, day, from_hospital, route)
 
+    def status(self, pid: int) -> Delay:
+        """A queue while the panel's decisions a sitting are limited (``council.staffing =
+        establishment``); otherwise the wait for the next sitting is process time."""
+        reason, body, cause = super().status(pid)
+        return reason, body, cause if self.council.staffing.panel_limited else Cause.PROCESS
+
     def sits_today(self) -> bool:
         """Whether the panel meets today."""
         date = self.model.date
@@ -155,7 +161,8 @@ class FundingPanel(QueuedService):
         self.sittings += 1
         weeks = max(self.council.measures.panel_interval_weeks, 1)
         per_week = self.model.with_population(self.model.params.council.panel_decisions_per_sitting)
-        self._credit = min(self._credit, 1.0) + per_week * weeks
+        capacity = self.council.staffing.panel_cases(len(self.waiting), per_week, weeks)
+        self._credit = min(self._credit, 1.0) + capacity
         cases = int(self._credit)
         self._credit -= cases
         for pid in self.in_order(day)[:cases]:

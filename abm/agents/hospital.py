@@ -307,16 +307,16 @@ class Hospital(mesa.Agent):
     def capacity_waits(self) -> CapacityWaits:
         """Days each pathway's queues would take to reach a patient referred today: home care
         after an assessment and a broker (pathway 1), a rehabilitation bed (pathway 2), a
-        care-home place after an assessment, the funding panel and a broker (pathway 3).
-        Working and process times are left out: the choice is between capacities."""
+        care-home place after an assessment, the funding panel (while its decisions are
+        limited) and a broker (pathway 3). Working and process times are left out: the choice
+        is between capacities."""
         m = self.model
         shared = self.queue_wait_days(m.assessment) + self.queue_wait_days(m.brokerage)
+        panel = self.queue_wait_days(m.funding_panel) if m.council.staffing.panel_limited else 0.0
         return CapacityWaits(
             home_care=shared + self.queue_wait_days(m.home_care),
             intermediate_care=m.intermediate_care.expected_wait_days(),
-            care_home=shared
-            + self.queue_wait_days(m.funding_panel)
-            + self.queue_wait_days(m.care_homes),
+            care_home=shared + panel + self.queue_wait_days(m.care_homes),
         )
 
     def queue_wait_days(self, queue: QueuedService) -> float:

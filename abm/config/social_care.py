@@ -182,11 +182,38 @@ class CouncilConfig:
         source="assumption",
         kind="share",
     )
+    staffing: str = param(
+        "workload",
+        unit="policy",
+        description="How the council sizes its social work and brokerage teams and its funding "
+        "panel: workload (each month, posts for the cases referred a week over the last "
+        "quarter plus the waiting list cleared over a quarter, at assessments_per_social_"
+        "worker_week and placements_per_broker_week, plus staffing_headroom; the panel decides "
+        "every case before it at a sitting) or establishment (fixed posts social_workers and "
+        "brokers; the panel decides up to panel_decisions_per_sitting a week). Either way a "
+        "hiring freeze under budget pressure leaves leavers' posts vacant and the labour "
+        "market fills the posts",
+        source="lever; default workload (councils plan teams to their caseload; what limits "
+        "them is money and recruitment)",
+        choices=("workload", "establishment"),
+    )
+    staffing_headroom: float = param(
+        0.15,
+        unit="share of the posts the work needs",
+        description="Under staffing = workload: posts funded beyond those the cases need, for "
+        "leave, sickness, training and the ups and downs of referrals",
+        source="assumption (NHS workforce planning allows about 20% of contracted time for "
+        "leave, sickness and training; a little less here, as cases a worker takes on a week "
+        "already average over the year)",
+        minimum=-0.5,
+        maximum=2.0,
+    )
     social_workers: int = param(
         75,
         unit="posts",
         description="Social worker posts for older people the council funds (assessments and "
-        "reviews); filled and emptied by the labour market",
+        "reviews), filled and emptied by the labour market: fixed under staffing = "
+        "establishment, the first day's posts under staffing = workload",
         source="assumption (about 17,000 social workers in councils' adult services in England, "
         "about two thirds of them working with older people, shared by 152 areas)",
         minimum=0,
@@ -204,11 +231,15 @@ class CouncilConfig:
         kind="share",
     )
     assessments_per_social_worker_week: float = param(
-        2.2,
+        2.5,
         unit="assessments a week",
         description="Needs assessments one social worker in post can take on a week, besides "
         "reviews and other casework",
-        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
+        source="assumption (about two and a half a week; not fitted: with the posts it makes "
+        "the team's capacity, and a capacity fitted to the delays in front of it sets them). "
+        "Under staffing = workload it sets how many posts the work needs: in the baseline "
+        "about as many as the social_workers establishment, which comes from the national "
+        "count",
         minimum=0,
     )
     brokers: int = param(
@@ -225,7 +256,7 @@ class CouncilConfig:
         6.0,
         unit="packages or placements a week",
         description="Packages and placements one broker in post can arrange a week",
-        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
+        source="assumption (not fitted, like assessments_per_social_worker_week)",
         minimum=0,
     )
     panel_weekday: int = param(
@@ -239,9 +270,9 @@ class CouncilConfig:
     panel_decisions_per_sitting: float = param(
         8.0,
         unit="decisions a sitting",
-        description="Care-home funding decisions (council funding, NHS continuing healthcare) "
-        "the panel can make at one sitting",
-        source="calibrated (care-abm calibrate); the default is an uncalibrated starting value",
+        description="Under staffing = establishment: care-home funding decisions (council "
+        "funding, NHS continuing healthcare) the panel can make a week of sittings",
+        source="assumption (not fitted, like assessments_per_social_worker_week)",
         minimum=0,
         area=True,
     )
