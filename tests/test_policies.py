@@ -215,3 +215,39 @@ def test_the_config_offers_every_pathway_choice_and_no_other():
 
     field = {f.name: f for f in dataclasses.fields(DischargeConfig)}["pathway_choice"]
     assert set(field.metadata["choices"]) == set(PATHWAY_CHOICES)
+
+
+def test_workload_staffing_funds_the_posts_the_cases_need_plus_headroom():
+    from abm.policy.staffing import Workload, make_staffing_rule, rounded_posts
+
+    rule = make_staffing_rule("workload", headroom=0.15)
+    steady = Workload(
+        referred_per_week=100.0, waiting=0, cases_per_worker_week=2.5, establishment=75
+    )
+    assert rule.posts(steady) == pytest.approx(100.0 / 2.5 * 1.15)
+    backlog = Workload(100.0, waiting=130, cases_per_worker_week=2.5, establishment=75)
+    assert rule.posts(backlog) == pytest.approx((100.0 + 10.0) / 2.5 * 1.15), (
+        "a waiting list is planned to be cleared over a quarter"
+    )
+    assert rounded_posts(40.2) == 41, "a part post is funded as a whole one"
+    assert rule.panel_cases(waiting=17, decisions_per_week=8.0, weeks=2) == 17
+    assert not rule.panel_limited
+
+
+def test_establishment_staffing_keeps_the_fixed_posts_and_limits_the_panel():
+    from abm.policy.staffing import Workload, make_staffing_rule
+
+    rule = make_staffing_rule("establishment", headroom=0.15)
+    assert rule.posts(Workload(500.0, 400, 2.5, establishment=75)) == 75
+    assert rule.panel_cases(waiting=17, decisions_per_week=8.0, weeks=2) == 16.0
+    assert rule.panel_limited
+
+
+def test_the_config_offers_every_staffing_rule_and_no_other():
+    import dataclasses
+
+    from abm.config.social_care import CouncilConfig
+    from abm.policy.staffing import STAFFING_RULES
+
+    field = {f.name: f for f in dataclasses.fields(CouncilConfig)}["staffing"]
+    assert set(field.metadata["choices"]) == set(STAFFING_RULES)
