@@ -172,7 +172,7 @@ def choose(name: str, need: int, home_care: float, rehab: float, care_home: floa
     from abm.policy.pathway_choice import CapacityWaits, make_pathway_choice
 
     choice = make_pathway_choice(name, rehab_limit_days=7.0, care_home_limit_days=30.0)
-    return choice.choose(need, CapacityWaits(home_care, rehab, care_home))
+    return choice.choose(need, CapacityWaits(home_care, rehab, care_home, care_home))
 
 
 def test_pathway_choice_registry_names_the_valid_choices_on_a_typo():

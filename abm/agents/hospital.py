@@ -128,6 +128,7 @@ class Hospital(mesa.Agent):
         self._pathway_cumulative: list[tuple[float, ...]] = []
         self.waiting_overnight = 0
         self._pace: dict[str, list[float]] = {}
+        self.care_home_placements_per_day = 1.0
         self._choice_params: object = None
         self._choice: PathwayChoice | None = None
         self.today = HospitalDay()
@@ -228,6 +229,9 @@ class Hospital(mesa.Agent):
         """
         self.background_in_beds -= self._background_out.pop(day, 0)
         self.background_emergencies_in_beds -= self._background_emergencies_out.pop(day, 0)
+        self.care_home_placements_per_day += PACE_SMOOTHING * (
+            self.model.care_homes.served_today - self.care_home_placements_per_day
+        )
         self._watch_queues()
         h = self.model.params.hospital
         death_rng = self.model.streams["inpatient_death"]
@@ -317,7 +321,14 @@ class Hospital(mesa.Agent):
             home_care=shared + self.queue_wait_days(m.home_care),
             intermediate_care=m.intermediate_care.expected_wait_days(),
             care_home=shared + panel + self.queue_wait_days(m.care_homes),
+            care_home_place=self.care_home_wait_days(),
         )
+
+    def care_home_wait_days(self) -> float:
+        """Days the hospital's patients waiting for a care-home place would take to place at
+        the recent rate of placements (the place alone, as ``wait_limits`` reads it)."""
+        waiting = self.model.care_homes.waiting.from_hospital
+        return waiting / max(self.care_home_placements_per_day, 0.05)
 
     def queue_wait_days(self, queue: QueuedService) -> float:
         """Days the patients a hospital referral would wait behind in ``queue`` take to be

@@ -183,7 +183,7 @@ class CouncilConfig:
         kind="share",
     )
     staffing: str = param(
-        "workload",
+        "establishment",
         unit="policy",
         description="How the council sizes its social work and brokerage teams and its funding "
         "panel: workload (each month, posts for the cases referred a week over the last "
@@ -193,9 +193,11 @@ class CouncilConfig:
         "brokers; the panel decides up to panel_decisions_per_sitting a week). Either way a "
         "hiring freeze under budget pressure leaves leavers' posts vacant and the labour "
         "market fills the posts",
-        source="lever; default workload (councils plan teams to their caseload; what limits "
-        "them is money and recruitment)",
-        choices=("workload", "establishment"),
+        source="lever; default establishment, the rule of the committed fit. workload "
+        "(councils plan teams to their caseload; what limits them is money and recruitment) "
+        "does not make the staff's capacity a fitted number and is meant to replace it at the "
+        "next calibration (docs/calibration.md, The fit)",
+        choices=("establishment", "workload"),
     )
     staffing_headroom: float = param(
         0.15,
@@ -231,15 +233,14 @@ class CouncilConfig:
         kind="share",
     )
     assessments_per_social_worker_week: float = param(
-        2.5,
+        2.2,
         unit="assessments a week",
         description="Needs assessments one social worker in post can take on a week, besides "
         "reviews and other casework",
-        source="assumption (about two and a half a week; not fitted: with the posts it makes "
-        "the team's capacity, and a capacity fitted to the delays in front of it sets them). "
-        "Under staffing = workload it sets how many posts the work needs: in the baseline "
-        "about as many as the social_workers establishment, which comes from the national "
-        "count",
+        source="calibrated (care-abm calibrate); the default is an uncalibrated starting "
+        "value. Under staffing = establishment it makes, with the posts, the team's capacity, "
+        "so fitting it fits a capacity to the delays in front of it; under staffing = workload "
+        "it sets how many posts the work needs, and is not to be fitted",
         minimum=0,
     )
     brokers: int = param(
@@ -256,7 +257,8 @@ class CouncilConfig:
         6.0,
         unit="packages or placements a week",
         description="Packages and placements one broker in post can arrange a week",
-        source="assumption (not fitted, like assessments_per_social_worker_week)",
+        source="calibrated (care-abm calibrate); the default is an uncalibrated starting "
+        "value (the same caveat as assessments_per_social_worker_week)",
         minimum=0,
     )
     panel_weekday: int = param(
@@ -272,7 +274,8 @@ class CouncilConfig:
         unit="decisions a sitting",
         description="Under staffing = establishment: care-home funding decisions (council "
         "funding, NHS continuing healthcare) the panel can make a week of sittings",
-        source="assumption (not fitted, like assessments_per_social_worker_week)",
+        source="calibrated (care-abm calibrate); the default is an uncalibrated starting "
+        "value (the same caveat as assessments_per_social_worker_week)",
         minimum=0,
         area=True,
     )

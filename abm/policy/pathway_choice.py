@@ -32,6 +32,7 @@ class CapacityWaits:
     home_care: float
     intermediate_care: float
     care_home: float
+    care_home_place: float = 0.0
 
 
 class PathwayChoice:
@@ -73,8 +74,9 @@ class ShorterWait(PathwayChoice):
 @PATHWAY_CHOICES.register("wait_limits")
 class WaitLimits(PathwayChoice):
     """Planners accept a wait up to a fixed number of days for a bed
-    (``discharge.rehab_wait_limit_days``) or a place (``discharge.care_home_wait_limit_days``)
-    and send the patient home with care beyond it. While the service is full its waiting list
+    (``discharge.rehab_wait_limit_days``) or a place (``discharge.care_home_wait_limit_days``:
+    the list for a place alone, ``CapacityWaits.care_home_place``) and send the patient home
+    with care beyond it. While the service is full its waiting list
     settles at the limit's days of throughput, so the limits set those waits: they are
     assumptions a user chooses, never fitted."""
 
@@ -86,7 +88,7 @@ class WaitLimits(PathwayChoice):
         """Pathway 1 when the needed service's wait is beyond its limit."""
         if need == Pathway.BEDDED_REHAB and waits.intermediate_care > self.rehab_limit_days:
             return Pathway.HOME_WITH_SUPPORT
-        if need == Pathway.CARE_HOME and waits.care_home > self.care_home_limit_days:
+        if need == Pathway.CARE_HOME and waits.care_home_place > self.care_home_limit_days:
             return Pathway.HOME_WITH_SUPPORT
         return need
 
