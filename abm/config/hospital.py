@@ -131,17 +131,17 @@ class DischargeConfig:
         maximum=30,
     )
     pathway_choice: str = param(
-        "wait_limits",
+        "shorter_wait",
         unit="policy",
         description="What discharge planners do when the service a patient needs is full: "
-        "wait_limits (home with care once the bed's or place's expected wait passes "
-        "rehab_wait_limit_days or care_home_wait_limit_days), shorter_wait (a patient who "
-        "needs a rehabilitation bed or a care home goes home with care when home care would "
-        "reach them sooner), as_needed (everyone waits for the pathway they need)",
-        source="lever; default wait_limits, the rule of the committed fit. shorter_wait has "
-        "no threshold to fit and is meant to replace it at the next calibration "
-        "(docs/calibration.md, The fit)",
-        choices=("wait_limits", "shorter_wait", "as_needed"),
+        "shorter_wait (a patient who needs a rehabilitation bed or a care home goes home with "
+        "care when home care would reach them sooner), as_needed (everyone waits for the "
+        "pathway they need), wait_limits (home with care once the bed's or place's expected "
+        "wait passes rehab_wait_limit_days or care_home_wait_limit_days)",
+        source="lever; default shorter_wait ('home first': the hospital discharge guidance of "
+        "2020-22 asks that patients go home with support wherever possible, and planners "
+        "compare what each service can offer). It has no threshold to fit",
+        choices=("shorter_wait", "as_needed", "wait_limits"),
     )
     rehab_wait_limit_days: float = param(
         7.0,
@@ -149,13 +149,12 @@ class DischargeConfig:
         description="Under pathway_choice = wait_limits: the longest expected wait for an "
         "intermediate-care bed that planners accept; beyond it a patient who would go to "
         "bedded rehabilitation (pathway 2) goes home with support (pathway 1) instead",
-        source="calibrated (care-abm calibrate): 35.1 days in the committed fit; uncalibrated "
-        "default a week (the National Audit of Intermediate Care found a mean wait of 3 days "
-        "for bed-based intermediate care in 2014/15). A known defect: while the beds are full "
-        "the waiting list settles at this limit times the beds' throughput, so fitting it "
-        "sets the delays awaiting intermediate care almost directly (77% of delayed days at "
-        "35 days); pathway_choice = shorter_wait has no such limit (docs/calibration.md, The "
-        "fit)",
+        source="assumption, a week (the National Audit of Intermediate Care found a mean wait "
+        "of 3 days for bed-based intermediate care in 2014/15). Never fitted: while the beds "
+        "are full the waiting list settles at this limit times the beds' throughput, so the "
+        "limit sets the delays awaiting intermediate care almost directly (the fit of 6 "
+        "December 2026 put it at 35 days, and 77% of delayed days awaited intermediate care; "
+        "docs/calibration.md, The fit)",
         minimum=0,
     )
     care_home_wait_limit_days: float = param(
@@ -165,9 +164,8 @@ class DischargeConfig:
         "care-home place that planners accept for a patient in hospital; beyond it a patient "
         "who would go to a care home (pathway 3) goes home with support first (pathway 1, "
         "'home first'), and may ask for a place from home",
-        source="calibrated (care-abm calibrate); uncalibrated default a month (discharge to "
-        "assess: long-term care decisions are best made outside hospital). The same defect as "
-        "rehab_wait_limit_days",
+        source="assumption, a month (discharge to assess: long-term care decisions are best "
+        "made outside hospital). Never fitted, for the same reason as rehab_wait_limit_days",
         minimum=0,
     )
 

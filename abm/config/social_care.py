@@ -183,7 +183,7 @@ class CouncilConfig:
         kind="share",
     )
     staffing: str = param(
-        "establishment",
+        "workload",
         unit="policy",
         description="How the council sizes its social work and brokerage teams and its funding "
         "panel: workload (each month, posts for the cases referred a week over the last "
@@ -193,11 +193,11 @@ class CouncilConfig:
         "brokers; the panel decides up to panel_decisions_per_sitting a week). Either way a "
         "hiring freeze under budget pressure leaves leavers' posts vacant and the labour "
         "market fills the posts",
-        source="lever; default establishment, the rule of the committed fit. workload "
-        "(councils plan teams to their caseload; what limits them is money and recruitment) "
-        "does not make the staff's capacity a fitted number and is meant to replace it at the "
-        "next calibration (docs/calibration.md, The fit)",
-        choices=("establishment", "workload"),
+        source="lever; default workload (councils plan teams to their caseload; what limits "
+        "them is money and recruitment). Under establishment the staff's capacity is posts x "
+        "cases a worker takes on, a number that must not be fitted to the delays in front of "
+        "it (docs/calibration.md, The fit)",
+        choices=("workload", "establishment"),
     )
     staffing_headroom: float = param(
         0.15,
@@ -233,14 +233,14 @@ class CouncilConfig:
         kind="share",
     )
     assessments_per_social_worker_week: float = param(
-        2.2,
+        2.5,
         unit="assessments a week",
         description="Needs assessments one social worker in post can take on a week, besides "
         "reviews and other casework",
-        source="calibrated (care-abm calibrate); the default is an uncalibrated starting "
-        "value. Under staffing = establishment it makes, with the posts, the team's capacity, "
-        "so fitting it fits a capacity to the delays in front of it; under staffing = workload "
-        "it sets how many posts the work needs, and is not to be fitted",
+        source="assumption (about two and a half a week). Not fitted: under staffing = "
+        "workload it sets how many posts the work needs (their number and cost), not the "
+        "queue; under establishment it makes, with the posts, the team's capacity, and a "
+        "capacity fitted to the delays in front of it sets them",
         minimum=0,
     )
     brokers: int = param(
@@ -257,8 +257,7 @@ class CouncilConfig:
         6.0,
         unit="packages or placements a week",
         description="Packages and placements one broker in post can arrange a week",
-        source="calibrated (care-abm calibrate); the default is an uncalibrated starting "
-        "value (the same caveat as assessments_per_social_worker_week)",
+        source="assumption (not fitted, like assessments_per_social_worker_week)",
         minimum=0,
     )
     panel_weekday: int = param(
@@ -274,8 +273,7 @@ class CouncilConfig:
         unit="decisions a sitting",
         description="Under staffing = establishment: care-home funding decisions (council "
         "funding, NHS continuing healthcare) the panel can make a week of sittings",
-        source="calibrated (care-abm calibrate); the default is an uncalibrated starting "
-        "value (the same caveat as assessments_per_social_worker_week)",
+        source="assumption (not fitted, like assessments_per_social_worker_week)",
         minimum=0,
         area=True,
     )
