@@ -103,7 +103,10 @@ def test_longer_assessments_mean_more_waiting_for_them():
 
 
 def test_more_brokers_shorter_waits_for_a_package():
-    base = calibrated(discharge__referral_lead_days=0)
+    # Fixed posts (council.staffing = establishment): under workload staffing the council
+    # funds the brokers its caseload needs at whatever a broker arranges a week, so the cases a
+    # week set the posts and their cost, not the wait.
+    base = calibrated(discharge__referral_lead_days=0, council__staffing="establishment")
     few = base.with_changes([("council.placements_per_broker_week", 1.0)])
     many = base.with_changes([("council.placements_per_broker_week", 30.0)])
     before, after = kpis(few), kpis(many)

@@ -20,6 +20,7 @@ from abm.metrics.kpis import (
     _ratio_of_sums,
     _reported,
     _resident_share_of_emergency_beds,
+    _share_not,
     _share_of_delayed,
     _share_of_flows,
     _share_within_body,
@@ -430,7 +431,7 @@ KPIS: tuple[Kpi, ...] = (
         "home_care_hours_undelivered_share",
         "Commissioned home-care hours not delivered for lack of staff",
         "share of commissioned hours",
-        lambda r: 1.0 - _ratio_of_sums("home_care_hours_delivered", "home_care_hours_used")(r),
+        _share_not("home_care_hours_delivered", "home_care_hours_used"),
     ),
     Kpi(
         "deaths_per_1000",

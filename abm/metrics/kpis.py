@@ -69,6 +69,17 @@ def _ratio_of_sums(numerator: str, denominator: str) -> Callable[[RunRecord], fl
     return compute
 
 
+def _share_not(numerator: str, denominator: str) -> Callable[[RunRecord], float]:
+    """One less the ratio of sums, never below 0: 1 - a/b rounds to -1e-16 when a is b."""
+    ratio = _ratio_of_sums(numerator, denominator)
+
+    def compute(record: RunRecord) -> float:
+        share = ratio(record)
+        return share if np.isnan(share) else max(1.0 - share, 0.0)
+
+    return compute
+
+
 def _share_of_delayed(column: str) -> Callable[[RunRecord], float]:
     return _ratio_of_sums(column, "delayed")
 
