@@ -220,10 +220,13 @@ def test_a_new_care_home_is_counted_on_the_day_it_opens():
     in homes of ten, so that half a home's worth of residents wait, which entry now also
     needs) make a home open within the run. (A third of the places made one open until
     frailty started from a normal draw, 2026-12-06: fewer residents then wait for a place
-    in this area in the first year, and none opened.)"""
+    in this area in the first year, and none opened. Patients who need a care home wait for
+    one (``discharge.pathway_choice = as_needed``): under the default shorter_wait they went
+    home with care while the list was long, and none opened, 2026-12-07.)"""
     base = small(residents=4000, years=1, warmup_days=150)
     scenario = base.with_changes(
         [
+            ("discharge.pathway_choice", "as_needed"),
             ("care_homes.entry_margin", -1.0),
             ("care_homes.entry_lag_months", 1),
             ("capacity.care_home_beds", base.capacity.care_home_beds // 5),
