@@ -121,6 +121,7 @@ class CareSystemModel(mesa.Model):
         self.first_date = scenario.run.start_date - dt.timedelta(days=scenario.run.warmup_days)
         self.total_days = (end_date(scenario.run) - self.first_date).days
         self.warmup_days = scenario.run.warmup_days
+        self.start_date = scenario.run.start_date
         self.day = 0
         self._date_day, self._date = 0, self.first_date
         self.tally = DayTally()
@@ -345,6 +346,19 @@ class CareSystemModel(mesa.Model):
         return self._date
 
     @property
+    def inputs_date(self) -> dt.date:
+        """The date whose dated inputs are in force: today, but the start date during the
+        warm-up.
+
+        The warm-up brings a synthetic first day into balance with the world as it is on
+        ``run.start_date``: the legal pay floor and the visa rules hold at their start-date
+        values until then, so the reported years do not open with the adjustment to a rate
+        that changed on the start date, and trends in them come only from what the run's own
+        dates bring. Calendar effects (weekdays, months, seasons) and the schedule follow
+        the calendar date (:attr:`date`)."""
+        return max(self.date, self.start_date)
+
+    @property
     def reporting(self) -> bool:
         """Whether today counts towards outputs (the warm-up is over)."""
         return self.day >= self.warmup_days
@@ -441,7 +455,7 @@ class CareSystemModel(mesa.Model):
             self.council.review_home_care_fee()
             self.home_care.plan_month()
             self.council.plan_staff()
-            self.workforce.month(date)
+            self.workforce.month(self.inputs_date)
             self._update_wage_bills()
             self.council.pay_staff()
             self.home_care.hand_back(self.day)

@@ -168,6 +168,30 @@ def test_spot_premium_does_not_rise_when_the_council_cannot_pay():
     assert premium("spot_premium", 3.0, 0.05, pressure=0.2) == pytest.approx(0.04)
 
 
+def test_wait_linked_premium_aims_at_a_level_set_by_the_wait_now():
+    # Aim: none at half the 14-day standard or less, 0.22 x (wait - 7) / 14 beyond, up to 0.22.
+    assert premium("wait_linked", 14.0, 0.11) == pytest.approx(0.11), "at the standard: half"
+    assert premium("wait_linked", 14.0, 0.0) == pytest.approx(0.01), "one step towards it"
+    assert premium("wait_linked", 60.0, 0.215) == pytest.approx(0.22), "capped at its most"
+    assert premium("wait_linked", 14.0, 0.2) == pytest.approx(0.19), "falls towards the aim"
+    assert premium("wait_linked", 14.0, 0.105) == pytest.approx(0.11), "less than a step"
+    assert premium("wait_linked", 3.0, 0.005) == 0.0, "never below the framework rate"
+
+
+def test_wait_linked_premium_stops_rising_with_waits_once_it_matches_them():
+    """The difference from spot_premium: a premium that already pays for today's wait holds,
+    where spot_premium would go on stepping up while the wait stays past the standard."""
+    assert premium("wait_linked", 21.0, 0.22) == pytest.approx(0.22)
+    assert premium("wait_linked", 17.5, 0.165) == pytest.approx(0.165)
+    assert premium("spot_premium", 17.5, 0.165) == pytest.approx(0.175)
+
+
+def test_wait_linked_premium_does_not_rise_when_the_council_cannot_pay():
+    assert premium("wait_linked", 30.0, 0.05, pressure=0.01) == 0.05, "an overspend looms"
+    assert premium("wait_linked", 30.0, 0.05, frozen=True) == 0.05, "fees frozen"
+    assert premium("wait_linked", 3.0, 0.05, pressure=0.2) == pytest.approx(0.04)
+
+
 def choose(name: str, need: int, home_care: float, rehab: float, care_home: float) -> int:
     from abm.policy.pathway_choice import CapacityWaits, make_pathway_choice
 

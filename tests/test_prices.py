@@ -114,3 +114,33 @@ def test_summary_units_say_the_price_base() -> None:
     summary = summarise([result], "2018-19").set_index("metric")
     assert summary.loc["council_spend_gbp", "unit"] == "GBP a year, 2018-19 prices"
     assert "prices" not in summary.loc["bed_occupancy", "unit"]
+
+
+def test_the_warm_up_runs_under_the_start_dates_floor_and_visa_rules() -> None:
+    """The warm-up brings the first day into balance with the world on the start date, so
+    dated inputs hold at their start-date values until then: a run starting 1 April 2025
+    with a year and a half of warm-up pays the April 2025 floor (£12.21) from its first day,
+    not the £11.44 in force before, and recruits abroad at the post-visa-change rate on every
+    warm-up day when the visa change came before the start."""
+    from abm.model import CareSystemModel
+
+    scenario = small(
+        residents=3000, warmup_days=540, workforce__visa_change_date=dt.date(2025, 1, 1)
+    )
+    model = CareSystemModel(scenario)
+    assert model.date < dt.date(2024, 4, 1)
+    assert model.inputs_date == dt.date(2025, 4, 1)
+    assert model.workforce.legal_floor(model.inputs_date) == pytest.approx(12.21)
+    while not model.reporting:
+        model.step()
+    daily = run_record(model).daily
+    assert daily["legal_floor_gbp"].tolist() == pytest.approx([12.21] * len(daily))
+    closed = dict(workforce__visa_change_date=dt.date(2025, 1, 1))
+    open_ = dict(workforce__visa_change_date=dt.date(2026, 1, 1))
+    hires = {}
+    for name, change in (("closed", closed), ("open", open_)):
+        model = CareSystemModel(small(residents=3000, warmup_days=540, **change))
+        while not model.reporting:
+            model.step()
+        hires[name] = int(run_record(model).daily["hires_international"].sum())
+    assert hires["closed"] < 0.5 * hires["open"], hires

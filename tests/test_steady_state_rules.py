@@ -219,9 +219,10 @@ def test_deaths_of_care_home_residents_count_wherever_they_die():
 
 
 def test_a_council_pays_more_for_home_care_while_its_residents_wait_for_an_agency():
-    """Under spot_premium the fee rises while council-funded residents wait longer than the
-    sourcing standard and the budget allows, so that money can reach the agencies' hours: at
-    the framework rate alone the market only ever shrank (above)."""
+    """Under the default wait_linked rule the fee rises while council-funded residents wait
+    long for an agency (30 days, past the 14-day standard) and the budget allows, so that
+    money can reach the agencies' hours: at the framework rate alone the market only ever
+    shrank (above)."""
     model = CareSystemModel(small(residents=4000))
     council, market, residents = model.council, model.home_care, model.residents
     framework = council.home_care_fee

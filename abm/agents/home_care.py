@@ -79,7 +79,8 @@ class HomeCareAgency(mesa.Agent):
         """Wages and overheads a week for its target hours at today's pay."""
         w, h = self.model.params.workforce, self.model.params.home_care
         workforce = self.model.workforce
-        pay = workforce.mean_pay((Role.HOME_CARE_WORKER,)) or workforce.legal_floor(self.model.date)
+        floor = workforce.legal_floor(self.model.inputs_date)
+        pay = workforce.mean_pay((Role.HOME_CARE_WORKER,)) or floor
         wage = pay * (1.0 + w.on_cost_share) / max(w.home_care_contact_share, 1e-9)
         return self.target_hours * (wage + h.overhead_gbp_per_hour)
 

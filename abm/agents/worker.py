@@ -270,7 +270,7 @@ class Workforce:
         ids = np.flatnonzero(self.employer[: self.n] == employer.employer_id)
         care = np.isin(self.role[ids], CARE_ROLES)
         self.flows.care_leavers += int(care.sum())
-        context = self.pay_context(self.model.date)
+        context = self.pay_context(self.model.inputs_date)
         self._relocate(ids, self.posts_table(), context, self.model.streams["workforce"])
 
     def shed(self, employer: Employer, role: Role, count: int) -> None:
@@ -283,7 +283,7 @@ class Workforce:
             (self.employer[: self.n] == employer.employer_id) & (self.role[: self.n] == role)
         )[::-1][:count]
         self.flows.care_leavers += int(np.isin(self.role[ids], CARE_ROLES).sum())
-        context = self.pay_context(self.model.date)
+        context = self.pay_context(self.model.inputs_date)
         self._relocate(ids, self.posts_table(), context, self.model.streams["workforce"])
 
     # ---------------------------------------------------------------- pay
@@ -646,11 +646,11 @@ class Workforce:
             self.hire(targets, np.full(len(targets), role), international=False)
         ids = self.active()
         self.tenure[ids] = rng.exponential(36.0, len(ids))
-        floor = self.legal_floor(self.model.date)
+        floor = self.legal_floor(self.model.inputs_date)
         self.offer[:] = floor * (1.0 + w.initial_pay_premium)
         self._floor = floor
         self.offer = np.clip(self.offer, floor, np.maximum(self.fee_ceilings(posts), floor))
-        self.set_pay(self.pay_context(self.model.date))
+        self.set_pay(self.pay_context(self.model.inputs_date))
         self._update_care_pay_ratio()
 
     def top_up(self, employer: Employer, role: Role, count: int) -> None:
@@ -666,7 +666,7 @@ class Workforce:
         ids = np.arange(first, self.n)
         self.tenure[ids] = self.model.streams["workforce"].exponential(36.0, len(ids))
         self.posts_cache = self.posts_table()
-        self.set_pay(self.pay_context(self.model.date))
+        self.set_pay(self.pay_context(self.model.inputs_date))
         self._update_care_pay_ratio()
 
     def posts_and_staff(self, roles: tuple[Role, ...]) -> tuple[int, int]:

@@ -99,28 +99,32 @@ class CouncilConfig:
         maximum=1.0,
     )
     home_care_fee_setting: str = param(
-        "spot_premium",
+        "wait_linked",
         unit="policy",
         description="What the council pays agencies when it cannot find one for the packages "
-        "it has approved: spot_premium (a premium over the framework rate that rises a step a "
-        "month while the residents whose care the council arranges (not self-funders) wait "
-        "for an agency longer than the sourcing standard, if the budget allows, and falls "
-        "when they do not), framework (the framework rate only)",
+        "it has approved: wait_linked (a premium over the framework rate that follows how long "
+        "the residents whose care the council arranges (not self-funders) have waited for an "
+        "agency: none at half the sourcing standard or less, its most at one and a half times "
+        "the standard, moving at most a step a month, and never raised while the budget is "
+        "overcommitted or fees are frozen), spot_premium (a premium that rises a step a month "
+        "while they wait longer than the standard, if the budget allows, and falls when they "
+        "wait less than half of it), framework (the framework rate only)",
         source="lever",
-        choices=("spot_premium", "framework"),
+        choices=("wait_linked", "spot_premium", "framework"),
     )
     sourcing_standard_days: float = param(
         14.0,
         unit="days",
-        description="Under spot_premium: the mean wait for an agency above which the council "
-        "raises its premium (it lowers it below half this)",
+        description="Under wait_linked and spot_premium: the mean wait for an agency the "
+        "council aims to source packages within (wait_linked pays half its most premium at this "
+        "wait; spot_premium raises its premium above it and lowers it below half of it)",
         source="assumption (a council's brokerage standard of two weeks to source a package)",
         minimum=0,
     )
     spot_premium_step: float = param(
         0.01,
         unit="share of the framework rate a month",
-        description="Under spot_premium: how far the premium moves in a month",
+        description="Under wait_linked and spot_premium: the most the premium moves in a month",
         source="assumption",
         minimum=0,
         maximum=1.0,
@@ -128,7 +132,8 @@ class CouncilConfig:
     spot_premium_max: float = param(
         0.22,
         unit="share of the framework rate",
-        description="Under spot_premium: the most the council pays over its framework rate",
+        description="Under wait_linked and spot_premium: the most the council pays over its "
+        "framework rate",
         source="HC-01 note: the Homecare Association's minimum price for 2022-23 (23.20 an "
         "hour) over councils' average fee then (19.01): 23.20 / 19.01 - 1",
         minimum=0,

@@ -197,7 +197,7 @@ def calibration_row(model: CareSystemModel) -> dict[str, object]:
         "reablement_discharges": today.reablement_discharges,
         "reablement_packages": model.home_care.reablement_packages,
         "long_stay_delayed_for_care_at_home": today.long_stay_delayed_for_care_at_home,
-        "legal_floor_gbp": model.workforce.legal_floor(model.date),
+        "legal_floor_gbp": model.workforce.legal_floor(model.inputs_date),
     }
     for body, columns in _DELAYED_WITHIN_BODY_COLUMNS.items():
         row.update(zip(columns, today.delayed_by_body_and_reason[body].tolist(), strict=True))

@@ -86,3 +86,34 @@ class SpotPremium(FeeSetting):
         if signal.mean_wait_days < r.standard_days / 2:
             return max(premium - r.step, 0.0)
         return premium
+
+
+@FEE_SETTINGS.register("wait_linked")
+class WaitLinked(FeeSetting):
+    """Pay a premium that follows how long people wait for an agency, if the budget allows.
+
+    The premium the council aims at is none while the residents whose care it arranges have
+    waited half its sourcing standard or less on average, and rises in proportion beyond
+    that, to its most at one and a half times the standard (at the standard itself, half its
+    most). Each month it moves towards that aim by at most one step. A council heading for an
+    overspend, or whose rationing response has frozen fees, does not raise it.
+
+    Unlike :class:`SpotPremium`, which keeps stepping up for as long as waits stay long, the
+    premium here is set by the wait now, not by how long waits have been long: when agencies
+    have hired enough to bring waits down, the premium has already come down with them,
+    instead of overshooting and leaving a market that then shrinks. Under ``spot_premium`` the
+    baseline's home-care market ran in a cycle of four to five years that the warm-up never
+    damped (docs/model.md, "The first day").
+    """
+
+    def premium(self, signal: SourcingSignal, premium: float) -> float:
+        """A step (or less) towards the premium the present wait calls for."""
+        r = self.rules
+        if r.standard_days > 0:
+            beyond = (signal.mean_wait_days - r.standard_days / 2) / r.standard_days
+        else:
+            beyond = 1.0 if signal.mean_wait_days > 0 else 0.0
+        aim = min(max(r.most * beyond, 0.0), r.most)
+        if signal.pressure > 0.0 or signal.fees_frozen:
+            aim = min(aim, premium)
+        return premium + min(max(aim - premium, -r.step), r.step)
