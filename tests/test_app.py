@@ -166,7 +166,7 @@ def test_reset_keeps_the_config_exact_values(tmp_path):
     config = tmp_path / "odd.toml"
     config.write_text(
         f'extends = "{BASELINE}"\n[capacity]\nhome_care_hours_per_week = 22268\n'
-        "[council]\nsocial_workers = 132\n"
+        "[council]\nstaffing_headroom = 0.37\n"
     )
     base = load_scenario(config)
     values = {**levers.config_values(base, 2000), "warmup_days": 0}
@@ -174,7 +174,7 @@ def test_reset_keeps_the_config_exact_values(tmp_path):
     simulation.advance(3)
     simulation.build(dict(simulation.values))  # Reset with nothing touched
     assert simulation.run.chosen.capacity.home_care_hours_per_week == 22_268
-    assert simulation.run.chosen.council.social_workers == 132
+    assert simulation.run.chosen.council.staffing_headroom == 0.37
     assert simulation.same, "nothing touched: the run is the baseline"
     assert simulation.frame().day == 0
 

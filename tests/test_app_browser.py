@@ -290,19 +290,20 @@ def test_the_app_in_a_browser(page):
     expect(tab.locator(".care-abm-pending")).to_contain_text(
         "Home-care hours a week at the start: 0 hours a week → 22,268 hours a week"
     )
-    _type(tab, "social_workers", "40")
+    _type(tab, "staffing_headroom", "40")
     _reset(tab)
     # The new run is built (seven warm-up years) after the date already reads day 0, so the
     # checks wait for it as long as any other action.
     expect(tab.locator(".care-abm-versus")).to_contain_text(
-        "This run: Council social workers 40 posts (baseline 75 posts)", timeout=UI_TIMEOUT_MS
+        "This run: Council staff beyond their caseload +40% (baseline +15%)",
+        timeout=UI_TIMEOUT_MS,
     )
     for _ in range(2):  # and again with nothing touched
         expect(tab.locator(".care-abm-lever-home_care_hours_per_week")).to_contain_text(
             "Running: 22,268 hours a week", timeout=UI_TIMEOUT_MS
         )
-        expect(tab.locator(".care-abm-lever-social_workers")).to_contain_text(
-            "Running: 40 posts", timeout=UI_TIMEOUT_MS
+        expect(tab.locator(".care-abm-lever-staffing_headroom")).to_contain_text(
+            "Running: +40%", timeout=UI_TIMEOUT_MS
         )
         expect(tab.locator(".care-abm-lever-hospital_beds")).to_contain_text(
             "Running: 668 beds", timeout=UI_TIMEOUT_MS

@@ -135,11 +135,11 @@ def test_the_warm_up_runs_under_the_start_dates_floor_and_visa_rules() -> None:
         model.step()
     daily = run_record(model).daily
     assert daily["legal_floor_gbp"].tolist() == pytest.approx([12.21] * len(daily))
-    closed = dict(workforce__visa_change_date=dt.date(2025, 1, 1))
-    open_ = dict(workforce__visa_change_date=dt.date(2026, 1, 1))
     hires = {}
-    for name, change in (("closed", closed), ("open", open_)):
-        model = CareSystemModel(small(residents=3000, warmup_days=540, **change))
+    for name, change in (("closed", dt.date(2025, 1, 1)), ("open", dt.date(2026, 1, 1))):
+        model = CareSystemModel(
+            small(residents=3000, warmup_days=540, workforce__visa_change_date=change)
+        )
         while not model.reporting:
             model.step()
         hires[name] = int(run_record(model).daily["hires_international"].sum())

@@ -59,7 +59,7 @@ def test_the_packaged_table_covers_every_pool_means_test_and_pay_rule():
         "capacity.care_home_beds",
         "capacity.home_care_start_factor",
         "capacity.intermediate_care_beds",
-        "council.social_workers",
+        "council.staffing_headroom",
         "council.budget_gbp",
         "nhs.budget_gbp",
     ):

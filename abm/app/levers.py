@@ -247,7 +247,18 @@ POLICY_LEVERS: tuple[Lever, ...] = (
         help="How much the number of residents aged 85+ grows by the last day (90% is the "
         "Public Accounts Committee's projection).",
     ),
-    Lever("social_workers", "council.social_workers", "Council social workers", 0, 300, 1),
+    Lever(
+        "staffing_headroom",
+        "council.staffing_headroom",
+        "Council staff beyond their caseload",
+        -50,
+        200,
+        5,
+        percent=True,
+        help="Social workers and brokers the council employs beyond what its caseload needs: "
+        "each month it sets its posts to its referrals and waiting list, plus this share, pays "
+        "them from its budget and recruits them in the labour market (15% in the baseline).",
+    ),
     Lever(
         "home_care_hours_per_week",
         "capacity.home_care_hours_per_week",
