@@ -271,9 +271,15 @@ def test_higher_care_pay_keeps_leavers_in_care_and_draws_nhs_staff_in():
 
 
 def test_leavers_leave_care_more_when_work_outside_pays_more():
-    base = small(**BASE)
     # Employers answer the vacancies that better pay outside brings with pay rises of their
     # own, which offsets part of the pull: a large rise outside shows it above the noise.
+    # The council's fee is held at its framework rate: under the default wait_linked rule
+    # (7 December 2026) the base run of this uncalibrated area paid agencies a premium early
+    # on that the run with better pay outside did not, and agencies planned posts they could
+    # not fill (vacancies 6.2% against 4.1% at the framework rate), so the base's own quits
+    # rose (a leave-sector share of 0.424 against 0.333) and the comparison measured the fee
+    # rule, not where leavers go. At the framework rate: 0.333 against 0.410.
+    base = small(**BASE, council__home_care_fee_setting="framework")
     retail = base.with_changes([("workforce.outside_wage_gbp", 15.0)])
     before, after = kpis(base), kpis(retail)
     assert after["care_leave_sector_share"] > before["care_leave_sector_share"] + 0.03, (
@@ -328,8 +334,12 @@ def test_a_lower_home_care_fee_holds_agencies_pay_down():
     # 12.35 against 12.96, -0.61). With the pathway choice and workload staffing as defaults
     # (the same day) fewer patients who need a bed go home with care and the agencies are
     # less short of staff (-0.49 at 0.02 hires a month), so the shortage is made with half the
-    # local hiring: GBP 12.34 against 12.95, -0.61.
-    base = small(**BASE, workforce__local_hire_per_month=0.01)
+    # local hiring: GBP 12.34 against 12.95, -0.61. From the same evening the warm-up pays
+    # the start date's floor (GBP 12.21, not 11.44): employers start nearer where their
+    # offers settle, and at 0.01 hires a month base pay rose only to GBP 12.84 (-0.49; under
+    # the framework fee alone -0.48), so the shortage is made with half that hiring again:
+    # GBP 12.34 against 13.02, -0.68.
+    base = small(**BASE, workforce__local_hire_per_month=0.005)
     mean = base.council.home_care_fee_gbp_per_hour
     low = base.with_changes([("council.home_care_fee_gbp_per_hour", 19.0)])
 
