@@ -69,8 +69,8 @@ def _projected(growth_85: float, years: int = 2):
 # growing area congested, delayed patients 6.8 -> 12.6 a day, and admitted fewer residents'
 # emergencies, 1,344 -> 1,088). It passes from that evening, with the wait_linked home-care
 # fee and the warm-up at the start date's floor: 85+ 449 -> 532 at the end, emergencies
-# 1,335 -> 1,500, delayed patients 7.0 -> 4.5 a day (the premium follows the waits the
-# growing area brings).
+# 1,335 -> 1,500, delayed patients 7.0 -> 4.5 a day (why the growing area now delays fewer
+# is not traced).
 def test_a_growing_85plus_series_raises_the_oldest_old_and_admissions() -> None:
     """Behaviour: the same area with England's 85+ count flat and growing by 40% over two
     years. The area's 85+ residents must follow (more of them at the end) and, as the oldest
