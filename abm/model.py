@@ -355,7 +355,10 @@ class CareSystemModel(mesa.Model):
         values until then, so the reported years do not open with the adjustment to a rate
         that changed on the start date, and trends in them come only from what the run's own
         dates bring. Calendar effects (weekdays, months, seasons) and the schedule follow
-        the calendar date (:attr:`date`)."""
+        the calendar date (:attr:`date`). With ``run.hold_dated_inputs`` they hold at the
+        start date's values for the whole run."""
+        if self.params.run.hold_dated_inputs:
+            return self.start_date
         return max(self.date, self.start_date)
 
     @property

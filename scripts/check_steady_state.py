@@ -36,7 +36,7 @@ def _scenario(residents: int, years: int, changes: list[tuple[str, object]]):  #
 
     scenario = scale_area(load_scenario(ROOT / "experiments" / "baseline.toml"), residents)
     scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, years=years))
-    return scenario.with_changes([("population.stationary", True), *changes])
+    return scenario.with_changes([("population.stationary", True), ("run.hold_dated_inputs", True), *changes])
 
 
 def annual_means(

@@ -144,3 +144,27 @@ def test_the_warm_up_runs_under_the_start_dates_floor_and_visa_rules() -> None:
             model.step()
         hires[name] = int(run_record(model).daily["hires_international"].sum())
     assert hires["closed"] < 0.5 * hires["open"], hires
+
+
+def test_held_dated_inputs_keep_the_start_dates_visa_rules_for_the_whole_run() -> None:
+    """``run.hold_dated_inputs`` holds the dated inputs at the start date's values after it
+    too: the baseline's July 2025 visa closure cut international recruitment by four fifths
+    four months into its reported years (about 160 a year to 30 at 60,000 residents), a trend
+    from a dated input that a steady-state check has to hold apart from the model's own."""
+    from abm.model import CareSystemModel
+
+    hires = {}
+    for hold in (False, True):
+        scenario = small(
+            residents=3000,
+            warmup_days=0,
+            years=1,
+            workforce__visa_change_date=dt.date(2025, 6, 1),
+            run__hold_dated_inputs=hold,
+        )
+        model = CareSystemModel(scenario)
+        while not model.finished:
+            model.step()
+        assert (model.inputs_date == dt.date(2025, 4, 1)) is hold
+        hires[hold] = int(run_record(model).daily["hires_international"].sum())
+    assert hires[False] < 0.6 * hires[True], hires

@@ -2,7 +2,7 @@
 
 Each agency's hours come from its care workers (a worker's paid hours less travel and admin,
 ``workforce.home_care_contact_share``); each month it sets the staff it wants from the work it
-has and the work waiting, grows only while its recent margin allows
+has and the work waiting, grows as far as its recent margin allows
 (``home_care.growth_margin``), lets staff go when work falls away, hands back packages its
 staff cannot cover, and leaves the market when losses exhaust its reserves. New agencies
 enter, after a lag, when the market's margin over the last year is high enough. On the first
@@ -36,6 +36,21 @@ MIN_PACKAGE_HOURS = 0.5
 MONTHS_OF_MARGIN = 3
 # The most of its hours a loss-making agency plans to cut in a month.
 MAX_CUT = 0.1
+
+
+def growth_appetite(margin: float, growth_margin: float) -> float:
+    """Share of the work it does not yet staff for that an agency plans to take on.
+
+    It rises in proportion to the agency's recent margin, from none at break-even to all of
+    it at ``growth_margin`` (a step at ``growth_margin`` when that is not positive). An
+    all-or-nothing rule (grow fully above the margin, not at all below it) made the market a
+    relaxation oscillator: with margins just below the threshold agencies stood still for
+    years while waits built up, then the council's wait-linked premium lifted every agency
+    over it at once and the market overshot. A graded appetite is also closer to how
+    providers behave: thin margins make them cautious, not blind to demand."""
+    if growth_margin <= 0.0:
+        return 1.0 if margin >= growth_margin else 0.0
+    return min(max(margin / growth_margin, 0.0), 1.0)
 
 
 class HomeCareAgency(mesa.Agent):
@@ -447,10 +462,11 @@ class HomeCareMarket(QueuedService):
 
         An agency plans for the packages it has, its share of the discharge-support block and
         its share (by size) of the hours people are waiting for, plus
-        ``home_care.spare_capacity_share``; it plans beyond its last plan only while its margin
-        over the last three months is at least ``home_care.growth_margin`` (below that it keeps
-        recruiting to the size it planned for: staff who leave are replaced, not written off),
-        and lets go the staff beyond its plan."""
+        ``home_care.spare_capacity_share``. Beyond its last plan it plans for a share of that
+        growth set by its margin over the last three months (:func:`growth_appetite`: none at
+        break-even, all of it at ``home_care.growth_margin``); short of growing it keeps
+        recruiting to the size it planned for (staff who leave are replaced, not written off),
+        and it lets go the staff beyond its plan."""
         agencies = self.open_agencies
         if not agencies:
             return
@@ -463,10 +479,11 @@ class HomeCareMarket(QueuedService):
         block = max(self.discharge_support_hours - self.reablement_hours, 0.0) / len(agencies)
         workforce = self.model.workforce
         for agency, share in zip(agencies, weights.tolist(), strict=True):
-            demand = (agency.hours + block + waiting * share) * (1.0 + h.spare_capacity_share)
+            wanted = (agency.hours + block + waiting * share) * (1.0 + h.spare_capacity_share)
             margin = agency.margin()
-            if margin < h.growth_margin:
-                demand = min(demand, max(agency.target_hours, agency.hours))
+            kept = max(agency.target_hours, agency.hours)
+            growth = growth_appetite(margin, h.growth_margin) * max(wanted - kept, 0.0)
+            demand = min(wanted, kept) + growth
             if margin < 0.0:
                 demand = min(demand, agency.staffed_hours) * (1.0 + max(margin, -MAX_CUT))
             agency.target_hours = demand

@@ -32,6 +32,17 @@ class RunConfig:
         minimum=0,
         maximum=3650,
     )
+    hold_dated_inputs: bool = param(
+        False,
+        unit="yes/no",
+        description="Hold the dated inputs (the legal pay floor and the visa rules) at their "
+        "start-date values for the whole run, as the warm-up does. For steady-state checks "
+        "and experiments that should carry no trend from dated inputs: the baseline's own "
+        "dates bring the July 2025 closure of the care worker visa route, which cuts "
+        "international recruitment to workforce.visa_change_factor of its rate four months "
+        "into the reported years",
+        source="lever",
+    )
     replications: int = param(
         10,
         unit="runs",
