@@ -108,8 +108,7 @@ def test_a_discharge_grant_buys_discharge_support_and_nothing_else() -> None:
     replications = range(10)
     without = [run_model(small(residents=3000), k) for k in replications]
     with_fund = [
-        run_model(small(residents=3000, grants__discharge_nhs_gbp=grant), k)
-        for k in replications
+        run_model(small(residents=3000, grants__discharge_nhs_gbp=grant), k) for k in replications
     ]
     received = _money(with_fund[0], "government", "nhs", "grant")
     passed_on = _money(with_fund[0], "nhs", "council", "grant")
