@@ -143,6 +143,13 @@ def test_shares_are_percentages_and_their_differences_percentage_points():
     assert fmt_value("delayed_patients", float("nan")) == "n/a"
 
 
+def test_spending_per_resident_is_in_pounds_not_millions():
+    """A year's spending per resident is a few thousand pounds: in millions every experiment
+    page showed it as £0.00m."""
+    assert fmt_value("spend_per_resident_65plus_gbp", 4_123.4) == "£4,123.40"
+    assert fmt_difference("spend_per_resident_65plus_gbp", -95.0) == "-£95.00"
+
+
 def test_sentences_say_clear_or_not():
     row = {
         "metric": "delayed_patients",

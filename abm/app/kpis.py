@@ -40,7 +40,14 @@ PER_AREA_UNITS = (
 )
 """Units of KPIs that grow with the size of the area (counts and money)."""
 
-AREA_FREE_UNITS = ("share", "per 1,000", "per resident-year", "days", "GBP an hour")
+AREA_FREE_UNITS = (
+    "share",
+    "per 1,000",
+    "per resident-year",
+    "days",
+    "GBP an hour",
+    "GBP per resident",
+)
 """Units of KPIs that do not depend on the size of the area."""
 
 

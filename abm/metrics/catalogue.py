@@ -267,7 +267,7 @@ KPIS: tuple[Kpi, ...] = (
     Kpi(
         "spend_per_resident_65plus_gbp",
         "Public and private spending per resident 65+",
-        "GBP a year",
+        "GBP per resident 65+ a year",
         lambda r: _divide(
             sum(
                 _per_year(r, c) for c in ("council_spend_gbp", "nhs_spend_gbp", "private_spend_gbp")
