@@ -456,9 +456,11 @@ class HomeCareMarketConfig:
     growth_margin: float = param(
         0.0,
         unit="share of revenue",
-        description="An agency plans for more care workers than it has only while its margin "
-        "over the last three months is at least this",
-        source="calibrated (care-abm calibrate); the default: agencies grow while they make money",
+        description="Margin over the last three months at which an agency plans for all the "
+        "work it does not yet staff for; below it, for a share in proportion to its margin "
+        "(none at break-even)",
+        source="calibrated (care-abm calibrate); the default: agencies grow fully while they "
+        "make money",
         minimum=-1.0,
         maximum=1.0,
     )
