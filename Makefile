@@ -46,7 +46,7 @@ run: $(STAMP)
 test: $(STAMP) chromium
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 # The docs site (mkdocs-material) into site/; tests/test_docs_site.py builds it with --strict.
 site: $(STAMP)
