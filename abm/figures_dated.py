@@ -21,6 +21,7 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from abm.config import field_of
 from abm.policy.wage_floor import MINIMUM_WAGE_DATES
 from abm.seasons import is_seasonal, winters
 
@@ -50,8 +51,11 @@ def shade_winters(ax: Axes) -> None:
 
 def policy_dates(results: Results) -> list[tuple[dt.date, str]]:
     """Every date in the reported period on which a policy lever changed, with a short name:
-    ``[[schedule]]`` entries, the points of step series (linear series move every month and
-    are left out), and the National Living Wage's introduction under the dated wage floor."""
+    ``[[schedule]]`` entries, the points of step series of levers (keys whose source says
+    "lever"; linear series move every month and are left out), and the National Living Wage's
+    introduction under the dated wage floor. Step series of prices that follow the floor or
+    the calendar (pay outside care, the NHS pay scale) and of budgets are inputs, not policy
+    dates: marking every one of their steps buried the policy dates of the 2010-2019 replay."""
     scenario = results.scenario
     first = scenario.run.start_date
     dates: dict[dt.date, list[str]] = {}
@@ -59,12 +63,16 @@ def policy_dates(results: Results) -> list[tuple[dt.date, str]]:
         for key, value in change.changes:
             dates.setdefault(change.date, []).append(f"{key} = {value}")
     for one in scenario.series:
-        if one.interpolation == "step" and not one.key.endswith("budget_gbp"):
+        if one.interpolation == "step" and _is_lever(one.key):
             for day, _ in one.points:
                 dates.setdefault(day, []).append(one.key)
     if scenario.workforce.wage_floor == "by_date":
         dates.setdefault(NLW_INTRODUCED, []).append("National Living Wage")
     return sorted((day, ", ".join(names)) for day, names in dates.items() if day >= first)
+
+
+def _is_lever(key: str) -> bool:
+    return str(field_of(key).metadata.get("source", "")).startswith("lever")
 
 
 def write_dated_figure(folder: Path, results: Results, daily: Daily) -> Path | None:

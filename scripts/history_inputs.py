@@ -178,6 +178,34 @@ def outside_wage(baseline: Scenario) -> list[tuple[dt.date, float]]:
     return [(day, round(floor.rate(day, params) * ratio, 4)) for day in days if day <= END]
 
 
+NHS_BAND2 = ((dt.date(2010, 4, 1), 13_653.0), (dt.date(2018, 4, 1), 17_460.0))
+"""Agenda for Change band 2's entry point in cash, GBP a year: 1 April 2010 (PAY-13) and 1 April
+2018 (PAY-14)."""
+NHS_SCALE = ("nhs_band2_gbp", "nhs_band3_gbp", "nhs_band3_experienced_gbp")
+
+
+def nhs_pay(baseline: Scenario) -> dict[str, list[tuple[dt.date, float]]]:
+    """The NHS pay scale each April, 2025-26 prices: every point of the baseline's scale
+    (``workforce.nhs_band2_gbp``, ``nhs_band3_gbp``, ``nhs_band3_experienced_gbp``, the rates
+    of April 2024 taken as in the price base) times band 2's entry point that April over the
+    baseline's band 2. Band 2's entry point in real terms runs on a straight line from April
+    2010 (PAY-13) to April 2018 (PAY-14), and holds at April 2010's before. Held at today's
+    level, NHS pay stood 52% above the replay's care pay in 2010 and the care workforce turned
+    over eight times a year (docs/experiments/england_2010_2019.md)."""
+    (d0, cash0), (d1, cash1) = NHS_BAND2
+    real = ((d0, cash0 / deflator(d0.year)), (d1, cash1 / deflator(d1.year)))
+    start = first_day(baseline)
+    days = [dt.date(y, 4, 1) for y in range(start.year, END.year)]
+    w = baseline.workforce
+    return {
+        key: [
+            (day, round(getattr(w, key) * linear_at(max(day, d0), *real) / w.nhs_band2_gbp, 1))
+            for day in days
+        ]
+        for key in NHS_SCALE
+    }
+
+
 def toml_value(value: object) -> str:
     """A TOML literal for a config value."""
     if isinstance(value, bool):
@@ -258,6 +286,12 @@ def build() -> dict[str, str]:
     wage_text = ",\n    ".join(
         f"{{ date = {day.isoformat()}, value = {value} }}" for day, value in outside_wage(baseline)
     )
+    nhs_text = "".join(
+        f'\n[series."workforce.{key}"]\ninterpolation = "step"\nunit = "GBP a year"\npoints = [\n'
+        + "".join(f"    {{ date = {day.isoformat()}, value = {v} }},\n" for day, v in points)
+        + "]\n"
+        for key, points in nhs_pay(baseline).items()
+    )
     files["england_2010_2019.toml"] = (
         header(baseline)
         + "\n".join(sections)
@@ -283,7 +317,11 @@ unit = "GBP an hour"
 points = [
     {wage_text},
 ]
-"""
+
+# NHS pay (Agenda for Change, the scale care workers compare theirs with) by band 2's entry
+# point each April, 2025-26 prices: a straight line from April 2010 (PAY-13) to April 2018
+# (PAY-14), held at April 2010's before.
+{nhs_text}"""
     )
     return files
 

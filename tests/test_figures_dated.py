@@ -37,12 +37,14 @@ def test_schedule_step_series_and_the_living_wage_are_marked_linear_series_are_n
     beds = Series(
         "hospital.beds", "linear", ((dt.date(2015, 1, 1), 600), (dt.date(2016, 1, 1), 650))
     )
-    scenario = dataclasses.replace(scenario, run=run, schedule=(pool,), series=(grant, beds))
+    wage = Series("workforce.outside_wage_gbp", "step", ((dt.date(2016, 10, 1), 9.5),))
+    scenario = dataclasses.replace(scenario, run=run, schedule=(pool,), series=(grant, beds, wage))
     marks = dict(policy_dates(_results(scenario)))
     assert marks[dt.date(2015, 4, 1)] == "funding.pool = pooled"
     assert marks[dt.date(2016, 4, 1)] == "National Living Wage"
     assert marks[dt.date(2017, 4, 1)] == "grants.social_care_gbp"
     assert dt.date(2015, 1, 1) not in marks, "a linear series moves monthly: not a policy date"
+    assert dt.date(2016, 10, 1) not in marks, "pay outside care is a price, not a lever"
 
 
 def test_winters_are_shaded_and_the_axis_kept() -> None:
