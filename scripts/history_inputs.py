@@ -190,8 +190,8 @@ def nhs_pay(baseline: Scenario) -> dict[str, list[tuple[dt.date, float]]]:
     of April 2024 taken as in the price base) times band 2's entry point that April over the
     baseline's band 2. Band 2's entry point in real terms runs on a straight line from April
     2010 (PAY-13) to April 2018 (PAY-14), and holds at April 2010's before. Held at today's
-    level, NHS pay stood 52% above the replay's care pay in 2010 and the care workforce turned
-    over eight times a year (docs/experiments/england_2010_2019.md)."""
+    level, healthcare assistants' pay stood 65% above the replay's care pay in 2010 and the
+    care workforce turned over 2.3 times a year (docs/experiments/england_2010_2019.md)."""
     (d0, cash0), (d1, cash1) = NHS_BAND2
     real = ((d0, cash0 / deflator(d0.year)), (d1, cash1 / deflator(d1.year)))
     start = first_day(baseline)
