@@ -267,3 +267,46 @@ def test_an_agency_grows_into_waiting_work_in_proportion_to_its_margin(monkeypat
     assert 0.0 < planned[0.04] < planned[0.08]
     assert math.isclose(planned[0.04], planned[0.08] / 2, rel_tol=1e-9)
     assert planned[0.2] == planned[0.08], "no more than all the work waiting"
+
+
+def test_idle_agencies_take_on_the_waiting_work_with_their_owners_reserves(monkeypatch):
+    """An agency with no packages, no plan and no books has no margin to judge growth by. It
+    used to count as break-even and plan for nothing, so a market that had no work on the
+    first day (no means test, and a budget spent on care homes) stayed empty for ever while
+    hospital patients filled the beds (763 delayed a day, docs/experiments/
+    universal_social_care.md before 7 December 2026). Now idle agencies plan for their share
+    of the waiting work, and those with no reserves left get a new agency's from their
+    owners."""
+    model = CareSystemModel(small(residents=4000))
+    market = model.home_care
+    for agency in market.open_agencies:
+        for pid in list(agency.packages):
+            market.end_package(pid)
+        agency.target_hours = 0.0
+        agency.margins.clear()
+        model.accounts.pay_costs(agency.account, agency.reserves)
+        assert agency.is_idle() and agency.reserves == 0.0
+    monkeypatch.setattr(market, "waiting_hours", lambda: 2_000.0)
+    market.plan_month()
+    for agency in market.open_agencies:
+        assert agency.target_hours > 0.0, "an idle agency plans for its share of the work"
+        assert agency.reserves > 0.0, "its owners put in a new agency's reserves"
+        assert not agency.is_idle()
+
+
+def test_an_empty_market_draws_an_agency_when_the_councils_fee_pays(monkeypatch):
+    """With no agency left there is no market margin to observe; an entrant judges by the
+    margin the council's fee leaves on an hour of care, so a market emptied once fills again
+    when the fee pays, and stays empty while it does not."""
+    for premium in (-0.5, 1.0):
+        model = CareSystemModel(small(residents=4000))
+        market = model.home_care
+        for agency in list(market.open_agencies):
+            market.close(agency)
+        monkeypatch.setattr(market, "waiting", [1])
+        model.council.home_care_premium = premium
+        margin = market.margin_at_council_fee()
+        market._consider_entry()
+        pays = margin > model.params.home_care.entry_margin
+        assert pays is (premium > 0), f"the fee pays at premium {premium}: margin {margin}"
+        assert market._opening is pays

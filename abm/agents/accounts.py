@@ -27,7 +27,7 @@ import mesa
 import numpy as np
 
 from abm.domain import HEALTH_PURPOSES, SOCIAL_CARE_PURPOSES, Body, Purpose
-from abm.ledger import EXTERNAL_ACCOUNTS, Ledger, PaymentStreams, to_pence
+from abm.ledger import EXTERNAL_ACCOUNTS, OPENING, Ledger, PaymentStreams, to_pence
 from abm.params import DAYS_PER_WEEK
 from abm.policy.funding import (
     COUNCIL,
@@ -102,6 +102,15 @@ class Accounts(mesa.Agent):
     def open_provider(self, account: str, opening_gbp: float) -> None:
         """A provider's account, with its starting reserves."""
         self.ledger.open_account(account, self.model.date, opening_gbp)
+
+    def capitalise_provider(self, account: str, gbp: float) -> None:
+        """Its owners put starting reserves into a provider that opened with none (an agency
+        that had no work on the first day and now sets out to grow), booked from the opening
+        balances as a new provider's are."""
+        self.ledger.transfer(
+            self.model.date, OPENING, account, pool="none", purpose="opening_balance",
+            pence=to_pence(max(gbp, 0.0)),
+        )  # fmt: skip
 
     def pay_weekly(self, payer: str, payee: str, purpose: Purpose, weekly_gbp: float) -> None:
         """Change what ``payer`` pays ``payee`` a week for ``purpose`` (negative to reduce)."""

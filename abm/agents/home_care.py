@@ -81,9 +81,12 @@ class HomeCareAgency(mesa.Agent):
     def open_books(self) -> None:
         """Open the agency's account with ``home_care.initial_reserves_months`` of the costs
         of the hours it plans for."""
+        self.model.accounts.open_provider(self.account, self.starting_reserves())
+
+    def starting_reserves(self) -> float:
+        """``home_care.initial_reserves_months`` of the costs of the hours it plans for (GBP)."""
         months = self.model.params.home_care.initial_reserves_months
-        reserves = self.expected_weekly_costs() * months * 365.25 / 12 / 7
-        self.model.accounts.open_provider(self.account, reserves)
+        return self.expected_weekly_costs() * months * 365.25 / 12 / 7
 
     def productive_hours_per_worker(self) -> float:
         """Contact hours a week one care worker delivers (paid hours less travel and admin)."""
@@ -140,11 +143,21 @@ class HomeCareAgency(mesa.Agent):
 
     def margin(self) -> float:
         """Its margin over the last few months (share of revenue; 0 before it has a month of
-        books or any revenue: a new agency plans to grow)."""
+        books or any revenue)."""
         revenue = sum(r for r, _ in self.margins)
         costs = sum(c for _, c in self.margins)
         scale = max(revenue, costs)
         return (revenue - costs) / scale if scale > 0 else 0.0
+
+    def is_idle(self) -> bool:
+        """Whether it is open with nothing to do: no packages, no plan and no revenue or costs
+        over the last few months (an agency that had no work on the first day, or that shrank
+        to nothing), so that it has no margin to judge growth by."""
+        return (
+            self.hours <= 0.0
+            and self.target_hours <= 0.0
+            and not any(r > 0 or c > 0 for r, c in self.margins)
+        )
 
     def accrue(self) -> None:
         """Today's costs: wages and the overheads of the hours delivered."""
@@ -464,9 +477,13 @@ class HomeCareMarket(QueuedService):
         its share (by size) of the hours people are waiting for, plus
         ``home_care.spare_capacity_share``. Beyond its last plan it plans for a share of that
         growth set by its margin over the last three months (:func:`growth_appetite`: none at
-        break-even, all of it at ``home_care.growth_margin``); short of growing it keeps
-        recruiting to the size it planned for (staff who leave are replaced, not written off),
-        and it lets go the staff beyond its plan."""
+        break-even, all of it at ``home_care.growth_margin``; all of it for an idle agency,
+        :meth:`HomeCareAgency.is_idle`, which has no margin and nothing to lose: otherwise a
+        market with no staff on the first day, as when the council's budget cannot fund a
+        package then, stays empty for ever; one with no reserves left is recapitalised by its
+        owners as a new agency would be); short
+        of growing it keeps recruiting to the size it planned for (staff who leave are
+        replaced, not written off), and it lets go the staff beyond its plan."""
         agencies = self.open_agencies
         if not agencies:
             return
@@ -482,11 +499,15 @@ class HomeCareMarket(QueuedService):
             wanted = (agency.hours + block + waiting * share) * (1.0 + h.spare_capacity_share)
             margin = agency.margin()
             kept = max(agency.target_hours, agency.hours)
-            growth = growth_appetite(margin, h.growth_margin) * max(wanted - kept, 0.0)
+            idle = agency.is_idle()
+            appetite = 1.0 if idle else growth_appetite(margin, h.growth_margin)
+            growth = appetite * max(wanted - kept, 0.0)
             demand = min(wanted, kept) + growth
             if margin < 0.0:
                 demand = min(demand, agency.staffed_hours) * (1.0 + max(margin, -MAX_CUT))
             agency.target_hours = demand
+            if idle and demand > 0.0 and agency.reserves <= 0.0:
+                self.model.accounts.capitalise_provider(agency.account, agency.starting_reserves())
             surplus = workforce.staff_of(agency, Role.HOME_CARE_WORKER) - agency.posts(
                 Role.HOME_CARE_WORKER
             )
@@ -543,18 +564,36 @@ class HomeCareMarket(QueuedService):
         self._market_margins.append((revenue_total, costs_total))
         self._consider_entry()
 
+    def margin_at_council_fee(self) -> float:
+        """The margin an hour of care at the council's fee now would leave an agency paying
+        the going rate (share of the fee): the fee less wages per contact hour (with on-costs
+        and travel) and overheads."""
+        h, w = self.model.params.home_care, self.model.params.workforce
+        workforce = self.model.workforce
+        pay = workforce.mean_pay((Role.HOME_CARE_WORKER,)) or workforce.legal_floor(
+            self.model.inputs_date
+        )
+        cost = pay * (1.0 + w.on_cost_share) / w.home_care_contact_share + h.overhead_gbp_per_hour
+        fee = self.council.home_care_fee
+        return (fee - cost) / fee if fee > 0 else 0.0
+
     def market_margin(self) -> float:
         """The market's margin over the last twelve months (share of revenue)."""
         return margin_of(self._market_margins)
 
     def _consider_entry(self) -> None:
+        """A new agency sets out to open when the market's margin over the last twelve
+        months beats ``home_care.entry_margin`` while people wait. A market with no agency
+        left has no margin to observe, so an entrant judges by the margin the council's fee
+        now would leave it on an hour of care (:meth:`margin_at_council_fee`): without that,
+        a market emptied once stayed empty while the council raised its fee."""
         h = self.model.params.home_care
-        if (
-            self._opening
-            or len(self._market_margins) < 12
-            or self.market_margin() <= h.entry_margin
-            or not len(self.waiting)
-        ):
+        if self._opening or not len(self.waiting):
+            return
+        if self.open_agencies:
+            if len(self._market_margins) < 12 or self.market_margin() <= h.entry_margin:
+                return
+        elif self.margin_at_council_fee() <= h.entry_margin:
             return
         self._opening = True
         self.model.schedule_event(self.open_agency, after=h.entry_lag_months * 365.25 / 12.0)
