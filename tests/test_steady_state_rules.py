@@ -285,7 +285,8 @@ def test_idle_agencies_take_on_the_waiting_work_with_their_owners_reserves(monke
         agency.target_hours = 0.0
         agency.margins.clear()
         model.accounts.pay_costs(agency.account, agency.reserves)
-        assert agency.is_idle() and agency.reserves == 0.0
+        assert agency.is_idle()
+        assert agency.reserves == 0.0
     monkeypatch.setattr(market, "waiting_hours", lambda: 2_000.0)
     market.plan_month()
     for agency in market.open_agencies:
