@@ -53,6 +53,20 @@ def growth_appetite(margin: float, growth_margin: float) -> float:
     return min(max(margin / growth_margin, 0.0), 1.0)
 
 
+def going_pay(model: CareSystemModel) -> float:
+    """Home-care workers' mean pay now (the legal floor while there are none), GBP an hour."""
+    workforce = model.workforce
+    return workforce.mean_pay((Role.HOME_CARE_WORKER,)) or workforce.legal_floor(model.inputs_date)
+
+
+def cost_of_a_contact_hour(model: CareSystemModel, pay: float) -> float:
+    """What an hour with a resident costs an agency paying ``pay`` an hour: the wage with
+    on-costs over the share of paid time spent with residents (the rest is travel and
+    admin), plus ``home_care.overhead_gbp_per_hour``."""
+    w, h = model.params.workforce, model.params.home_care
+    return pay * (1.0 + w.on_cost_share) / w.home_care_contact_share + h.overhead_gbp_per_hour
+
+
 class HomeCareAgency(mesa.Agent):
     """One home-care agency: its packages, its care workers and its books."""
 
@@ -95,12 +109,7 @@ class HomeCareAgency(mesa.Agent):
 
     def expected_weekly_costs(self) -> float:
         """Wages and overheads a week for its target hours at today's pay."""
-        w, h = self.model.params.workforce, self.model.params.home_care
-        workforce = self.model.workforce
-        floor = workforce.legal_floor(self.model.inputs_date)
-        pay = workforce.mean_pay((Role.HOME_CARE_WORKER,)) or floor
-        wage = pay * (1.0 + w.on_cost_share) / max(w.home_care_contact_share, 1e-9)
-        return self.target_hours * (wage + h.overhead_gbp_per_hour)
+        return self.target_hours * cost_of_a_contact_hour(self.model, going_pay(self.model))
 
     def posts(self, role: Role) -> int:
         """Care workers for the hours it plans to deliver."""
@@ -136,10 +145,9 @@ class HomeCareAgency(mesa.Agent):
     @property
     def private_rate(self) -> float:
         """Hourly rate charged to self-funders: cost of an hour plus the agency's margin."""
-        h, w = self.model.params.home_care, self.model.params.workforce
         pay = self.model.workforce.mean_pay((Role.HOME_CARE_WORKER,)) or 0.0
-        wage_per_contact_hour = pay * (1.0 + w.on_cost_share) / w.home_care_contact_share
-        return (wage_per_contact_hour + h.overhead_gbp_per_hour) * (1.0 + h.private_margin)
+        margin = self.model.params.home_care.private_margin
+        return cost_of_a_contact_hour(self.model, pay) * (1.0 + margin)
 
     def margin(self) -> float:
         """Its margin over the last few months (share of revenue; 0 before it has a month of
@@ -568,12 +576,7 @@ class HomeCareMarket(QueuedService):
         """The margin an hour of care at the council's fee now would leave an agency paying
         the going rate (share of the fee): the fee less wages per contact hour (with on-costs
         and travel) and overheads."""
-        h, w = self.model.params.home_care, self.model.params.workforce
-        workforce = self.model.workforce
-        pay = workforce.mean_pay((Role.HOME_CARE_WORKER,)) or workforce.legal_floor(
-            self.model.inputs_date
-        )
-        cost = pay * (1.0 + w.on_cost_share) / w.home_care_contact_share + h.overhead_gbp_per_hour
+        cost = cost_of_a_contact_hour(self.model, going_pay(self.model))
         fee = self.council.home_care_fee
         return (fee - cost) / fee if fee > 0 else 0.0
 
