@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -252,6 +254,32 @@ def test_spec_hash_follows_the_model_source(tmp_path, monkeypatch):
         monkeypatch.undo()
         design.model_source_hash.cache_clear()
     assert spec_hash(spec, make_design(spec)) == before
+
+
+def test_the_model_source_hash_covers_every_module_a_run_imports():
+    """Every module of the package that a run imports is either hashed (a change to it keys
+    new runs) or named as one that cannot change a run's numbers. Before 7 December 2026 the
+    demography, seasons, prices, grants and the series were not hashed, so a sweep or a
+    calibration resumed after a change to them would have mixed runs of two models."""
+    code = (
+        "import sys, abm.model, abm.run\n"
+        "print('\\n'.join(m.__file__ for n, m in sys.modules.items() "
+        "if n.startswith('abm') and getattr(m, '__file__', None)))"
+    )
+    from abm.sweep import design
+
+    root = Path(design.abm.__file__).parent
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    imported = {Path(line).resolve().relative_to(root.resolve()) for line in out.split()}
+    covered = set()
+    for part in (*design.MODEL_SOURCES, *design.NOT_MODEL_SOURCES):
+        where = root / part
+        paths = where.rglob("*.py") if where.is_dir() else [where]
+        covered |= {path.resolve().relative_to(root.resolve()) for path in paths}
+    missing = sorted(str(path) for path in imported - covered if path.name != "__init__.py")
+    assert not missing, f"add to MODEL_SOURCES or NOT_MODEL_SOURCES: {missing}"
 
 
 # --------------------------------------------------------------------------- engines

@@ -105,16 +105,38 @@ MODEL_SOURCES = (
     "agents",
     "policy",
     "config",
+    "demography.py",
     "discharge.py",
     "domain.py",
     "events.py",
+    "grants.py",
     "ledger.py",
     "metrics",
     "model.py",
     "params.py",
+    "prices.py",
+    "reporters.py",
     "rng.py",
     "run.py",
+    "seasons.py",
+    "series.py",
+    "stats.py",
+    "waits.py",
 )
+"""The model's code, whose hash keys resumed runs: every module a run imports that can change
+what it computes (``tests/test_sweep.py`` checks that none is missing)."""
+NOT_MODEL_SOURCES = (
+    "callable_module.py",
+    "children.py",
+    "errors.py",
+    "folders.py",
+    "limits.py",
+    "packaged.py",
+    "results.py",
+    "validation.py",
+)
+"""Modules a run imports that cannot change its numbers: errors, folders, child processes,
+packaged files, the refusal of runs too large, and writing the results folder."""
 
 
 @functools.cache
