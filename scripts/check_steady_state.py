@@ -13,7 +13,12 @@ gives each measure's change along its straight-line trend, with a 95% interval o
 replications, to tell a drift from those swings. Usage::
 
     .venv/bin/python scripts/check_steady_state.py [--residents N] [--years Y]
-        [--replications R] [--jobs J] [--set key=value ...]
+        [--replications R] [--jobs J] [--set key=value ...] [--from-first-day]
+
+``--from-first-day`` gives the annual means from the first simulated day instead, the warm-up
+included, and the year from which each measure stays within 5% of its mean over the last five
+years: how long the system takes to settle from its synthetic first day, which is what the
+warm-up must cover (fifteen years on the seventh fit, docs/model.md "The first day").
 """
 
 from __future__ import annotations
@@ -46,9 +51,15 @@ def _scenario(residents: int, years: int, changes: list[tuple[str, object]]):  #
 
 
 def annual_means(
-    residents: int, years: int, replication: int, changes: list[tuple[str, object]]
+    residents: int,
+    years: int,
+    replication: int,
+    changes: list[tuple[str, object]],
+    *,
+    from_first_day: bool = False,
 ) -> pd.DataFrame:
-    """One replication's annual means of the steady-state measures, by reported year."""
+    """One replication's annual means of the steady-state measures, by reported year (by year
+    from the first simulated day, the warm-up's included, with ``from_first_day``)."""
     from abm.metrics import run_record  # noqa: PLC0415
     from abm.model import CareSystemModel  # noqa: PLC0415
     from abm.rng import replication_seed  # noqa: PLC0415
@@ -57,10 +68,42 @@ def annual_means(
     model = CareSystemModel(scenario, replication_seed(scenario.run.seed, replication))
     while not model.finished:
         model.step()
-    daily = run_record(model).daily.query("reported")
+    daily = run_record(model).daily
+    if from_first_day:
+        year = daily["day"] // 365 + 1
+    else:
+        daily = daily.query("reported")
+        year = (daily["day"] - scenario.run.warmup_days) // 365 + 1
     daily = daily.assign(care_home_occupancy=daily["care_home_residents"] / daily["care_home_beds"])
-    year = (daily["day"] - scenario.run.warmup_days) // 365 + 1
-    return daily.groupby(year)[[*STEADY, *STAGES]].mean().iloc[:years]
+    means = daily.groupby(year.rename("year"))[[*STEADY, *STAGES]].mean()
+    whole = means.index[means.index <= (len(daily) // 365 if from_first_day else years)]
+    return means.loc[whole]
+
+
+def first_day_trace(
+    residents: int, years: int, replication: int, changes: list[tuple[str, object]]
+) -> pd.DataFrame:
+    """:func:`annual_means` from the first simulated day (a module-level function, so that
+    worker processes can run it)."""
+    return annual_means(residents, years, replication, changes, from_first_day=True)
+
+
+def settled_from(means: pd.DataFrame, *, tail: int = 5, within: float = 0.05) -> pd.Series:
+    """For each measure, the first year from which every later annual mean stays within
+    ``within`` of its mean over the last ``tail`` years (NaN if even the last year strays)."""
+    settled = {}
+    for measure in means.columns:
+        values = means[measure].to_numpy(dtype=float)
+        level = values[-tail:].mean()
+        off = np.abs(values - level) > within * abs(level)
+        strays = np.flatnonzero(off)
+        if not len(strays):
+            settled[measure] = means.index[0]
+        elif strays[-1] == len(values) - 1:
+            settled[measure] = np.nan
+        else:
+            settled[measure] = means.index[strays[-1] + 1]
+    return pd.Series(settled, name="settled from year")
 
 
 def _change(text: str) -> tuple[str, object]:
@@ -78,6 +121,12 @@ def stationary_run_arguments(
     parser.add_argument("--replications", type=int, default=replications)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--set", action="append", default=[], type=_change, dest="changes")
+    parser.add_argument(
+        "--from-first-day",
+        action="store_true",
+        help="annual means from the first simulated day (the warm-up included) and the year "
+        "each measure settles from, instead of the check",
+    )
 
 
 def replicate(function, args: argparse.Namespace, changes: list) -> list:  # noqa: ANN001
@@ -128,6 +177,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     stationary_run_arguments(parser, years=10, replications=4)
     args = parser.parse_args()
+    if args.from_first_day:
+        return trace(args)
     everything = replicate(annual_means, args, args.changes)
     runs = [run[list(STEADY)] for run in everything]
     means = sum(runs) / len(runs)
@@ -144,6 +195,20 @@ def main() -> int:
     print("queues behind the residents waiting (not part of the check), mean by year:")
     print(stages.round(1).to_string())
     return 0 if (change.abs() < 0.05).all() else 1
+
+
+def trace(args: argparse.Namespace) -> int:
+    """Print the annual means from the first simulated day and when each measure settles."""
+    runs = replicate(first_day_trace, args, args.changes)
+    means = sum(run[list(STEADY)] for run in runs) / len(runs)
+    print(
+        f"{args.replications} replications, {args.residents:,} residents 65+, mean by year "
+        "from the first simulated day (the warm-up included):"
+    )
+    print(means.round(3).to_string())
+    print("the year from which each measure stays within 5% of its mean over the last five:")
+    print(settled_from(means).to_string())
+    return 0
 
 
 if __name__ == "__main__":

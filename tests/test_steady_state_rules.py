@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 from helpers import calibrated, small
@@ -311,3 +312,30 @@ def test_an_empty_market_draws_an_agency_when_the_councils_fee_pays(monkeypatch)
         pays = margin > model.params.home_care.entry_margin
         assert pays is (premium > 0), f"the fee pays at premium {premium}: margin {margin}"
         assert market._opening is pays
+
+
+def test_the_settling_year_is_where_each_measure_stays_near_its_level():
+    """scripts/check_steady_state.py --from-first-day reports when the system settles from
+    its first day (what the warm-up must cover): here a measure that climbs for five years,
+    one flat from the start, and one still moving in its last year."""
+    import importlib.util
+
+    import pandas as pd
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "check_steady_state.py"
+    spec = importlib.util.spec_from_file_location("check_steady_state", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    years = pd.Index(range(1, 13), name="day")
+    means = pd.DataFrame(
+        {
+            "climbs": [50, 60, 70, 80, 90, 99, 100, 101, 100, 99, 100, 101],
+            "flat": [100.0] * 12,
+            "moving": [100.0] * 11 + [130.0],
+        },
+        index=years,
+    )
+    settled = script.settled_from(means)
+    assert settled["climbs"] == 6  # 90 (year 5) is over 5% below the last five years' 100.2
+    assert settled["flat"] == 1
+    assert math.isnan(settled["moving"])
