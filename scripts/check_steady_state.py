@@ -16,9 +16,9 @@ replications, to tell a drift from those swings. Usage::
         [--replications R] [--jobs J] [--set key=value ...] [--from-first-day]
 
 ``--from-first-day`` gives the annual means from the first simulated day instead, the warm-up
-included, and the year from which each measure stays within 5% of its mean over the last five
-years: how long the system takes to settle from its synthetic first day, which is what the
-warm-up must cover (fifteen years on the seventh fit, docs/model.md "The first day").
+included, and the year from which each measure's three-year mean stays within 5% of its mean
+over the last five years: how long the system takes to settle from its synthetic first day,
+which is what the warm-up must cover (docs/model.md "The first day").
 """
 
 from __future__ import annotations
@@ -88,12 +88,17 @@ def first_day_trace(
     return annual_means(residents, years, replication, changes, from_first_day=True)
 
 
-def settled_from(means: pd.DataFrame, *, tail: int = 5, within: float = 0.05) -> pd.Series:
-    """For each measure, the first year from which every later annual mean stays within
-    ``within`` of its mean over the last ``tail`` years (NaN if even the last year strays)."""
+def settled_from(
+    means: pd.DataFrame, *, tail: int = 5, within: float = 0.05, window: int = 3
+) -> pd.Series:
+    """For each measure, the first year from which its ``window``-year centred mean stays
+    within ``within`` of its mean over the last ``tail`` years (NaN if even the last year
+    strays). The centred mean keeps one year's chance swing (5-10% for delayed patients in a
+    few replications) from counting as not settled."""
     settled = {}
+    smooth = means.rolling(window, center=True, min_periods=1).mean()
     for measure in means.columns:
-        values = means[measure].to_numpy(dtype=float)
+        values = smooth[measure].to_numpy(dtype=float)
         level = values[-tail:].mean()
         off = np.abs(values - level) > within * abs(level)
         strays = np.flatnonzero(off)
@@ -206,7 +211,10 @@ def trace(args: argparse.Namespace) -> int:
         "from the first simulated day (the warm-up included):"
     )
     print(means.round(3).to_string())
-    print("the year from which each measure stays within 5% of its mean over the last five:")
+    print(
+        "the year from which each measure's three-year mean stays within 5% of its mean over "
+        "the last five years:"
+    )
     print(settled_from(means).to_string())
     return 0
 
