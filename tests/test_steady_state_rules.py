@@ -326,7 +326,7 @@ def test_the_settling_year_is_where_each_measure_stays_near_its_level():
     spec = importlib.util.spec_from_file_location("check_steady_state", path)
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
-    years = pd.Index(range(1, 13), name="day")
+    years = pd.Index(range(1, 13), name="year")
     means = pd.DataFrame(
         {
             "climbs": [50, 60, 70, 80, 90, 99, 100, 101, 100, 99, 100, 101],

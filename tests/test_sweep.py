@@ -259,8 +259,9 @@ def test_spec_hash_follows_the_model_source(tmp_path, monkeypatch):
 def test_the_model_source_hash_covers_every_module_a_run_imports():
     """Every module of the package that a run imports is either hashed (a change to it keys
     new runs) or named as one that cannot change a run's numbers. Before 7 December 2026 the
-    demography, seasons, prices, grants and the series were not hashed, so a sweep or a
-    calibration resumed after a change to them would have mixed runs of two models."""
+    demography, seasons, prices, grants, queue waits, reporters, statistics and the series were
+    not hashed, so a sweep or a calibration resumed after a change to them would have mixed runs
+    of two models."""
     code = (
         "import sys, abm.model, abm.run\n"
         "print('\\n'.join(m.__file__ for n, m in sys.modules.items() "
@@ -272,7 +273,7 @@ def test_the_model_source_hash_covers_every_module_a_run_imports():
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
-    imported = {Path(line).resolve().relative_to(root.resolve()) for line in out.split()}
+    imported = {Path(line).resolve().relative_to(root.resolve()) for line in out.splitlines()}
     covered = set()
     for part in (*design.MODEL_SOURCES, *design.NOT_MODEL_SOURCES):
         where = root / part
