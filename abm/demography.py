@@ -2,18 +2,21 @@
 
 A demography answers one question each month (:meth:`Demography.monthly`): who arrives (at
 65, and the oldest old the path needs), given the residents alive today. Deaths are never
-set here: they follow the residents' mortality hazards. ``population.stationary`` (holding
-each band's count) is handled by the model before any demography. Two demographies, chosen by
-``population.demography``:
+set here: they follow the residents' mortality hazards. Through the warm-up, and for the
+whole run with ``population.stationary``, the model holds each age band at its first-day
+count instead (:class:`Stationary`); on the start date each band's residents take the first
+day's ages within it and the demography starts from there (:meth:`Demography.begin`). Two
+demographies, chosen by ``population.demography``:
 
 - ``growth`` (the default, the model's original rule): newcomers at 65 at
-  ``population.arrivals_65_per_1000`` a year, and the 85+ count kept at least on a path to
-  ``1 + population.growth_85plus`` times its start by the last day.
+  ``population.arrivals_65_per_1000`` a year, and with ``population.growth_85plus`` above
+  zero the 85+ count kept at least on a path from its start-date count to
+  ``1 + growth_85plus`` times it by the last day.
 - ``projection``: the area follows a population series, England's residents 65+, 85+ and 90+
   (``population.england_65plus``, ``england_85plus``, ``england_90plus``, people), each given
   by date with ``[series]`` (a linear series of mid-year estimates or a projection). The
-  area's count in each group is kept at least at its first-day count times the series'
-  growth since the first day: residents aged 90-95 join when 90+ falls short, then 85-90 when
+  area's count in each group is kept at least at its start-date count times the series'
+  growth since the start date: residents aged 90-95 join when 90+ falls short, then 85-90 when
   85+ does, then newcomers at 65 make up what the 65+ total still lacks (deaths and ageing
   included). So arrivals at 65 and the share of the oldest old follow the series, and deaths,
   which still come from the hazards, are what the arrivals replace; a population that dies
@@ -38,12 +41,17 @@ OLDEST = 90.0
 
 
 class Demography:
-    """Arrivals each month, from the residents alive today."""
+    """Arrivals each month, from the residents alive today, from the start date on (the
+    warm-up holds each age band at its first-day count)."""
 
     name: str
 
     def __init__(self, model: CareSystemModel) -> None:
         self.model = model
+
+    def begin(self) -> None:
+        """Take the start date's residents as the demography's starting point (called on
+        the start date when there is a warm-up)."""
 
     def monthly(self, rng: np.random.Generator) -> None:
         """Add this month's arrivals."""
@@ -54,9 +62,20 @@ class Demography:
 class Growth(Demography):
     """Arrivals at 65 at a fixed rate, and the 85+ count on a path to a total growth."""
 
+    def __init__(self, model: CareSystemModel) -> None:
+        super().__init__(model)
+        self.start_85plus = int(model.initial_bands()[2])
+
+    def begin(self) -> None:
+        """The 85+ path starts from the start date's 85+ count."""
+        residents = self.model.residents
+        self.start_85plus = int(np.count_nonzero(residents.band[residents.alive()] == 2))
+
     def monthly(self, rng: np.random.Generator) -> None:
-        """Newcomers at 65 at ``population.arrivals_65_per_1000`` a year, and the 85+ count
-        kept at least on a path to ``1 + growth_85plus`` times its start by the last day."""
+        """Newcomers at 65 at ``population.arrivals_65_per_1000`` a year, and, when
+        ``growth_85plus`` is above zero, the 85+ count kept at least on a path from its
+        start-date count to ``1 + growth_85plus`` times it by the last day (the reported
+        years; without growth the 85+ count is what ageing and deaths make it)."""
         model = self.model
         pop = model.params.population
         n = int(rng.poisson(pop.arrivals_65_per_1000 * pop.residents_65plus / 1000 / 12))
@@ -68,8 +87,11 @@ class Growth(Demography):
         bands = age_band(ages_now)
         changed = model.residents.set_bands(alive, bands)
         model.residents.mark_all_changed(changed.tolist())
-        growth = (1.0 + pop.growth_85plus) ** (model.day / model.total_days)
-        target = model.initial_bands()[2] * growth
+        if pop.growth_85plus <= 0:
+            return
+        reported = max(model.total_days - model.warmup_days, 1)
+        growth = (1.0 + pop.growth_85plus) ** ((model.day - model.warmup_days) / reported)
+        target = self.start_85plus * growth
         shortfall = round(target) - int(np.count_nonzero(bands == 2))
         if shortfall > 0:
             model.add_arrivals(85.0 + rng.uniform(0.0, 5.0, shortfall), model.band_frailty(2), rng)
@@ -118,26 +140,36 @@ STATIONARY = Stationary
 class Projection(Demography):
     """Arrivals that keep the 65+, 85+ and 90+ counts on England's series."""
 
+    KEYS = (
+        "population.england_65plus",
+        "population.england_85plus",
+        "population.england_90plus",
+    )
+
     def __init__(self, model: CareSystemModel) -> None:
         super().__init__(model)
-        keys = (
-            "population.england_65plus",
-            "population.england_85plus",
-            "population.england_90plus",
-        )
         first_day = dict(model.first_day_changes())
-        self.reference = tuple(first_day.get(key, model.params.get(key)) for key in keys)
+        self.reference = tuple(first_day.get(key, model.params.get(key)) for key in self.KEYS)
+        self.start = self._counts()
+
+    def _counts(self) -> tuple[int, int, int]:
+        model = self.model
         alive = model.residents.alive()
-        ages = model.residents.ages(alive, 0)
-        self.start = (
+        ages = model.residents.ages(alive, model.day)
+        return (
             len(alive),
             int(np.count_nonzero(ages >= 85.0)),
             int(np.count_nonzero(ages >= OLDEST)),
         )
 
+    def begin(self) -> None:
+        """The floors grow from the start date's counts by England's growth since then."""
+        self.reference = tuple(self.model.params.get(key) for key in self.KEYS)
+        self.start = self._counts()
+
     def targets(self) -> tuple[int, int, int]:
-        """Today's floors for the area's 65+, 85+ and 90+ counts: the first day's counts times
-        England's growth since the first day."""
+        """Today's floors for the area's 65+, 85+ and 90+ counts: the start date's counts
+        times England's growth since the start date (the first day's without a warm-up)."""
         pop = self.model.params.population
         now = (pop.england_65plus, pop.england_85plus, pop.england_90plus)
         return tuple(  # type: ignore[return-value]

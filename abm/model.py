@@ -250,6 +250,7 @@ class CareSystemModel(mesa.Model):
         frailty = columns["frailty"]
         self._band_frailty = [_shares(frailty[bands == band]) for band in range(3)]
         self._initial_bands = np.bincount(bands, minlength=3)
+        self._initial_ages = [np.sort(columns["age"][bands == band]) for band in range(3)]
         self._initial_residents = len(ids)
         capacity = self.params.capacity
         residents = self.residents
@@ -480,15 +481,39 @@ class CareSystemModel(mesa.Model):
 
     def population_change(self) -> None:
         """Monthly: arrivals at 65, age bands, and the oldest old, by the demography
-        (``population.demography``, :mod:`abm.demography`) unless the population is held
-        stationary."""
+        (``population.demography``, :mod:`abm.demography`) once the warm-up is over and unless
+        the population is held stationary.
+
+        Through the warm-up each age band is held at its first-day count (the stationary
+        rule), so that the area reaches its start date at the size configured, however long
+        the warm-up. On the start date each band's residents take the first day's ages
+        within it, in the order of their own ages, and the demography starts from there: a
+        warm-up of any length hands the reported years the same age profile and the same
+        growth (docs/model.md, Warm-up)."""
+        if self.day == self.warmup_days and self.day > 0:
+            self._end_warm_up()
         if self.date.day != 1 or self.day == 0:
             return
         rng = self.streams["arrivals"]
-        if self.params.population.stationary:
+        if self.params.population.stationary or not self.reporting:
             STATIONARY(self).monthly(rng)
             return
         self.demography.monthly(rng)
+
+    def _end_warm_up(self) -> None:
+        residents = self.residents
+        alive = residents.alive()
+        bands = residents.band[alive]
+        ages = residents.ages(alive, self.day)
+        for band, first_day in enumerate(self._initial_ages):
+            members = np.flatnonzero(bands == band)
+            if len(members) == 0 or len(first_day) == 0:
+                continue
+            ranked = members[np.argsort(ages[members], kind="stable")]
+            points = (np.arange(len(ranked)) + 0.5) / len(ranked) * len(first_day) - 0.5
+            new_ages = np.interp(points, np.arange(len(first_day)), first_day)
+            residents.reanchor_ages(alive[ranked], new_ages, self.day)
+        self.demography.begin()
 
     def follow_population(self) -> np.ndarray:
         """The residents alive now; the population's growth since the start (never falling)

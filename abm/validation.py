@@ -33,6 +33,10 @@ BYTES_PER_WORKER = 2_000
 BYTES_PER_RECORDED_DAY = 25_000  # about 300 daily outputs kept as Python objects
 BYTES_BASE = 300 * 2**20  # the interpreter, numpy, pandas and Mesa
 MEMORY_SHARE = 0.8  # of the machine's physical memory
+HELD_REPLACEMENT_PER_1000 = 100.0
+"""Newcomers a year per 1,000 residents while the age bands are held (the warm-up, and a
+stationary population): they replace the dead, about 40-50 per 1,000 a year; the estimate
+takes twice that, to stay on the high side."""
 UNKNOWN_MEMORY = 8 * 2**30
 
 
@@ -126,14 +130,18 @@ class MemoryEstimate:
 def memory_estimate(scenario: Scenario) -> MemoryEstimate:
     """What one replication of ``scenario`` needs, from the people it will hold.
 
-    Residents are kept for the whole run (the dead too), so arrivals at 65 and 85+ growth
-    add to them; workers are the posts that beds, places and home-care hours need, renewed as
-    they quit. Neither is exact: the estimate is meant to be on the high side.
+    Residents are kept for the whole run (the dead too), so newcomers add to them: through the
+    warm-up those who replace the dead, then arrivals at 65 and 85+ growth; workers are the
+    posts that beds, places and home-care hours need, renewed as they quit. Neither is exact:
+    the estimate is meant to be on the high side.
     """
     run, pop, cap, wf = scenario.run, scenario.population, scenario.capacity, scenario.workforce
-    years = run.years + run.warmup_days / DAYS_PER_YEAR
-    arrivals = max(pop.arrivals_65_per_1000, 100.0 if pop.stationary else 0.0) / 1000.0
-    residents = pop.residents_65plus * (1.0 + arrivals * years + max(pop.growth_85plus, 0.0))
+    warmup_years = run.warmup_days / DAYS_PER_YEAR
+    years = run.years + warmup_years
+    held = HELD_REPLACEMENT_PER_1000 / 1000.0
+    arrivals = max(pop.arrivals_65_per_1000 / 1000.0, held if pop.stationary else 0.0)
+    added = held * warmup_years + arrivals * run.years
+    residents = pop.residents_65plus * (1.0 + added + max(pop.growth_85plus, 0.0))
     care_home = cap.care_home_beds * (wf.care_home_staff_per_bed + wf.nursing_home_nurses_per_bed)
     hospital = scenario.hospital.beds * (wf.hospital_hcas_per_bed + wf.hospital_nurses_per_bed)
     intermediate = cap.intermediate_care_beds * wf.intermediate_care_staff_per_bed
@@ -156,7 +164,7 @@ def memory_estimate(scenario: Scenario) -> MemoryEstimate:
         + days * BYTES_PER_RECORDED_DAY
     )
     if residents * BYTES_PER_RESIDENT >= workers * BYTES_PER_WORKER:
-        key = AREA_KEY if arrivals * years <= 1.0 else "population.arrivals_65_per_1000"
+        key = AREA_KEY if arrivals * run.years <= 1.0 else "population.arrivals_65_per_1000"
     else:
         key = max(staff, key=lambda k: staff[k])
     return MemoryEstimate(total, key, residents, workers)

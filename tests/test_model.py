@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 
 import numpy as np
 import pandas as pd
+import pytest
 from helpers import run_model, small
 
-from abm.config import ScheduledChange
+from abm.agents.population import band_death_rate, synthesise
+from abm.config import Scenario, ScheduledChange
+from abm.config.scaling import scale_area
 from abm.model import PHASES, CareSystemModel
 from abm.run import run_replications
 
@@ -117,6 +121,20 @@ def test_population_is_synthesised_to_the_config():
     assert ages.max() < 106
     assert abs((ages >= 85).mean() - scenario.population.age_band_shares[2]) < 0.01
     assert (r.frailty[alive][ages >= 85] >= 2).mean() > (r.frailty[alive][ages < 75] >= 2).mean()
+
+
+def test_ages_within_a_band_fall_off_with_its_death_rate():
+    """Ages within 75-84 follow a life table: as many residents at 84 as at 75 (uniform
+    ages) made the 85+ count surge by a fifth in the first four years as they aged into it,
+    where a population whose cohorts arrive at the same rate thins out with age."""
+    scenario = scale_area(Scenario(), 40000)
+    ages = synthesise(scenario, np.random.default_rng(11))["age"]
+    youngest = np.count_nonzero((ages >= 75) & (ages < 76))
+    oldest = np.count_nonzero((ages >= 84) & (ages < 85))
+    expected = math.exp(-band_death_rate(scenario, 1) * 9.0)
+    assert expected < 0.9, "the 75-84 band's deaths thin it out over nine years"
+    assert oldest / youngest == pytest.approx(expected, rel=0.1)
+    assert ages[(ages >= 65) & (ages < 75)].mean() < 70.0
 
 
 def test_85plus_growth_lever_grows_the_85plus_population():

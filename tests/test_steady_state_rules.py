@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from pathlib import Path
 
@@ -194,14 +195,41 @@ def test_discharge_support_gives_way_to_care_the_council_is_holding_back_for_mon
     year over ten stationary years while the block stayed near 19.6 million)."""
     model = CareSystemModel(small(residents=4000))
     accounts, market = model.accounts, model.home_care
+    april = dt.date(2026, 4, 1)
     market.commission_discharge_support(500.0)
+    accounts._block_hours = 500.0
     accounts.held_for_funding, accounts.held_weekly_gbp = 0, 0.0
-    accounts._buy_discharge_support()
+    accounts._buy_discharge_support(april)
     unheld = market.discharge_support_hours
     market.commission_discharge_support(500.0)
+    accounts._block_hours = 500.0
     accounts.held_for_funding, accounts.held_weekly_gbp = 3, 3 * 10 * model.council.home_care_fee
-    accounts._buy_discharge_support()
+    accounts._buy_discharge_support(april)
     assert market.discharge_support_hours < min(unheld, 500.0)
+
+
+def test_the_discharge_support_block_is_bought_for_the_year():
+    """The block is bought each April for the financial year and held to the next April, as
+    councils commission discharge capacity. Moved a third of the way each month toward what
+    the month's spare money bought, it chased that money: in months when nobody was held it
+    took all of it (2,500-2,600 hours a week, 9% of the market at 60,000 residents), which
+    left the brokers no headroom, so people were held again and the block fell to nothing for
+    years; residents waiting at home dipped from 243 to 137-150 and delayed patients reached
+    47-85 a day in those years against 12-20 otherwise (one stationary replication, docs/
+    model.md, Known limitations)."""
+    model = CareSystemModel(small(residents=4000))
+    accounts, market = model.accounts, model.home_care
+    accounts.held_for_funding, accounts.held_weekly_gbp = 0, 0.0
+    accounts._buy_discharge_support(dt.date(2026, 4, 1))
+    bought = market.discharge_support_hours
+    assert bought > 0, "this small area has money to spare in its first April"
+    accounts.held_for_funding = 5
+    accounts.held_weekly_gbp = 5 * 10 * model.council.home_care_fee
+    for year, month in ((2026, 5), (2026, 9), (2026, 12), (2027, 1), (2027, 3)):
+        accounts._buy_discharge_support(dt.date(year, month, 1))
+        assert market.discharge_support_hours == bought, (year, month)
+    accounts._buy_discharge_support(dt.date(2027, 4, 1))
+    assert market.discharge_support_hours < bought, "next April's block gives way to held care"
 
 
 def test_deaths_of_care_home_residents_count_wherever_they_die():

@@ -49,6 +49,8 @@ HOSPITAL = "hospital"
 HOME_CARE = "home_care_agencies"
 INTERMEDIATE_CARE = "intermediate_care"
 WEEKS_PER_YEAR = 365.25 / DAYS_PER_WEEK
+BLOCK_MONTH = 4
+"""The month the discharge-support block is bought for the financial year (April)."""
 
 
 def financial_year_start(date: dt.date) -> dt.date:
@@ -94,7 +96,8 @@ class Accounts(mesa.Agent):
         self._booked = 0
         self._delay_days = np.zeros(len(Body), dtype=np.int64)
         self._last_population_ratio = 1.0
-        self._ring_fenced_hours = 0.0
+        self._block_hours = 0.0
+        self._block_bought = False
         self.today_by_sector = {"care": 0.0, "health": 0.0, "private": 0.0}
 
     # ---------------------------------------------------------------- payments
@@ -439,19 +442,38 @@ class Accounts(mesa.Agent):
             demand = committed + self.held_weekly_gbp * WEEKS_PER_YEAR
             self.pressure = demand / budget - 1.0
             self.model.council.review_budget(self.pressure, committed / budget - 1.0)
-        self._buy_discharge_support()
+        self._buy_discharge_support(date)
 
-    def _buy_discharge_support(self) -> None:
-        """Money beyond the discharge budget holder's commitments and reserve buys a block of
-        home-care hours for people leaving hospital, while nobody is waiting for council money.
-        Care for eligible needs comes first: money brokers have promised to packages that have
-        not started yet is not spare, and while they hold cases back for want of money, the
-        block gives up what those cases would cost. The ring-fenced discharge funds
-        (``grants.discharge_gbp``) buy hours on top: they count in the holder's budget as well
-        as in its commitments (the block's price), so they do not crowd out what the budget
-        buys. The block moves a third of the
-        way each month toward what the spare money would buy, so that agencies are not asked to
-        hire and shed staff with every month's figures."""
+    def _buy_discharge_support(self, date: dt.date) -> None:
+        """Each April (``BLOCK_MONTH``), and at the first review of a run, the discharge
+        budget holder buys a block of home-care hours for people leaving hospital for the
+        financial year with the money its commitments leave (:meth:`discharge_support_hours`),
+        and holds it until the next April, as councils commission discharge capacity for the
+        year. The ring-fenced discharge funds (``grants.discharge_gbp``) buy hours on top
+        each month at the month's fee.
+
+        Bought each month instead, the block chased the month's spare money: in months when
+        nobody was held for money it took all of it, which left the brokers no headroom, so
+        people were held again and the block fell to nothing for years (docs/model.md,
+        Known limitations)."""
+        fee = self.model.council.home_care_fee
+        if fee <= 0:
+            return
+        if date.month == BLOCK_MONTH or not self._block_bought:
+            self._block_hours = self.discharge_support_hours()
+            self._block_bought = True
+        ring_fenced = self.model.params.grants.discharge_gbp / WEEKS_PER_YEAR / fee
+        self.model.home_care.commission_discharge_support(self._block_hours + ring_fenced)
+
+    def discharge_support_hours(self) -> float:
+        """The block of home-care hours a week that the discharge budget holder's spare money
+        buys for the year: its budget less its reserve and commitments (the current block's
+        price among them), at the council's home-care fee. Care for eligible needs comes
+        first: money brokers have promised to packages that have not started yet is not
+        spare, and while they hold cases back for want of money, the block gives up what
+        those cases would cost. The ring-fenced discharge funds count in the holder's budget
+        as well as in its commitments (the hours they buy), so they do not crowd out what the
+        budget buys."""
         holder = self.arrangement.discharge_holder
         budget = self.budgets.get(holder, 0.0)
         if holder == self.arrangement.care_holder:
@@ -459,10 +481,8 @@ class Accounts(mesa.Agent):
         else:
             budget += self.model.params.grants.discharge_gbp
         fee = self.model.council.home_care_fee
-        home_care = self.model.home_care
-        current = home_care.discharge_support_hours - self._ring_fenced_hours
         if fee <= 0 or budget <= 0:
-            return
+            return self._block_hours
         purposes = frozenset(p for p in SOCIAL_CARE_PURPOSES if self.payer(p) == holder)
         committed = WEEKS_PER_YEAR * sum(self.streams.weekly(holder, p.value) for p in purposes)
         if holder == self.arrangement.care_holder:
@@ -470,11 +490,7 @@ class Accounts(mesa.Agent):
         spare = budget * (1.0 - self.model.params.funding.reserve_share) - committed
         if holder == self.arrangement.care_holder and self.held_for_funding:
             spare = min(spare, 0.0) - self.held_weekly_gbp * WEEKS_PER_YEAR
-        target = max(current + spare / WEEKS_PER_YEAR / fee, 0.0)
-        self._ring_fenced_hours = self.model.params.grants.discharge_gbp / WEEKS_PER_YEAR / fee
-        home_care.commission_discharge_support(
-            current + (target - current) / 3.0 + self._ring_fenced_hours
-        )
+        return max(self._block_hours + spare / WEEKS_PER_YEAR / fee, 0.0)
 
     def close_books(self) -> None:
         """Settle what is owed so far and let providers pay their costs so far (at the end of
@@ -501,4 +517,12 @@ def _ratio(new: float, old: float) -> float:
     return new / old if old > 0 else 1.0
 
 
-__all__ = ["ECONOMY", "HOME_CARE", "HOSPITAL", "HOUSEHOLDS", "INTERMEDIATE_CARE", "Accounts"]
+__all__ = [
+    "BLOCK_MONTH",
+    "ECONOMY",
+    "HOME_CARE",
+    "HOSPITAL",
+    "HOUSEHOLDS",
+    "INTERMEDIATE_CARE",
+    "Accounts",
+]

@@ -270,6 +270,11 @@ class Residents:
         """Ages in years on ``day``."""
         return self.age0[ids] + day / DAYS_PER_YEAR
 
+    def reanchor_ages(self, ids: np.ndarray, ages: np.ndarray, day: int) -> None:
+        """Give residents ``ids`` the ages ``ages`` on ``day``, within their age bands (so
+        their bands and hazards stay as they are): the end of the warm-up's held bands."""
+        self.age0[ids] = ages - day / DAYS_PER_YEAR
+
     def alive(self) -> np.ndarray:
         """Ids of residents alive today."""
         return np.flatnonzero(self.location[: self.n] != Location.DEAD)
@@ -465,8 +470,11 @@ def age_band(ages: np.ndarray) -> np.ndarray:
 def synthesise(scenario: Scenario, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Draw the starting residents' ages, sexes, frailty, carers and capital.
 
-    Ages are uniform within the bands 65-74 and 75-84 and fall off exponentially above 85.
-    Frailty is assigned by rank of a score that rises with the age band
+    Ages within the bands 65-74 and 75-84 follow a life table: each band's count falls off
+    with its death rate (:func:`band_death_rate`), as in a population whose cohorts arrive at
+    the same rate. Uniform ages would put as many residents at 84 as at 75, and the 85+
+    count would surge in the first years as they age into it. Above 85 ages fall off
+    exponentially. Frailty is assigned by rank of a score that rises with the age band
     (``frailty.initial_age_shift``), so that the overall shares are exactly the configured
     ones and older residents are frailer.
     """
@@ -475,8 +483,8 @@ def synthesise(scenario: Scenario, rng: np.random.Generator) -> dict[str, np.nda
     band_counts = rng.multinomial(n, pop.age_band_shares)
     ages = np.concatenate(
         [
-            rng.uniform(65.0, 75.0, band_counts[0]),
-            rng.uniform(75.0, 85.0, band_counts[1]),
+            _life_table_ages(65.0, 75.0, band_death_rate(scenario, 0), band_counts[0], rng),
+            _life_table_ages(75.0, 85.0, band_death_rate(scenario, 1), band_counts[1], rng),
             np.minimum(85.0 + rng.exponential(4.5, band_counts[2]), MAX_AGE - 0.01),
         ]
     )
@@ -484,6 +492,30 @@ def synthesise(scenario: Scenario, rng: np.random.Generator) -> dict[str, np.nda
         age_band(ages), scenario.frailty.initial_shares, scenario.frailty.initial_age_shift, rng
     )
     return {"age": ages, "frailty": frailty, **social_situation(scenario, frailty, rng)}
+
+
+def band_death_rate(scenario: Scenario, band: int) -> float:
+    """An age band's death rate outside hospital, a year: fit women's rate
+    (``mortality.fit_per_1000py``) times the frailty hazard ratios averaged over the
+    starting frailty mix (``frailty.initial_shares``) and the men's ratio over the sex mix."""
+    mortality = scenario.mortality
+    ratios = np.array((1.0, *mortality.frailty_hazard_ratio))
+    frailty = float(np.dot(ratios, scenario.frailty.initial_shares))
+    women = scenario.population.female_share
+    sex = women + (1.0 - women) * mortality.male_hazard_ratio
+    return mortality.fit_per_1000py[band] / 1000.0 * frailty * sex
+
+
+def _life_table_ages(
+    low: float, high: float, rate: float, count: int, rng: np.random.Generator
+) -> np.ndarray:
+    """``count`` ages in ``[low, high)`` with density falling as ``exp(-rate * (age - low))``,
+    drawn by inverting its distribution function."""
+    if rate <= 0:
+        return rng.uniform(low, high, count)
+    tail = -np.expm1(-rate * (high - low))
+    ages = low - np.log1p(-rng.random(count) * tail) / rate
+    return np.minimum(ages, np.nextafter(high, low))
 
 
 def social_situation(

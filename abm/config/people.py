@@ -64,11 +64,13 @@ class PopulationConfig:
     demography: str = param(
         "growth",
         unit="policy",
-        description="How residents arrive: growth (newcomers at 65 at arrivals_65_per_1000, the "
-        "85+ count on a path to growth_85plus) or projection (the 65+, 85+ and 90+ counts kept "
-        "at least at their first-day counts times the growth of england_65plus, england_85plus "
-        "and england_90plus since the first day, which [series] give by date); deaths follow "
-        "the hazards either way (docs/model.md, Demography)",
+        description="How residents arrive from the start date (through the warm-up each age "
+        "band is held at its first-day count): growth (newcomers at 65 at "
+        "arrivals_65_per_1000, the 85+ count on a path to growth_85plus over the reported "
+        "years) or projection (the 65+, 85+ and 90+ counts kept at least at their start-date "
+        "counts times the growth of england_65plus, england_85plus and england_90plus since "
+        "the start date, which [series] give by date); deaths follow the hazards either way "
+        "(docs/model.md, Demography)",
         source="lever",
         choices=("growth", "projection"),
     )
@@ -98,9 +100,11 @@ class PopulationConfig:
     )
     growth_85plus: float = param(
         0.0,
-        unit="share (total over the run)",
-        description="Growth of the 85+ population over the run: the 85+ count is kept at least "
-        "on a path rising to (1 + growth) times its start by the last day (0.9 = PAC's +90%)",
+        unit="share (total over the reported years)",
+        description="Growth of the 85+ population over the reported years: above zero, the 85+ "
+        "count is kept at least on a path rising from its start-date count to (1 + growth) "
+        "times it by the last day (0.9 = PAC's +90%); at zero, it is what ageing and deaths "
+        "make it",
         source="Lever; PAC projection of +90% (DEM-09) is the ageing experiment",
         minimum=-0.5,
         maximum=5.0,

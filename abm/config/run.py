@@ -27,10 +27,11 @@ class RunConfig:
     warmup_days: int = param(
         365,
         unit="days",
-        description="Days simulated before start_date and discarded, so that queues, beds and "
-        "care homes reach a working state",
+        description="Days simulated before start_date and discarded, so that queues, beds, "
+        "care homes and the home-care market reach a working state; each age band is held "
+        "at its first-day count through them (docs/model.md, Warm-up)",
         minimum=0,
-        maximum=3650,
+        maximum=9125,
     )
     hold_dated_inputs: bool = param(
         False,
