@@ -374,10 +374,11 @@ RUN_SETTINGS: tuple[Lever, ...] = (
         "run.warmup_days",
         "Warm-up",
         0,
-        730,
+        9125,
         5,
-        help="Days simulated before the first day shown, so that beds, queues and care homes "
-        "start in a working state.",
+        help="Days simulated before the first day shown, so that beds, queues, care homes and "
+        "the home-care market start in a working state (the baseline's fifteen years take "
+        "several seconds a model to build).",
         run_setting=True,
     ),
     Lever(
