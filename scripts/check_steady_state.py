@@ -39,6 +39,8 @@ STEADY = ("delayed", "waiting_for_care_at_home", "home_care_hours_used", "care_h
 # Queues whose lengths make up most of the residents waiting (at home or in hospital): shown
 # beside the check, to tell which one moves when the count of residents waiting does.
 STAGES = ("assessment_queue", "held_for_funding", "home_care_queue", "care_home_queue")
+# The capacities behind those queues: whether a market is still growing into its demand.
+CAPACITIES = ("home_care_hours_capacity", "care_home_beds", "care_home_residents")
 
 
 def _scenario(residents: int, years: int, changes: list[tuple[str, object]]):  # noqa: ANN202
@@ -75,7 +77,7 @@ def annual_means(
         daily = daily.query("reported")
         year = (daily["day"] - scenario.run.warmup_days) // 365 + 1
     daily = daily.assign(care_home_occupancy=daily["care_home_residents"] / daily["care_home_beds"])
-    means = daily.groupby(year.rename("year"))[[*STEADY, *STAGES]].mean()
+    means = daily.groupby(year.rename("year"))[[*STEADY, *STAGES, *CAPACITIES]].mean()
     whole = means.index[means.index <= (len(daily) // 365 if from_first_day else years)]
     return means.loc[whole]
 
@@ -196,10 +198,19 @@ def main() -> int:
     print("change over the run along each replication's trend line (95% interval):")
     for measure, row in trend.iterrows():
         print(f"{measure:<26} {row['trend']:+.1%} [{row['low']:+.1%}, {row['high']:+.1%}]")
-    stages = sum(run[list(STAGES)] for run in everything) / len(everything)
+    print_behind(everything)
+    return 0 if (change.abs() < 0.05).all() else 1
+
+
+def print_behind(runs: list[pd.DataFrame]) -> None:
+    """The queues behind the residents waiting and the capacities behind the queues, mean by
+    year over replications (not part of the check: they show which market is still moving)."""
+    stages = sum(run[list(STAGES)] for run in runs) / len(runs)
     print("queues behind the residents waiting (not part of the check), mean by year:")
     print(stages.round(1).to_string())
-    return 0 if (change.abs() < 0.05).all() else 1
+    capacities = sum(run[list(CAPACITIES)] for run in runs) / len(runs)
+    print("capacities behind the queues (not part of the check), mean by year:")
+    print(capacities.round(1).to_string())
 
 
 def trace(args: argparse.Namespace) -> int:
@@ -216,6 +227,7 @@ def trace(args: argparse.Namespace) -> int:
         "the last five years:"
     )
     print(settled_from(means).to_string())
+    print_behind(runs)
     return 0
 
 
