@@ -1,12 +1,14 @@
 """The model rules added for calibration: one lever each, the direction of its effect.
 
-Runs use common random numbers (the same replication seeds on both sides), small areas and
-margins well inside the effects seen, so a broken rule fails and noise does not.
+Runs use the calibrated baseline scaled to a 20,000-resident area (until 7 December 2026 some
+used the uncalibrated defaults), common random numbers (the same replication seeds on both
+sides) and margins well inside the effects seen, so a broken rule fails and noise does not.
 """
 
 from __future__ import annotations
 
-from helpers import calibrated, small
+import pytest
+from helpers import calibrated
 from helpers import outcomes as kpis
 
 from abm.agents.capacity import responsible_body
@@ -29,7 +31,7 @@ def test_the_body_that_must_act_is_responsible():
 
 
 def test_a_raised_hazard_after_discharge_means_more_readmissions():
-    base = small()
+    base = calibrated()
     flat = base.with_changes([("admissions.post_discharge_hazard_ratio", 1.0)])
     raised = base.with_changes([("admissions.post_discharge_hazard_ratio", 8.0)])
     before, after = kpis(flat), kpis(raised)
@@ -40,7 +42,7 @@ def test_a_raised_hazard_after_discharge_means_more_readmissions():
 
 
 def test_self_funders_who_spend_down_become_council_funded():
-    base = small(years=2)
+    base = calibrated(years=2)
     rich = base.with_changes([("need.income_gbp_per_week", 5000.0)])
     before, after = kpis(base), kpis(rich)
     assert after["self_funder_share_care_homes"] > before["self_funder_share_care_homes"] + 0.03, (
@@ -49,7 +51,7 @@ def test_self_funders_who_spend_down_become_council_funded():
 
 
 def test_planners_avoid_a_full_rehabilitation_service():
-    base = small(capacity__intermediate_care_beds=1)
+    base = calibrated(capacity__intermediate_care_beds=1)
     patient = base.with_changes([("discharge.pathway_choice", "as_needed")])
     home_first = base.with_changes([("discharge.pathway_choice", "shorter_wait")])
     limited = base.with_changes(
@@ -71,6 +73,18 @@ def test_planners_avoid_a_full_rehabilitation_service():
 # wait_linked home-care fee and the warm-up at the start date's floor): 9.34 a day with no
 # lead, 4.81 with five days; hospital process 42.5% -> 77.7% of the delayed days, waits for
 # home care 34.9% -> 7.0%.
+@pytest.mark.xfail(
+    strict=True,
+    reason="no effect on the calibrated baseline (7 December 2026, evening; it ran the "
+    "uncalibrated defaults until then, 9.34 against 4.81 a day): in this 20,000-resident area "
+    "after a one-year warm-up, 34.4 patients a day are delayed with no lead, 61.7 with three "
+    "days (the default) and 49.9 with five. The calibrated baseline's delays are queues for "
+    "a capacity (delay_cause_share.queue 0.94 at full size), which an earlier start does "
+    "not enlarge, and a place taken early is held idle until the "
+    "patient is fit: the intermediate-care wait 0.65 against 7.1 days, a care home's 15.5 "
+    "against 27.2. The eighth fit found discharge.referral_lead_days without effect on its "
+    "targets and left it at its default (docs/calibration.md)",
+)
 def test_planning_ahead_means_fewer_delayed_patients():
     """Starting assessments and care before the fit day halves the patients delayed (10.5 to
     5.0 a day in this area, two replications). It used to let more patients leave on the fit
@@ -78,7 +92,7 @@ def test_planning_ahead_means_fewer_delayed_patients():
     0.540): with care ready earlier, the hospital's own discharge work becomes the limit
     (hospital process 25% of the delayed days to 64%), and a patient it cannot finish that
     day leaves the next."""
-    base = small()
+    base = calibrated()
     late = base.with_changes([("discharge.referral_lead_days", 0)])
     early = base.with_changes([("discharge.referral_lead_days", 5)])
     before, after = kpis(late), kpis(early)
@@ -89,7 +103,7 @@ def test_planning_ahead_means_fewer_delayed_patients():
 
 
 def test_longer_assessments_mean_more_waiting_for_them():
-    base = small(discharge__referral_lead_days=0)
+    base = calibrated(discharge__referral_lead_days=0)
     quick = base.with_changes([("capacity.assessment_mean_days", 0.0)])
     slow = base.with_changes([("capacity.assessment_mean_days", 5.0)])
     before, after = kpis(quick), kpis(slow)
