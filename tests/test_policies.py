@@ -92,6 +92,19 @@ def test_staged_freezes_hiring_and_slows_the_panel_only_under_pressure():
     assert relaxed.panel_interval_weeks == 1
 
 
+def test_graded_freezes_hiring_as_deep_as_the_shortfall():
+    graded = RATIONING_RESPONSES.create("graded")
+    shallow, deep = graded.respond(0.04, Measures()), graded.respond(0.15, Measures())
+    assert shallow.hiring_freeze
+    assert deep.hiring_freeze
+    assert shallow.panel_interval_weeks == deep.panel_interval_weeks == 2, "as under staged"
+    assert shallow.freeze_vacancy_share == pytest.approx(0.04)
+    assert deep.freeze_vacancy_share == pytest.approx(0.15), "a deeper shortfall, fewer staff"
+    relaxed = graded.respond(-0.01, deep)
+    assert not relaxed.hiring_freeze
+    assert relaxed.panel_interval_weeks == 1
+
+
 def waiting_list(hospital: list[int], community: list[tuple[int, int]]) -> WaitingList:
     """A list where community members joined on the given days, then hospital patients on
     day 100 (so hospital patients joined last)."""

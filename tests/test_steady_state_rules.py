@@ -82,6 +82,25 @@ def test_a_hiring_freeze_leaves_no_more_than_the_limit_of_posts_vacant():
     assert council.posts(Role.SOCIAL_WORKER) == funded
 
 
+def test_a_graded_freeze_leaves_vacant_only_the_shortfall_s_share_of_posts():
+    """Under the graded response a shallow overspend leaves fewer posts vacant than the full
+    freeze, and a deeper one more (never beyond the limit): how far a cut reaches the teams
+    follows its size, not only its sign."""
+    model = CareSystemModel(small(residents=20000))
+    council = model.council
+    model.workforce.shed(council, Role.SOCIAL_WORKER, council.staff(Role.SOCIAL_WORKER))
+    funded = council.funded_posts(Role.SOCIAL_WORKER)
+    limit = model.params.council.hiring_freeze_vacancy_limit
+    posts = {}
+    for shortfall in (0.05, 0.15, 0.6):
+        council.measures = Measures(hiring_freeze=True, freeze_vacancy_share=shortfall)
+        posts[shortfall] = council.posts(Role.SOCIAL_WORKER)
+        assert posts[shortfall] == math.ceil(funded * (1 - min(shortfall, limit)) - 1e-9)
+    assert posts[0.05] > posts[0.15] > posts[0.6]
+    council.measures = Measures(hiring_freeze=True)
+    assert council.posts(Role.SOCIAL_WORKER) == posts[0.6], "the full freeze: the limit"
+
+
 def test_self_funders_are_held_to_the_national_threshold_not_the_councils_rationing():
     """A council that tightens eligibility to save money rations what it pays for; a
     self-funder whose need meets the national criteria still buys regulated care."""

@@ -140,10 +140,13 @@ class Council(mesa.Agent):
     def posts(self, role: Role) -> int:
         """Funded posts, or while hiring is frozen only the staff in post, down to the least a
         council keeps staffed (``council.hiring_freeze_vacancy_limit`` of posts vacant at
-        most): a freeze is a saving, not a way to stop assessing people."""
+        most, less under a freeze graded by the shortfall): a freeze is a saving, not a way to
+        stop assessing people."""
         funded = self.funded_posts(role)
         if self.measures.hiring_freeze:
             limit = self.model.params.council.hiring_freeze_vacancy_limit
+            if self.measures.freeze_vacancy_share is not None:
+                limit = min(limit, self.measures.freeze_vacancy_share)
             floor = math.ceil(funded * (1.0 - limit) - 1e-9)
             return min(funded, max(self.model.workforce.staff_of(self, role), floor))
         return funded

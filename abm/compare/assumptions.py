@@ -98,8 +98,9 @@ LEVERS = {
         "The council's budget for residents 65+ is £{council.budget_gbp} in the first financial "
         "year, given rather than derived from what the model spends. Its brokers commit money to "
         "packages and placements only while its commitments (staff, care, reablement) stay "
-        "within the budget less {funding.reserve_share} reserve; beyond that people wait for "
-        "money, hospital patients included (by the rule {council.referral_priority}). Under "
+        "within the budget less {funding.reserve_share} reserve; beyond that people at home wait "
+        "for money (hospital discharges are arranged whatever the budget, and their cost "
+        "counts against it). Under "
         "pressure it responds by {council.rationing_response} (staged: a hiring freeze on "
         "social workers and brokers, and a funding panel that sits fortnightly). Spare money "
         "buys a block of home-care hours for hospital discharges."
@@ -159,6 +160,7 @@ _PLACEHOLDER = re.compile(r"\{([a-z_0-9]+\.[a-z_0-9]+)\}")
 RATIONING = {
     "tighten_eligibility": "tightening eligibility",
     "freeze_fees": "freezing fees",
+    "graded": "graded (a hiring freeze as deep as its shortfall, a fortnightly panel)",
     "slow_assessments": "slowing assessments",
     "none": "doing nothing (no rationing)",
 }

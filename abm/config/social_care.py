@@ -167,9 +167,17 @@ class CouncilConfig:
         unit="policy",
         description="What the council does when demand outruns its budget: staged (freeze "
         "hiring of social workers and brokers, and the funding panel sits fortnightly), "
-        "tighten_eligibility, freeze_fees, slow_assessments, none",
+        "graded (as staged, but the freeze leaves vacant at most the shortfall's share of "
+        "posts), tighten_eligibility, freeze_fees, slow_assessments, none",
         source="lever",
-        choices=("staged", "tighten_eligibility", "freeze_fees", "slow_assessments", "none"),
+        choices=(
+            "staged",
+            "graded",
+            "tighten_eligibility",
+            "freeze_fees",
+            "slow_assessments",
+            "none",
+        ),
     )
     review_per_1000py: float = param(
         1000.0,

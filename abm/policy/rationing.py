@@ -25,6 +25,9 @@ class Measures:
     assessment_factor: float = 1.0
     hiring_freeze: bool = False
     panel_interval_weeks: int = 1
+    freeze_vacancy_share: float | None = None
+    """Under a hiring freeze, the most of its funded posts the council leaves vacant (``None``:
+    ``council.hiring_freeze_vacancy_limit``; never more than it)."""
 
 
 class RationingResponse:
@@ -95,6 +98,33 @@ class Staged(RationingResponse):
             measures,
             hiring_freeze=under_pressure,
             panel_interval_weeks=2 if under_pressure else 1,
+        )
+
+
+@RATIONING_RESPONSES.register("graded")
+class Graded(RationingResponse):
+    """The staged measures, with the hiring freeze as deep as the shortfall: while the care
+    the council has assessed outruns its budget by a share ``pressure``, it leaves vacant at
+    most that share of its social worker and broker posts (and never more than
+    ``council.hiring_freeze_vacancy_limit``), as a council asks each budget line for its
+    share of the savings; the funding panel sits fortnightly, as under ``staged``.
+
+    Why: under ``staged`` every measure is switched by the sign of the pressure alone, and a
+    council whose brokers hold people at home for money is over its budget by that measure
+    most of the time, so a deeper cut changed no measure (docs/model.md, Known limitations).
+    Here a deeper shortfall means fewer staff in post, and longer waits for assessments and
+    for the brokers who source packages, for hospital patients as for people at home.
+    """
+
+    def respond(self, pressure: float, measures: Measures) -> Measures:
+        """Freeze hiring to the shortfall's share of posts and slow the panel while under
+        pressure."""
+        under_pressure = pressure > 0.0
+        return dataclasses.replace(
+            measures,
+            hiring_freeze=under_pressure,
+            panel_interval_weeks=2 if under_pressure else 1,
+            freeze_vacancy_share=max(pressure, 0.0),
         )
 
 
