@@ -386,3 +386,31 @@ def test_the_settling_year_is_where_each_measure_stays_near_its_level():
     assert settled["climbs"] == 6  # 90 (year 5) is over 5% below the last five years' 100.2
     assert settled["flat"] == 1
     assert math.isnan(settled["moving"])
+
+
+def test_a_monthly_trace_reads_the_same_run_the_model_makes():
+    """scripts/trace_months.py, behind the traces docs/model.md quotes: one row a month from
+    the first day, the warm-up's years numbered below 1, and the same figures the run's own
+    daily record gives on those days."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "trace_months.py"
+    spec = importlib.util.spec_from_file_location("trace_months", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    changes = [("run.warmup_days", 60), ("run.years", 1)]
+    config = Path(__file__).resolve().parents[1] / "experiments" / "baseline.toml"
+    table = script.trace(config, 3000, 0, changes)
+    assert len(table) == 14, "a row on the 15th of each month, February 2025 to March 2026"
+    assert table["year"].iloc[0] == 0
+    assert table["year"].iloc[-1] == 1
+    scenario = calibrated(residents=3000, years=1, warmup_days=60)
+    model = CareSystemModel(scenario, replication_seed(scenario.run.seed, 0))
+    delayed, staffed = {}, {}
+    while not model.finished:
+        model.step()
+        delayed[model.day] = int(model.hospital.today.delayed_by_reason.sum())
+        staffed[model.day] = model.home_care.capacity_hours
+    for row in table.itertuples():
+        assert row.delayed_patients == delayed[row.day]
+        assert row.home_care_hours_staffed == staffed[row.day]
