@@ -17,18 +17,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tomllib
 from pathlib import Path
 
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 DAY_OF_MONTH = 15
-
-
-def _change(text: str) -> tuple[str, object]:
-    key, _, value = text.partition("=")
-    return key, tomllib.loads(f"v = {value}")["v"]
 
 
 def month_row(model) -> dict[str, float]:  # noqa: ANN001 - a CareSystemModel
@@ -62,18 +56,16 @@ def month_row(model) -> dict[str, float]:  # noqa: ANN001 - a CareSystemModel
     }
 
 
-def trace(config: Path, area: int | None, replication: int, changes: list) -> pd.DataFrame:
-    """One replication of ``config`` (scaled to ``area`` residents 65+ if given), a row a
-    month."""
+def trace(config: Path, area: int | None, replication: int, overrides: list[str]) -> pd.DataFrame:
+    """One replication of ``config`` with ``--set``-style ``overrides`` (``key=value``, in the
+    config's units), scaled to ``area`` residents 65+ if given, a row a month."""
     from abm.config import load_scenario, scale_area  # noqa: PLC0415
     from abm.model import CareSystemModel  # noqa: PLC0415
     from abm.rng import replication_seed  # noqa: PLC0415
 
-    scenario = load_scenario(config)
+    scenario = load_scenario(config, overrides)
     if area:
         scenario = scale_area(scenario, area)
-    if changes:
-        scenario = scenario.with_changes(changes)
     model = CareSystemModel(scenario, replication_seed(scenario.run.seed, replication))
     rows = []
     while not model.finished:
@@ -91,12 +83,15 @@ def main() -> int:
     parser.add_argument("config", type=Path)
     parser.add_argument("--area", type=int, default=None, help="residents 65+ (area rule)")
     parser.add_argument("--replication", type=int, default=0)
-    parser.add_argument("--set", action="append", default=[], type=_change, dest="changes")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--out", type=Path, help="write every month to this CSV file")
     args = parser.parse_args()
-    if not args.config.is_file():
-        parser.error(f"no config file {args.config}")
-    table = trace(args.config, args.area, args.replication, args.changes)
+    from abm.config import ConfigError  # noqa: PLC0415
+
+    try:
+        table = trace(args.config, args.area, args.replication, args.set)
+    except ConfigError as error:
+        parser.error(str(error))
     if args.out:
         table.to_csv(args.out, index=False)
         print(f"{len(table)} months written to {args.out}")

@@ -398,9 +398,8 @@ def test_a_monthly_trace_reads_the_same_run_the_model_makes():
     spec = importlib.util.spec_from_file_location("trace_months", path)
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
-    changes = [("run.warmup_days", 60), ("run.years", 1)]
     config = Path(__file__).resolve().parents[1] / "experiments" / "baseline.toml"
-    table = script.trace(config, 3000, 0, changes)
+    table = script.trace(config, 3000, 0, ["run.warmup_days=60", "run.years=1"])
     assert len(table) == 14, "a row on the 15th of each month, February 2025 to March 2026"
     assert table["year"].iloc[0] == 0
     assert table["year"].iloc[-1] == 1
