@@ -3,9 +3,9 @@
 Each home has beds, residents, a council fee (the council's rate), a private fee it sets
 itself each month to cover its costs and margin from what the council and the NHS pay, and
 reserves. A home whose reserves run out closes: every resident is moved to another home with
-a free bed, or recorded as unplaced and returned to the community queue. New homes open, after
-a lag, when the market's margin over the last year is high enough and residents are waiting
-for a place.
+a free bed, or recorded as unplaced and returned to the community queue. A new home opens, after
+a lag, when the shortage of beds over the last year would fill enough of it to earn its owner's
+margin at the fees the market was paid and the pay it would have to offer.
 
 The market is a :class:`~abm.agents.capacity.QueuedService`, as home care is
 (:mod:`abm.agents.home_care`), so discharges and community requests wait on it the same way.
@@ -155,7 +155,10 @@ class CareHomeMarket(QueuedService):
         self.unplaced_today = 0
         self.moved_today = 0
         self._margins: collections.deque[tuple[float, float]] = collections.deque(maxlen=12)
-        self._opening = False
+        self._shortages: collections.deque[int] = collections.deque(maxlen=12)
+        self._resident_days: collections.deque[int] = collections.deque(maxlen=12)
+        self._resident_days_this_month = 0
+        self._homes_coming = 0
 
     def start_day(self) -> None:
         """Reset today's counts. Homes open between two days (Mesa's event queue), so today's
@@ -279,6 +282,7 @@ class CareHomeMarket(QueuedService):
         """Homes' income and costs today."""
         for home in self.open_homes:
             home.accrue()
+            self._resident_days_this_month += len(home.residents)
 
     def settle_month(self, received: dict[str, float]) -> None:
         """Homes close their books: they pay last month's costs from what they were paid;
@@ -303,6 +307,9 @@ class CareHomeMarket(QueuedService):
                 if int(funders[pid]) == Funder.SELF:
                     self.council.reprice_self_funder(pid, home.private_fee)
         self._margins.append((revenue, costs))
+        self._resident_days.append(self._resident_days_this_month)
+        self._resident_days_this_month = 0
+        self._shortages.append(len(self.waiting) - self.empty_beds)
         self._consider_entry()
 
     def market_margin(self) -> float:
@@ -310,25 +317,67 @@ class CareHomeMarket(QueuedService):
         return margin_of(self._margins)
 
     def _consider_entry(self) -> None:
-        """A provider decides to open a home when the market has earned more than
-        ``care_homes.entry_margin`` over the last year and the residents waiting for a place
-        outnumber the market's empty beds by at least half a home: a shortage of beds, which it
-        can fill at a profit. (Margin alone is not enough: homes price self-funders to reach
-        their target margin, so a market at its target would draw new homes for ever. Nor is a
-        waiting list: while beds stand empty for want of staff, a new home adds no place a
-        worker is not already wanted for, and its posts only spread the same staff over more
-        beds.)"""
+        """A provider decides to open a home when the shortage of beds over the last twelve
+        months (residents waiting less the market's empty beds, month by month) would fill
+        enough of a new home to earn it ``care_homes.entry_margin``
+        (:meth:`break_even_residents`).
+
+        Why a year's shortage and a break-even: a home is a building and a staff for decades,
+        and an owner commits to it on a shortage that lasts, at fees that pay for it. On one
+        month's waiting list (the rule before) entries followed the list's chance peaks, and
+        since a home that makes money never leaves, each peak added beds for good: in an area
+        with no growth the market grew by a home every few years for as long as it ran
+        (docs/model.md, "Steady state"). Empty beds count against the shortage whether or not
+        they are staffed: while beds stand empty for want of staff, a new home adds no place a
+        worker is not already wanted for. Homes already being built (decided, not yet open)
+        count against it too, as an owner can see them in planning."""
         m = self.model.params.care_homes
-        if (
-            self._opening
-            or len(self._margins) < 12
-            or self.market_margin() <= m.entry_margin
-            or len(self.waiting) - self.empty_beds < m.beds_per_home / 2
-        ):
+        if len(self._shortages) < 12:
             return
-        self._opening = True
+        shortage = sum(self._shortages) / len(self._shortages)
+        shortage -= self._homes_coming * m.beds_per_home
+        if shortage < self.break_even_residents(self._entrant_is_nursing()):
+            return
+        self._homes_coming += 1
         lag_days = m.entry_lag_months * 365.25 / 12.0
         self.model.schedule_event(self.open_new_home, after=lag_days)
+
+    def break_even_residents(self, nursing: bool) -> float:
+        """Residents a new home of ``care_homes.beds_per_home`` beds needs to keep
+        ``care_homes.entry_margin`` of its revenue, at the fee the market was paid per resident
+        over the last year and the pay it would offer to staff all its beds (infinite where no
+        number of residents would do).
+
+        Its costs are the beds' upkeep and a full staff, whatever its occupancy, and a cost per
+        resident; each resident brings the market's mean fee, so a home breaks even at
+        ``fixed / (fee x (1 - margin) - cost per resident)`` residents."""
+        m, w = self.model.params.care_homes, self.model.params.workforce
+        resident_weeks = sum(self._resident_days) / DAYS_PER_WEEK
+        if resident_weeks <= 0:
+            return math.inf
+        fee = sum(revenue for revenue, _ in self._margins) / resident_weeks
+        workforce = self.model.workforce
+        floor = workforce.legal_floor(self.model.inputs_date)
+        week = w.hours_per_week * (1.0 + w.on_cost_share)
+        beds = m.beds_per_home
+        fixed = beds * m.cost_per_bed_gbp_per_week + math.ceil(
+            beds * w.care_home_staff_per_bed
+        ) * week * (workforce.mean_pay((Role.CARE_HOME_WORKER,)) or floor)
+        per_resident = m.cost_per_resident_gbp_per_week
+        if nursing:
+            fixed += (
+                math.ceil(beds * w.nursing_home_nurses_per_bed)
+                * week
+                * (workforce.mean_pay((Role.CARE_HOME_NURSE,)) or floor)
+            )
+            per_resident += m.nursing_extra_cost_gbp_per_week
+        net = fee * (1.0 - m.entry_margin) - per_resident
+        return fixed / net if net > 0 else math.inf
+
+    def _entrant_is_nursing(self) -> bool:
+        """A new home is a nursing home if more of those waiting need nursing care."""
+        waiting = list(self.waiting.in_order())
+        return sum(self.needs_nursing(pid) for pid in waiting) * 2 > len(waiting)
 
     def places_for_older_people(self) -> float:
         """The area's care-home places that residents 65+ use: ``capacity.care_home_beds``
@@ -351,18 +400,17 @@ class CareHomeMarket(QueuedService):
     def open_new_home(self) -> None:
         """A new home opens (scheduled when margins allowed, a lag earlier): a nursing home if
         more of those waiting need nursing care, else a residential home."""
-        waiting = list(self.waiting.in_order())
-        nursing = sum(self.needs_nursing(pid) for pid in waiting) * 2 > len(waiting)
         beds = self.model.params.care_homes.beds_per_home
-        self.homes.append(CareHome(self.model, beds, nursing=nursing))
+        self.homes.append(CareHome(self.model, beds, nursing=self._entrant_is_nursing()))
         self.entries_since_last_day += 1
-        self._opening = False
-        self._margins.clear()
+        self._homes_coming -= 1
+        self._shortages = collections.deque((s - beds for s in self._shortages), maxlen=12)
 
     def close(self, home: CareHome) -> None:
         """A home whose reserves have run out leaves the market; its residents are moved."""
         home.open = False
         self.exits_today += 1
+        self._shortages = collections.deque((s + home.beds for s in self._shortages), maxlen=12)
         residents = self.model.residents
         for pid in sorted(home.residents):
             self.home_of.pop(pid, None)

@@ -88,8 +88,9 @@ LEVERS = {
         "The council's budget changes by {council.budget_change} a year in real terms each "
         "April after the first reported one (compounded over the later Aprils of the run); "
         "when it heads for an overspend the council responds by {council.rationing_response} "
-        "(staged: a hiring freeze and a fortnightly funding panel while demand outruns the "
-        "budget; tighten_eligibility raises the threshold an hour a week each month). "
+        "(graded: a hiring freeze as deep as the shortfall and a fortnightly funding panel "
+        "while demand outruns the budget; staged: the same freeze whatever the shortfall; "
+        "tighten_eligibility raises the threshold an hour a week each month). "
         "Need comes in a few sizes ({need.hours_by_frailty} hours a week by frailty, less what "
         "an unpaid carer gives), so raising the threshold an hour at a time turns people away "
         "only when it crosses one of them."
@@ -101,8 +102,9 @@ LEVERS = {
         "within the budget less {funding.reserve_share} reserve; beyond that people at home wait "
         "for money (hospital discharges are arranged whatever the budget, and their cost "
         "counts against it). Under "
-        "pressure it responds by {council.rationing_response} (staged: a hiring freeze on "
-        "social workers and brokers, and a funding panel that sits fortnightly). Spare money "
+        "pressure it responds by {council.rationing_response} (graded: a hiring freeze on "
+        "social workers and brokers as deep as the shortfall, and a funding panel that sits "
+        "fortnightly). Spare money "
         "buys a block of home-care hours for hospital discharges."
     ),
     "council.care_home_fee_gbp_per_week": (

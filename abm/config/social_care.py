@@ -163,13 +163,16 @@ class CouncilConfig:
         maximum=5.0,
     )
     rationing_response: str = param(
-        "staged",
+        "graded",
         unit="policy",
-        description="What the council does when demand outruns its budget: staged (freeze "
-        "hiring of social workers and brokers, and the funding panel sits fortnightly), "
-        "graded (as staged, but the freeze leaves vacant at most the shortfall's share of "
-        "posts), tighten_eligibility, freeze_fees, slow_assessments, none",
-        source="lever",
+        description="What the council does when demand outruns its budget: graded (freeze "
+        "hiring of social workers and brokers, leaving vacant at most the shortfall's share "
+        "of posts, and the funding panel sits fortnightly), staged (as graded, but the freeze "
+        "leaves every post that falls vacant empty, up to the vacancy limit, whatever the "
+        "shortfall), tighten_eligibility, freeze_fees, slow_assessments, none",
+        source="lever: graded by default since 8 December 2026 (a council asks each budget "
+        "line for its share of the savings; under staged the freeze switched on the sign of "
+        "the shortfall, and assessment delays came in bursts, docs/model.md)",
         choices=(
             "staged",
             "graded",
@@ -401,13 +404,13 @@ class CareHomeMarketConfig:
     entry_margin: float = param(
         0.04,
         unit="share of revenue",
-        description="Market margin over the last 12 months above which a new home opens, while "
-        "the residents waiting for a place outnumber the market's empty beds by at least half "
-        "a home (a shortage of beds, not of staff)",
+        description="Margin on revenue a provider asks of a new home: one opens when the "
+        "residents waiting beyond the market's empty beds, on average over the last 12 months, "
+        "would fill enough of it to earn this at the fee the market was paid per resident and "
+        "today's pay for a full staff",
         source="assumption: half the margin on revenue that homes aim for (a target of 8% of "
-        "costs is 7.4% of revenue), so that a shortage draws a provider in when homes are "
-        "near their target. At the target itself (0.08, before December 2026) no home could "
-        "ever open: homes lower their private fees whenever they pass the target",
+        "costs is 7.4% of revenue), as an owner building a home expects it to fill over its "
+        "first years",
         minimum=-1.0,
         maximum=1.0,
     )
