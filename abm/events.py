@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from abm.agents.patient import EVENT_STREAMS, Patient
+from abm.agents.patient import EVENT_STREAMS, HANDLERS, Patient
 from abm.agents.population import unique_ids
 from abm.domain import EventKind
 
@@ -122,7 +122,7 @@ class CalendarEvents:
         due_ids = ids.tolist()
         residents.mark_all_changed(due_ids)
         for pid, kind in zip(due_ids, residents.next_kind[ids].tolist(), strict=True):
-            patients[pid].handle(kind, day)
+            HANDLERS[kind](patients[pid], day)
 
 
 class DailyStepping:

@@ -118,10 +118,9 @@ class CareHome(mesa.Agent):
     def set_private_fee(self, council_fee: float, nhs_fee: float, funders: list[int]) -> None:
         """Price self-funders' places so that the home covers its costs and margin."""
         m = self.model.params.care_homes
-        n_self = sum(1 for f in funders if f == Funder.SELF)
-        from_public = sum(
-            nhs_fee if f == Funder.NHS else council_fee for f in funders if f != Funder.SELF
-        )
+        self_funded, nhs = int(Funder.SELF), int(Funder.NHS)
+        n_self = funders.count(self_funded)
+        from_public = sum(nhs_fee if f == nhs else council_fee for f in funders if f != self_funded)
         target = self.weekly_costs(len(funders)) * (1.0 + m.target_margin)
         ceiling = council_fee * (1.0 + m.max_private_premium)
         if n_self == 0:
@@ -156,6 +155,9 @@ class CareHomeMarket(QueuedService):
         self.moved_today = 0
         self._margins: collections.deque[tuple[float, float]] = collections.deque(maxlen=12)
         self._opening = False
+        self._closures = 0
+        self._open_key: tuple[int, int] = (-1, -1)
+        self._open_homes: list[CareHome] = []
 
     def start_day(self) -> None:
         """Reset today's counts. Homes open between two days (Mesa's event queue), so today's
@@ -165,8 +167,13 @@ class CareHomeMarket(QueuedService):
 
     @property
     def open_homes(self) -> list[CareHome]:
-        """Homes still trading."""
-        return [home for home in self.homes if home.open]
+        """Homes still trading (not to be changed by the caller). The list is made again only
+        when a home has opened or closed since it was last made: the daily costs and outputs
+        ask for it every day, and homes open and close a few times a decade."""
+        key = (len(self.homes), self._closures)
+        if key != self._open_key:
+            self._open_key, self._open_homes = key, [home for home in self.homes if home.open]
+        return self._open_homes
 
     @property
     def beds(self) -> int:
@@ -294,14 +301,18 @@ class CareHomeMarket(QueuedService):
             if home.reserves < 0.0:
                 self.close(home)
                 continue
+            # the residents' funders in one look-up (in the set's order, as a loop would)
+            placed = np.fromiter(home.residents, dtype=np.int64, count=len(home.residents))
+            paying = funders[placed].tolist()
             home.set_private_fee(
                 self.council.care_home_fee(nursing=home.nursing),
                 self.model.params.care_homes.nhs_fee_gbp_per_week * self.council.pay_fee_factor,
-                [int(funders[pid]) for pid in home.residents],
+                paying,
             )
-            for pid in home.residents:
-                if int(funders[pid]) == Funder.SELF:
-                    self.council.reprice_self_funder(pid, home.private_fee)
+            fee, self_funded = home.private_fee, int(Funder.SELF)
+            for pid, funder in zip(placed.tolist(), paying, strict=True):
+                if funder == self_funded:
+                    self.council.reprice_self_funder(pid, fee)
         self._margins.append((revenue, costs))
         self._consider_entry()
 
@@ -362,6 +373,7 @@ class CareHomeMarket(QueuedService):
     def close(self, home: CareHome) -> None:
         """A home whose reserves have run out leaves the market; its residents are moved."""
         home.open = False
+        self._closures += 1
         self.exits_today += 1
         residents = self.model.residents
         for pid in sorted(home.residents):

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import math
+import operator
 from typing import TYPE_CHECKING
 
 import mesa
@@ -54,6 +56,11 @@ class Commitment:
     def total(self) -> float:
         """What the provider receives a week."""
         return self.council + self.private + self.nhs
+
+
+# Reading every commitment's fields at the start of a month (C-level, not a generator's loop).
+_PRIVATE = operator.attrgetter("private")
+_PURPOSE = operator.attrgetter("purpose")
 
 
 class Council(mesa.Agent):
@@ -384,10 +391,11 @@ class Council(mesa.Agent):
         residents = self.model.residents
         n = len(self.commitments)
         ids = np.fromiter(self.commitments, dtype=np.int64, count=n)
-        private = np.fromiter((c.private for c in self.commitments.values()), float, count=n)
-        in_home = np.fromiter(
-            (c.purpose is Purpose.CARE_HOME for c in self.commitments.values()), bool, count=n
-        )
+        commitments = self.commitments.values()
+        private = np.fromiter(map(_PRIVATE, commitments), float, count=n)
+        purposes = map(_PURPOSE, commitments)
+        care_homes = itertools.repeat(Purpose.CARE_HOME, n)
+        in_home = np.fromiter(map(operator.is_, purposes, care_homes), bool, count=n)
         days = (date - (date.replace(day=1) - dt.timedelta(days=1)).replace(day=1)).days
         paid = private * days / DAYS_PER_WEEK
         residents.paid_towards_care[ids] += paid

@@ -266,12 +266,14 @@ class Brokerage(ThroughputService):
                 self.council.care_home_fee(nursing=False),
             )
             weekly[care_home] = fees[care_home]
-        free = _members(ids, self._from_hospital) | (
-            ~care_home
-            & (residents.location[ids] == Location.HOSPITAL)
-            & ~_members(ids, self.model.home_care.restarting)
-        )
-        weekly[free] = 0.0
+        # reablement: in hospital for care at home, with no package to restart (few are in
+        # hospital, so the set of those restarting is asked only about them)
+        reablement = ~care_home & (residents.location[ids] == Location.HOSPITAL)
+        if reablement.any():
+            restarting = self.model.home_care.restarting
+            where = np.flatnonzero(reablement)
+            reablement[where] = [pid not in restarting for pid in ids[where].tolist()]
+        weekly[_members(ids, self._from_hospital) | reablement] = 0.0
         return weekly
 
     def held_for_funding(self) -> tuple[int, float]:

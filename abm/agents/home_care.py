@@ -212,6 +212,9 @@ class HomeCareMarket(QueuedService):
         self.discharge_support_hours = 0.0
         self._market_margins: collections.deque[tuple[float, float]] = collections.deque(maxlen=12)
         self._opening = False
+        self._closures = 0
+        self._open_key: tuple[int, int] = (-1, -1)
+        self._open_agencies: list[HomeCareAgency] = []
 
     def start_day(self) -> None:
         """Reset today's counts."""
@@ -219,8 +222,14 @@ class HomeCareMarket(QueuedService):
 
     @property
     def open_agencies(self) -> list[HomeCareAgency]:
-        """Agencies still trading."""
-        return [agency for agency in self.agencies if agency.open]
+        """Agencies still trading (not to be changed by the caller). The list is made again
+        only when an agency has opened or closed since it was last made: every package started
+        asks for it, and agencies open and close a few times a decade."""
+        key = (len(self.agencies), self._closures)
+        if key != self._open_key:
+            self._open_key = key
+            self._open_agencies = [agency for agency in self.agencies if agency.open]
+        return self._open_agencies
 
     def commission_discharge_support(self, hours: float) -> None:
         """Set the block of home-care hours a week bought for people leaving hospital."""
@@ -254,10 +263,13 @@ class HomeCareMarket(QueuedService):
         return self.model.residents.assessed_need(pid)
 
     def _roomiest(self) -> HomeCareAgency | None:
-        open_agencies = self.open_agencies
-        if not open_agencies:
-            return None
-        return max(open_agencies, key=lambda a: a.free_hours)
+        """The first open agency with the most free hours (as ``max`` by free hours picks)."""
+        best, most = None, 0.0
+        for agency in self.open_agencies:
+            free = agency.free_hours
+            if best is None or free > most:
+                best, most = agency, free
+        return best
 
     def staff_first_day(self) -> None:
         """When the market is sized by demand (``capacity.home_care_hours_per_week`` = 0),
@@ -614,6 +626,7 @@ class HomeCareMarket(QueuedService):
         """An agency whose reserves have run out leaves: its packages are handed back and its
         staff look for other jobs."""
         agency.open = False
+        self._closures += 1
         self.exits_today += 1
         day = self.model.day
         for pid in list(agency.packages):

@@ -59,7 +59,7 @@ class Patient(mesa.Agent):
     def handle(self, kind: int, day: int) -> None:
         """Carry out a due event (its method looked up by kind in one step: this is the
         model's most frequent call)."""
-        _HANDLERS[kind](self, day)
+        HANDLERS[kind](self, day)
 
     def worsen(self) -> None:
         """Frailty moves up one category; a care-home resident who becomes severely frail is
@@ -166,7 +166,7 @@ class Patient(mesa.Agent):
                 return
 
 
-_HANDLERS: tuple[Callable[[Patient, int], None], ...] = tuple(
+HANDLERS: tuple[Callable[[Patient, int], None], ...] = tuple(
     {
         EventKind.FRAILTY: lambda patient, _day: patient.worsen(),
         EventKind.ADMISSION: Patient.fall_ill,
