@@ -126,7 +126,7 @@ class QueuedService(mesa.Agent):
     def in_order(self, day: int) -> list[int]:
         """The waiting list in the order the council's referral priority rule serves it."""
         c = self.model.params.council
-        return list(self.waiting.in_order(c.referral_priority, day, c.community_wait_limit_days))
+        return self.waiting.ordered(c.referral_priority, day, c.community_wait_limit_days)
 
     def tick(self, day: int) -> None:
         """Serve the waiting list for one day."""

@@ -74,7 +74,10 @@ class CareHome(mesa.Agent):
     def staffed_places(self) -> int:
         """Residents the home's staff can look after (it admits only below this); worked out
         again only when staff or levers have changed, as placing residents asks often."""
-        key = (self.model.workforce.version, self.model.params)
+        return self._places_under((self.model.workforce.version, self.model.params))
+
+    def _places_under(self, key: tuple[int, object]) -> int:
+        """:attr:`staffed_places` for ``key``, the workforce's version and the levers."""
         if key != self._staffed_key:
             self._staffed_key, self._staffed_places = key, self._places_for_staff()
         return self._staffed_places
@@ -219,9 +222,10 @@ class CareHomeMarket(QueuedService):
         """The first open home of the kind with the most free beds, if more than ``reserve``
         (one pass: staffed places are worked out from staff on every call)."""
         best, most = None, reserve
-        for home in self.homes:
-            if home.open and home.nursing == nursing:
-                free = home.free_beds
+        key = (self.model.workforce.version, self.model.params)
+        for home in self.open_homes:
+            if home.nursing == nursing:
+                free = home._places_under(key) - len(home.residents)
                 if free > most:
                     best, most = home, free
         return best

@@ -121,7 +121,10 @@ class HomeCareAgency(mesa.Agent):
     def staffed_hours(self) -> float:
         """Contact hours a week its care workers can deliver (worked out again only when staff
         or levers change)."""
-        key = (self.model.workforce.version, self.model.params)
+        return self._staffed_under((self.model.workforce.version, self.model.params))
+
+    def _staffed_under(self, key: tuple[int, object]) -> float:
+        """:attr:`staffed_hours` for ``key``, the workforce's version and the levers."""
         if key != self._staffed_key:
             staff = self.model.workforce.staff_of(self, Role.HOME_CARE_WORKER)
             self._staffed_key, self._staffed = key, staff * self.productive_hours_per_worker()
@@ -265,8 +268,9 @@ class HomeCareMarket(QueuedService):
     def _roomiest(self) -> HomeCareAgency | None:
         """The first open agency with the most free hours (as ``max`` by free hours picks)."""
         best, most = None, 0.0
+        key = (self.model.workforce.version, self.model.params)
         for agency in self.open_agencies:
-            free = agency.free_hours
+            free = agency._staffed_under(key) - agency.hours
             if best is None or free > most:
                 best, most = agency, free
         return best

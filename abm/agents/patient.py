@@ -88,7 +88,7 @@ class Patient(mesa.Agent):
             self.model.home_care.suspend(pid)
             residents.set_care(pid, Care.NONE)
             need = max(need, 1)
-        hospital.arrive(pid, day, minimum_pathway=need)
+        hospital.wait_in_corridor(pid, day, minimum_pathway=need)
 
     def die(self, day: int) -> None:
         """Death: every place and package the patient held is freed."""
