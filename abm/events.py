@@ -89,7 +89,9 @@ class CalendarEvents:
             residents.recent[ids],
             residents.dependent[ids],
         )
-        waits = np.stack([stream.standard_exponential(len(ids)) for stream in self._streams])
+        waits = np.empty((len(self._streams), len(ids)))
+        for stream, row in zip(self._streams, waits, strict=True):
+            stream.standard_exponential(out=row)
         with np.errstate(divide="ignore", over="ignore"):  # a zero or tiny rate: never
             times = now + waits / rates
         kinds = np.argmin(times, axis=0)

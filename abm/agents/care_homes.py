@@ -161,6 +161,9 @@ class CareHomeMarket(QueuedService):
         self._closures = 0
         self._open_key: tuple[int, int] = (-1, -1)
         self._open_homes: list[CareHome] = []
+        self._settlements = 0
+        self._fees: tuple[object, float] = (None, 0.0)
+        self._reserves: tuple[object, float] = (None, 0.0)
 
     def start_day(self) -> None:
         """Reset today's counts. Homes open between two days (Mesa's event queue), so today's
@@ -177,6 +180,27 @@ class CareHomeMarket(QueuedService):
         if key != self._open_key:
             self._open_key, self._open_homes = key, [home for home in self.homes if home.open]
         return self._open_homes
+
+    def mean_private_fee(self) -> float:
+        """Open homes' mean private fee, GBP a week (0 with none open). Fees are set when homes
+        open and once a month, so the mean is worked out again only then (with numpy's sum,
+        as before)."""
+        open_homes = self.open_homes
+        key = (self._open_key, self._settlements)
+        if key != self._fees[0]:
+            fees = [home.private_fee for home in open_homes]
+            self._fees = (key, float(np.mean(fees)) if fees else 0.0)
+        return self._fees[1]
+
+    def total_reserves(self) -> float:
+        """Open homes' reserves, GBP, added up home by home. Balances move only by the
+        ledger's transactions, so the total is worked out again only when there are new ones
+        (or homes open or close)."""
+        open_homes = self.open_homes
+        key = (self._open_key, len(self.model.accounts.ledger.transactions))
+        if key != self._reserves[0]:
+            self._reserves = (key, float(sum(home.reserves for home in open_homes)))
+        return self._reserves[1]
 
     @property
     def beds(self) -> int:
@@ -294,6 +318,7 @@ class CareHomeMarket(QueuedService):
     def settle_month(self, received: dict[str, float]) -> None:
         """Homes close their books: they pay last month's costs from what they were paid;
         then exits, private fees, and entry decisions."""
+        self._settlements += 1
         revenue = costs = 0.0
         funders = self.model.residents.funder
         accounts = self.model.accounts
@@ -318,6 +343,7 @@ class CareHomeMarket(QueuedService):
                 if funder == self_funded:
                     self.council.reprice_self_funder(pid, fee)
         self._margins.append((revenue, costs))
+        self._settlements += 1  # (before and after: fees are never read half set)
         self._consider_entry()
 
     def market_margin(self) -> float:

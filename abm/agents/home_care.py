@@ -432,17 +432,20 @@ class HomeCareMarket(QueuedService):
         agency's hours go to those who can use them, and the patient keeps their place.
 
         Free hours only fall as packages start, so whoever needs more than any agency has free
-        now cannot start one later today: the next resident whose need fits is found with numpy
-        (the vector form of :meth:`package_hours`) instead of asking everyone down a queue that
-        can be a thousand long while less than a package is free.
+        now cannot start one later today: the list is read once, from the front, for the next
+        resident whose need (the vector form of :meth:`package_hours`, worked out for the whole
+        list at once) fits, instead of asking everyone down a queue that can be a thousand long
+        while less than a package is free. Free hours are kept as a list of floats: the same
+        arithmetic as numpy's, without its cost for each of a few values.
         """
         if not len(self.waiting):
             return
         agencies = self.open_agencies
         if not agencies:
             return
-        free = np.array([agency.free_hours for agency in agencies])
-        if free.max() < MIN_PACKAGE_HOURS:
+        free = [agency.free_hours for agency in agencies]
+        most = max(free)
+        if most < MIN_PACKAGE_HOURS:
             return
         residents = self.model.residents
         order = self.in_order(day)
@@ -455,13 +458,14 @@ class HomeCareMarket(QueuedService):
                 order = [pid for pid in order if pid not in early]
             if not order:
                 return
-        needs = residents.assessed_needs(np.array(order, dtype=np.int64))
-        i = -1
-        while free.max() >= MIN_PACKAGE_HOURS:
-            fits = np.flatnonzero(needs[i + 1 :] <= free.max())
-            if len(fits) == 0:
+        needs = residents.assessed_needs(np.array(order, dtype=np.int64)).tolist()
+        waiting, i = len(order), -1
+        while most >= MIN_PACKAGE_HOURS:
+            i += 1
+            while i < waiting and not needs[i] <= most:
+                i += 1
+            if i == waiting:
                 break
-            i += 1 + int(fits[0])
             pid = order[i]
             hours = self.package_hours(pid)
             if hours <= 0.0:
@@ -471,9 +475,10 @@ class HomeCareMarket(QueuedService):
                 self.council.drop_approval(pid)
                 route.stop(pid, day)
                 continue
-            best = int(np.argmax(free))
+            best = free.index(most)
             if hours <= free[best]:
                 free[best] -= hours
+                most = max(free)
                 reablement = self.will_be_reablement(pid)
                 self._restart.discard(pid)
                 self.start_package(pid, day, reablement=reablement)

@@ -126,6 +126,9 @@ class HazardTable:
         table[EventKind.ADMISSION] *= admission_factor
         self.table = table
         self.nested = table.tolist()
+        # one column per cell: a resident's rates are one column, found by the cell's flat
+        # index (one gather instead of indexing seven axes with seven arrays)
+        self._columns = table.reshape(len(EventKind), -1)
 
     def rates(  # noqa: PLR0917 - one index array per axis of the table
         self,
@@ -138,7 +141,10 @@ class HazardTable:
         dependent: np.ndarray,
     ) -> np.ndarray:
         """Per-day hazards, shape (event kinds, residents)."""
-        return self.table[:, setting, band, frailty, sex, carer, recent, dependent]
+        cells = np.ravel_multi_index(
+            (setting, band, frailty, sex, carer, recent, dependent), self.table.shape[1:]
+        )
+        return np.take(self._columns, cells, axis=1)
 
     def rate(self, kind: int, cell: tuple[int, int, int, int, int, int, int]) -> float:
         """One per-day hazard, for per-agent code; ``cell`` is (setting, band, frailty, sex,
