@@ -103,6 +103,7 @@ class Accounts(mesa.Agent):
         self._known: FundingArrangement | None = None
         self._payers: dict[Purpose, str] = {}
         self._care_purposes: frozenset[Purpose] = frozenset()
+        self._care_purpose_names: list[str] = []
         self._sector_keys: tuple[list[tuple[str, str]], list[tuple[str, str]]] = ([], [])
 
     def _learn_arrangement(self) -> None:
@@ -116,6 +117,7 @@ class Accounts(mesa.Agent):
         self._care_purposes = frozenset(
             p for p in SOCIAL_CARE_PURPOSES if arrangement.payer(p) == holder
         )
+        self._care_purpose_names = [p.value for p in self._care_purposes]
         holders = {arrangement.payer(p) for p in SOCIAL_CARE_PURPOSES | HEALTH_PURPOSES}
         self._sector_keys = (
             [(h, p.value) for h in holders for p in SOCIAL_CARE_PURPOSES],
@@ -414,10 +416,10 @@ class Accounts(mesa.Agent):
     def care_commitments_a_year(self) -> float:
         """What the care budget holder's ongoing commitments (staff, packages, placements,
         reablement) cost a year at today's weekly rates (GBP)."""
-        holder = self.arrangement.care_holder
-        return WEEKS_PER_YEAR * sum(
-            self.streams.weekly(holder, p.value) for p in self.care_purposes()
-        )
+        if self._known is not self.arrangement:
+            self._learn_arrangement()
+        holder, weekly = self.arrangement.care_holder, self.streams.weekly
+        return WEEKS_PER_YEAR * sum(weekly(holder, name) for name in self._care_purpose_names)
 
     def care_spending_limit(self) -> float:
         """The most the care budget holder lets its commitments cost a year: its budget less

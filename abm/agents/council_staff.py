@@ -303,11 +303,11 @@ class Brokerage(ThroughputService):
 
 
 def _members(ids: np.ndarray, members: set[int]) -> np.ndarray:
-    """Which of ``ids`` (residents' ids) are in ``members`` (a small set), as a boolean array
-    (flags indexed by id: much cheaper than ``np.isin``, which sorts)."""
+    """Which of ``ids`` (residents' ids) are in ``members`` (a small set), as a boolean array:
+    each id looked up in the sorted members (much cheaper than ``np.isin``, and than flags
+    indexed by id, whose array as long as the residents' is written for every call)."""
     if not members or not len(ids):
         return np.zeros(len(ids), dtype=bool)
-    listed = np.fromiter(members, dtype=np.int64, count=len(members))
-    flags = np.zeros(max(int(ids.max()), int(listed.max())) + 1, dtype=bool)
-    flags[listed] = True
-    return flags[ids]
+    listed = np.sort(np.fromiter(members, dtype=np.int64, count=len(members)))
+    where = np.minimum(np.searchsorted(listed, ids), len(listed) - 1)
+    return listed[where] == ids
