@@ -148,9 +148,11 @@ class WaitingList:
         self._community_by_day = True
         self._last_community_day = -math.inf
 
-    def join(self, pid: int, from_hospital: bool, day: int = 0) -> None:
+    def join(self, pid: int, from_hospital: bool, day: int = 0) -> bool:
         """Add a patient at the back of their queue. Someone already waiting from the other
-        side (at home, then from hospital) moves: nobody is on both lists to be served twice."""
+        side (at home, then from hospital) moves: nobody is on both lists to be served twice.
+        Returns whether the patient was not waiting before."""
+        new = pid not in self._joined  # (everyone waiting, on either list, has a joining day)
         if pid in (self._community if from_hospital else self._hospital):
             self.leave(pid)
         if pid in self._community:  # keeps its place with a new day: not in day order
@@ -161,6 +163,7 @@ class WaitingList:
             if day < self._last_community_day:
                 self._community_by_day = False
             self._last_community_day = day
+        return new
 
     def leave(self, pid: int) -> None:
         """Remove a patient wherever they are."""
@@ -172,6 +175,10 @@ class WaitingList:
     def joined(self, pid: int) -> int:
         """The day a waiting patient joined."""
         return self._joined[pid]
+
+    def joined_on(self, pid: int) -> int | None:
+        """The day a patient joined, or ``None`` if they are not waiting."""
+        return self._joined.get(pid)
 
     def in_order(
         self, rule: str = HOSPITAL_FIRST, day: int = 0, limit_days: float = 0.0

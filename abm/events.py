@@ -80,15 +80,7 @@ class CalendarEvents:
         if len(ids) == 0:
             return
         residents = self.model.residents
-        rates = self.model.hazards.rates(
-            residents.settings(ids),
-            residents.band[ids],
-            residents.frailty[ids],
-            residents.sex[ids],
-            residents.carer[ids],
-            residents.recent[ids],
-            residents.dependent[ids],
-        )
+        rates = self.model.hazards.rates(*residents.hazard_cells(ids))
         waits = np.empty((len(self._streams), len(ids)))
         for stream, row in zip(self._streams, waits, strict=True):
             stream.standard_exponential(out=row)

@@ -82,9 +82,8 @@ class QueuedService(mesa.Agent):
     def enrol(self, pid: int, day: int, from_hospital: bool, route: Route) -> None:
         """Join the waiting list; served from the next tick."""
         self._routes[pid] = route
-        if pid not in self.waiting:
+        if self.waiting.join(pid, from_hospital, day):
             self.referred += 1
-        self.waiting.join(pid, from_hospital, day)
         if from_hospital:
             self._from_hospital.add(pid)
 
@@ -104,10 +103,10 @@ class QueuedService(mesa.Agent):
         )
 
     def _log_wait(self, pid: int, day: int) -> None:
-        if pid in self.waiting:
+        joined = self.waiting.joined_on(pid)
+        if joined is not None:
             self.taken += 1
-            from_hospital = pid in self._from_hospital
-            self.wait_log.append((day, day - self.waiting.joined(pid), from_hospital))
+            self.wait_log.append((day, day - joined, pid in self._from_hospital))
 
     def _finish(self, pid: int, day: int) -> None:
         self._log_wait(pid, day)
