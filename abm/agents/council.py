@@ -14,12 +14,11 @@ posts the council pays for from its budget; the queues they serve are in
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import itertools
 import math
 import operator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import mesa
 import numpy as np
@@ -37,13 +36,14 @@ if TYPE_CHECKING:
     from abm.model import CareSystemModel
 
 
-@dataclasses.dataclass(frozen=True)
-class Commitment:
+class Commitment(NamedTuple):
     """What one resident's care costs each payer a week, paid to which provider and for what.
 
     ``council`` is the public share of social care (paid by whichever account holds the care
     budget under the funding arrangement), ``private`` the resident's own, ``nhs`` continuing
-    healthcare."""
+    healthcare. Immutable; a named tuple rather than a frozen dataclass because care homes
+    re-price every self-funder's commitment each month, and a frozen dataclass costs several
+    times as much to make."""
 
     council: float = 0.0
     private: float = 0.0
@@ -350,7 +350,7 @@ class Council(mesa.Agent):
         delta = weekly_fee - old.private
         if delta == 0.0:
             return
-        self.commitments[pid] = Commitment(  # dataclasses.replace costs five times as much
+        self.commitments[pid] = Commitment(  # ._replace costs several times as much
             old.council, weekly_fee, old.nhs, old.payee, old.purpose, old.self_funded
         )
         self.model.accounts.pay_weekly(HOUSEHOLDS, old.payee, old.purpose, delta)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from abm.agents.accounts import WEEKS_PER_YEAR
-from abm.agents.capacity import QueuedService, ThroughputService, responsible_body
+from abm.agents.capacity import QueuedService, ThroughputService, responsible_for
 from abm.agents.worker import Role
 from abm.discharge import Delay, Route
 from abm.domain import Body, Cause, DelayReason, Frailty, Funder, Location
@@ -286,7 +286,7 @@ class Brokerage(ThroughputService):
 
     def status(self, pid: int) -> Delay:
         """Waiting for a package or a place, as the broker is arranging."""
-        body = responsible_body(self.responsible, self.model.residents.funder[pid])
+        body = responsible_for(self.responsible, self.model.residents, pid)
         cause = Cause.PROCESS if pid in self._in_progress else Cause.QUEUE
         return self._reasons.get(pid, self.reason), body, cause
 
