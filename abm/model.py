@@ -153,6 +153,7 @@ class CareSystemModel(mesa.Model):
         self.datacollector = mesa.DataCollector(
             model_reporters=MODEL_REPORTERS, tables={"daily": list(DAILY_COLUMNS)}
         )
+        self._collector = self.datacollector
         daily = self.datacollector.tables["daily"]
         self._daily_lists = [daily[column] for column in DAILY_COLUMNS]
         self._daily_values = operator.itemgetter(*DAILY_COLUMNS)
@@ -568,9 +569,13 @@ class CareSystemModel(mesa.Model):
         the immutable numbers and dates they return gives an equal value at many times the
         cost."""
         row = daily_row(self)
+        collector = self.datacollector
+        if collector is not self._collector:  # replaced by a user: its own columns and collect
+            collector.add_table_row("daily", row)
+            collector.collect(self)
+            return
         for values, value in zip(self._daily_lists, self._daily_values(row), strict=True):
             values.append(value)
-        collector = self.datacollector
         if not collector._validated or collector.agent_reporters or collector.agenttype_reporters:
             collector.collect(self)
             return

@@ -343,7 +343,7 @@ class CareHomeMarket(QueuedService):
                 if funder == self_funded:
                     self.council.reprice_self_funder(pid, fee)
         self._margins.append((revenue, costs))
-        self._settlements += 1  # (before and after: fees are never read half set)
+        self._settlements += 1  # and again with every fee set: a mean taken midway is dropped
         self._consider_entry()
 
     def market_margin(self) -> float:
