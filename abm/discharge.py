@@ -148,9 +148,11 @@ class WaitingList:
         self._community_by_day = True
         self._last_community_day = -math.inf
 
-    def join(self, pid: int, from_hospital: bool, day: int = 0) -> None:
+    def join(self, pid: int, from_hospital: bool, day: int = 0) -> bool:
         """Add a patient at the back of their queue. Someone already waiting from the other
-        side (at home, then from hospital) moves: nobody is on both lists to be served twice."""
+        side (at home, then from hospital) moves: nobody is on both lists to be served twice.
+        Returns whether the patient was not waiting before."""
+        new = pid not in self._joined  # (everyone waiting, on either list, has a joining day)
         if pid in (self._community if from_hospital else self._hospital):
             self.leave(pid)
         if pid in self._community:  # keeps its place with a new day: not in day order
@@ -161,6 +163,7 @@ class WaitingList:
             if day < self._last_community_day:
                 self._community_by_day = False
             self._last_community_day = day
+        return new
 
     def leave(self, pid: int) -> None:
         """Remove a patient wherever they are."""
@@ -173,22 +176,32 @@ class WaitingList:
         """The day a waiting patient joined."""
         return self._joined[pid]
 
+    def joined_on(self, pid: int) -> int | None:
+        """The day a patient joined, or ``None`` if they are not waiting."""
+        return self._joined.get(pid)
+
     def in_order(
         self, rule: str = HOSPITAL_FIRST, day: int = 0, limit_days: float = 0.0
     ) -> Iterator[int]:
         """Waiting patients in the order they are to be served (a snapshot)."""
+        return iter(self.ordered(rule, day, limit_days))
+
+    def ordered(
+        self, rule: str = HOSPITAL_FIRST, day: int = 0, limit_days: float = 0.0
+    ) -> list[int]:
+        """:meth:`in_order` as a new list (the services serve from a list)."""
         if not self._community:  # one queue: what any rule, and merging, gives
-            return iter(list(self._hospital))
+            return list(self._hospital)
         if not self._hospital:
-            return iter(list(self._community))
+            return list(self._community)
         if rule == IN_ORDER:
             merged = heapq.merge(
                 ((seq, pid) for pid, seq in self._hospital.items()),
                 ((seq, pid) for pid, seq in self._community.items()),
             )
-            return iter([pid for _, pid in merged])
+            return [pid for _, pid in merged]
         if rule == HOSPITAL_FIRST:
-            return iter([*self._hospital, *self._community])
+            return [*self._hospital, *self._community]
         community = list(self._community)
         joined = self._joined
         if self._community_by_day:
@@ -199,15 +212,14 @@ class WaitingList:
             late = set(overdue)
             rest = [pid for pid in community if pid not in late]
         if not overdue:
-            return iter([*self._hospital, *community])
+            return [*self._hospital, *community]
         hospital = list(self._hospital)
-        alternating = [
-            pid
-            for pair in itertools.zip_longest(hospital, overdue)
-            for pid in pair
-            if pid is not None
-        ]
-        return iter([*alternating, *rest])
+        # one for one while both last, then the rest of the longer (slices, not a loop)
+        pairs = min(len(hospital), len(overdue))
+        alternating = [0] * (2 * pairs)
+        alternating[0::2] = hospital[:pairs]
+        alternating[1::2] = overdue[:pairs]
+        return [*alternating, *hospital[pairs:], *overdue[pairs:], *rest]
 
     def __contains__(self, pid: int) -> bool:
         return pid in self._hospital or pid in self._community

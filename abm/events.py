@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from abm.agents.patient import EVENT_STREAMS, Patient
+from abm.agents.patient import EVENT_STREAMS, HANDLERS, Patient
 from abm.agents.population import unique_ids
 from abm.domain import EventKind
 
@@ -80,16 +80,10 @@ class CalendarEvents:
         if len(ids) == 0:
             return
         residents = self.model.residents
-        rates = self.model.hazards.rates(
-            residents.settings(ids),
-            residents.band[ids],
-            residents.frailty[ids],
-            residents.sex[ids],
-            residents.carer[ids],
-            residents.recent[ids],
-            residents.dependent[ids],
-        )
-        waits = np.stack([stream.standard_exponential(len(ids)) for stream in self._streams])
+        rates = self.model.hazards.rates(*residents.hazard_cells(ids))
+        waits = np.empty((len(self._streams), len(ids)))
+        for stream, row in zip(self._streams, waits, strict=True):
+            stream.standard_exponential(out=row)
         with np.errstate(divide="ignore", over="ignore"):  # a zero or tiny rate: never
             times = now + waits / rates
         kinds = np.argmin(times, axis=0)
@@ -122,7 +116,7 @@ class CalendarEvents:
         due_ids = ids.tolist()
         residents.mark_all_changed(due_ids)
         for pid, kind in zip(due_ids, residents.next_kind[ids].tolist(), strict=True):
-            patients[pid].handle(kind, day)
+            HANDLERS[kind](patients[pid], day)
 
 
 class DailyStepping:

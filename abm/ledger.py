@@ -220,7 +220,9 @@ class PaymentStreams:
         """Change the weekly rate of a stream by ``weekly_gbp`` (negative to reduce it)."""
         if weekly_gbp == 0.0:
             return
-        stream = self._stream(key, day)
+        stream = self._streams.get(key)  # (self._stream, inline: rates change very often)
+        if stream is None:
+            stream = self._streams[key] = _Stream(since_day=day)
         stream.owed_gbp += stream.weekly_gbp * (day - stream.since_day) / 7.0
         stream.since_day = day
         rate = stream.weekly_gbp + weekly_gbp

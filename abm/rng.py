@@ -44,21 +44,21 @@ STREAMS = (
 )
 
 
-class Streams:
-    """A fixed set of independent generators, looked up by name."""
+class Streams(dict[str, np.random.Generator]):
+    """A fixed set of independent generators, looked up by name.
+
+    A dict, so that looking a stream up (which most draws in the model do) costs a dict's
+    look-up rather than a Python method's call."""
 
     def __init__(self, seed: np.random.SeedSequence) -> None:
         children = seed.spawn(len(STREAMS))
-        self._generators = {
-            name: np.random.default_rng(child)
+        super().__init__(
+            (name, np.random.default_rng(child))
             for name, child in zip(STREAMS, children, strict=True)
-        }
+        )
 
-    def __getitem__(self, name: str) -> np.random.Generator:
-        try:
-            return self._generators[name]
-        except KeyError:
-            raise KeyError(f"no random stream named {name!r}; streams are {STREAMS}") from None
+    def __missing__(self, name: str) -> np.random.Generator:
+        raise KeyError(f"no random stream named {name!r}; streams are {STREAMS}")
 
 
 def replication_seed(root_seed: int, replication: int) -> np.random.SeedSequence:

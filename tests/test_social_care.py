@@ -211,9 +211,9 @@ def test_residents_65plus_use_their_share_of_the_areas_care_home_places():
     # builds fewer homes here, the council spends less on placements and is under its budget
     # (pressure -0.05 and -0.02): 4.4 people are held for money, and 5.9 with fewer places, as
     # more of those who would have had a place need care at home from the same budget.
-    assert (
-        after["queue_wait_days.care_home.mean"] > before["queue_wait_days.care_home.mean"]
-    ), "with fewer places for residents 65+, those who need one wait longer for it"
+    assert after["queue_wait_days.care_home.mean"] > before["queue_wait_days.care_home.mean"], (
+        "with fewer places for residents 65+, those who need one wait longer for it"
+    )
 
 
 def test_a_new_care_home_is_counted_on_the_day_it_opens():

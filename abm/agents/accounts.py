@@ -99,6 +99,30 @@ class Accounts(mesa.Agent):
         self._block_hours = 0.0
         self._block_bought = False
         self.today_by_sector = {"care": 0.0, "health": 0.0, "private": 0.0}
+        self._stream_keys: dict[tuple[str, str, Purpose], tuple[str, str, str, str]] = {}
+        self._known: FundingArrangement | None = None
+        self._payers: dict[Purpose, str] = {}
+        self._care_purposes: frozenset[Purpose] = frozenset()
+        self._care_purpose_names: list[str] = []
+        self._sector_keys: tuple[list[tuple[str, str]], list[tuple[str, str]]] = ([], [])
+
+    def _learn_arrangement(self) -> None:
+        """Work out again what follows from the funding arrangement alone (who pays for what,
+        the care budget's purposes, today's spending's streams), when it is not the one these
+        were worked out for. Payments and the daily outputs ask for them many times a day;
+        the sets are made as before, so that sums over them add in the same order."""
+        arrangement = self._known = self.arrangement
+        self._payers = {}
+        holder = arrangement.care_holder
+        self._care_purposes = frozenset(
+            p for p in SOCIAL_CARE_PURPOSES if arrangement.payer(p) == holder
+        )
+        self._care_purpose_names = [p.value for p in self._care_purposes]
+        holders = {arrangement.payer(p) for p in SOCIAL_CARE_PURPOSES | HEALTH_PURPOSES}
+        self._sector_keys = (
+            [(h, p.value) for h in holders for p in SOCIAL_CARE_PURPOSES],
+            [(h, p.value) for h in holders for p in HEALTH_PURPOSES],
+        )
 
     # ---------------------------------------------------------------- payments
 
@@ -117,7 +141,10 @@ class Accounts(mesa.Agent):
 
     def pay_weekly(self, payer: str, payee: str, purpose: Purpose, weekly_gbp: float) -> None:
         """Change what ``payer`` pays ``payee`` a week for ``purpose`` (negative to reduce)."""
-        key = (payer, payee, pool_of(payer), purpose.value)
+        key = self._stream_keys.get((payer, payee, purpose))
+        if key is None:
+            key = (payer, payee, pool_of(payer), purpose.value)
+            self._stream_keys[payer, payee, purpose] = key
         self.streams.add_rate(key, weekly_gbp, self.model.day)
 
     def owe(self, payer: str, payee: str, purpose: Purpose, gbp: float) -> None:
@@ -132,8 +159,14 @@ class Accounts(mesa.Agent):
         self.transfer(yesterday, provider, ECONOMY, Purpose.OPERATING_COSTS, gbp)
 
     def payer(self, purpose: Purpose) -> str:
-        """Who pays for ``purpose`` under the funding arrangement."""
-        return self.arrangement.payer(purpose)
+        """Who pays for ``purpose`` under the funding arrangement (an arrangement's payers are
+        fixed, so each is asked once)."""
+        if self._known is not self.arrangement:
+            self._learn_arrangement()
+        payer = self._payers.get(purpose)
+        if payer is None:
+            payer = self._payers[purpose] = self.arrangement.payer(purpose)
+        return payer
 
     def count_today(self, payer: str, purpose: Purpose, gbp: float) -> None:
         """Add to today's spending by sector (what the daily outputs show)."""
@@ -157,13 +190,13 @@ class Accounts(mesa.Agent):
 
     def start_day(self) -> None:
         """Today's spending starts with what the weekly streams cost a day."""
-        holders = {self.payer(p) for p in SOCIAL_CARE_PURPOSES | HEALTH_PURPOSES}
+        if self._known is not self.arrangement:
+            self._learn_arrangement()
+        care, health = self._sector_keys
         weekly = self.streams.weekly
         self.today_by_sector = {
-            "care": sum(weekly(h, p.value) for h in holders for p in SOCIAL_CARE_PURPOSES)
-            / DAYS_PER_WEEK,
-            "health": sum(weekly(h, p.value) for h in holders for p in HEALTH_PURPOSES)
-            / DAYS_PER_WEEK,
+            "care": sum(weekly(h, p) for h, p in care) / DAYS_PER_WEEK,
+            "health": sum(weekly(h, p) for h, p in health) / DAYS_PER_WEEK,
             "private": weekly(HOUSEHOLDS) / DAYS_PER_WEEK,
         }
 
@@ -376,16 +409,17 @@ class Accounts(mesa.Agent):
 
     def care_purposes(self) -> frozenset[Purpose]:
         """The social care purposes the care budget holder pays for."""
-        holder = self.arrangement.care_holder
-        return frozenset(p for p in SOCIAL_CARE_PURPOSES if self.payer(p) == holder)
+        if self._known is not self.arrangement:
+            self._learn_arrangement()
+        return self._care_purposes
 
     def care_commitments_a_year(self) -> float:
         """What the care budget holder's ongoing commitments (staff, packages, placements,
         reablement) cost a year at today's weekly rates (GBP)."""
-        holder = self.arrangement.care_holder
-        return WEEKS_PER_YEAR * sum(
-            self.streams.weekly(holder, p.value) for p in self.care_purposes()
-        )
+        if self._known is not self.arrangement:
+            self._learn_arrangement()
+        holder, weekly = self.arrangement.care_holder, self.streams.weekly
+        return WEEKS_PER_YEAR * sum(weekly(holder, name) for name in self._care_purpose_names)
 
     def care_spending_limit(self) -> float:
         """The most the care budget holder lets its commitments cost a year: its budget less

@@ -27,6 +27,7 @@ from abm.domain import Body, Cause, DelayReason, Funder
 from abm.params import per_week_to_per_day
 
 if TYPE_CHECKING:
+    from abm.agents.population import Residents
     from abm.model import CareSystemModel
 
 
@@ -43,6 +44,14 @@ def responsible_body(step_body: Body, funder: int) -> Body:
 
 
 _NOT_THE_COUNCILS = frozenset({int(Funder.NHS), int(Funder.SELF)})
+
+
+def responsible_for(step_body: Body, residents: Residents, pid: int) -> Body:
+    """:func:`responsible_body` for resident ``pid``, reading their funder only for a
+    social-care step (a delayed patient's step is asked every day)."""
+    if step_body is Body.SOCIAL_CARE and residents.funder.item(pid) in _NOT_THE_COUNCILS:
+        return Body.NHS
+    return step_body
 
 
 def margin_of(books: Iterable[tuple[float, float]]) -> float:
@@ -82,9 +91,8 @@ class QueuedService(mesa.Agent):
     def enrol(self, pid: int, day: int, from_hospital: bool, route: Route) -> None:
         """Join the waiting list; served from the next tick."""
         self._routes[pid] = route
-        if pid not in self.waiting:
+        if self.waiting.join(pid, from_hospital, day):
             self.referred += 1
-        self.waiting.join(pid, from_hospital, day)
         if from_hospital:
             self._from_hospital.add(pid)
 
@@ -99,15 +107,15 @@ class QueuedService(mesa.Agent):
         decides whether a social-care wait is the council's: :func:`responsible_body`)."""
         return (
             self.reason,
-            responsible_body(self.responsible, self.model.residents.funder[pid]),
+            responsible_for(self.responsible, self.model.residents, pid),
             Cause.QUEUE,
         )
 
     def _log_wait(self, pid: int, day: int) -> None:
-        if pid in self.waiting:
+        joined = self.waiting.joined_on(pid)
+        if joined is not None:
             self.taken += 1
-            from_hospital = pid in self._from_hospital
-            self.wait_log.append((day, day - self.waiting.joined(pid), from_hospital))
+            self.wait_log.append((day, day - joined, pid in self._from_hospital))
 
     def _finish(self, pid: int, day: int) -> None:
         self._log_wait(pid, day)
@@ -126,7 +134,7 @@ class QueuedService(mesa.Agent):
     def in_order(self, day: int) -> list[int]:
         """The waiting list in the order the council's referral priority rule serves it."""
         c = self.model.params.council
-        return list(self.waiting.in_order(c.referral_priority, day, c.community_wait_limit_days))
+        return self.waiting.ordered(c.referral_priority, day, c.community_wait_limit_days)
 
     def tick(self, day: int) -> None:
         """Serve the waiting list for one day."""
@@ -160,7 +168,7 @@ class ThroughputService(QueuedService):
 
     def status(self, pid: int) -> Delay:
         """As :meth:`QueuedService.status`, in process time once the case is taken on."""
-        body = responsible_body(self.responsible, self.model.residents.funder[pid])
+        body = responsible_for(self.responsible, self.model.residents, pid)
         return self.reason, body, Cause.PROCESS if pid in self._in_progress else Cause.QUEUE
 
     def tick(self, day: int) -> None:
@@ -244,7 +252,7 @@ class TimedWait(mesa.Agent):
     def status(self, pid: int) -> Delay:
         """The delay reason and responsible body while waiting (:func:`responsible_body`), in
         process time."""
-        body = responsible_body(self.responsible, self.model.residents.funder[pid])
+        body = responsible_for(self.responsible, self.model.residents, pid)
         return self.reason, body, Cause.PROCESS
 
     def tick(self, day: int) -> None:

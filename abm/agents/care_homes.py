@@ -74,7 +74,10 @@ class CareHome(mesa.Agent):
     def staffed_places(self) -> int:
         """Residents the home's staff can look after (it admits only below this); worked out
         again only when staff or levers have changed, as placing residents asks often."""
-        key = (self.model.workforce.version, self.model.params)
+        return self._places_under((self.model.workforce.version, self.model.params))
+
+    def _places_under(self, key: tuple[int, object]) -> int:
+        """:attr:`staffed_places` for ``key``, the workforce's version and the levers."""
         if key != self._staffed_key:
             self._staffed_key, self._staffed_places = key, self._places_for_staff()
         return self._staffed_places
@@ -118,10 +121,9 @@ class CareHome(mesa.Agent):
     def set_private_fee(self, council_fee: float, nhs_fee: float, funders: list[int]) -> None:
         """Price self-funders' places so that the home covers its costs and margin."""
         m = self.model.params.care_homes
-        n_self = sum(1 for f in funders if f == Funder.SELF)
-        from_public = sum(
-            nhs_fee if f == Funder.NHS else council_fee for f in funders if f != Funder.SELF
-        )
+        self_funded, nhs = int(Funder.SELF), int(Funder.NHS)
+        n_self = funders.count(self_funded)
+        from_public = sum(nhs_fee if f == nhs else council_fee for f in funders if f != self_funded)
         target = self.weekly_costs(len(funders)) * (1.0 + m.target_margin)
         ceiling = council_fee * (1.0 + m.max_private_premium)
         if n_self == 0:
@@ -159,6 +161,12 @@ class CareHomeMarket(QueuedService):
         self._resident_days: collections.deque[int] = collections.deque(maxlen=12)
         self._resident_days_this_month = 0
         self._homes_coming = 0
+        self._closures = 0
+        self._open_key: tuple[int, int] = (-1, -1)
+        self._open_homes: list[CareHome] = []
+        self._settlements = 0
+        self._fees: tuple[object, float] = (None, 0.0)
+        self._reserves: tuple[object, float] = (None, 0.0)
 
     def start_day(self) -> None:
         """Reset today's counts. Homes open between two days (Mesa's event queue), so today's
@@ -168,8 +176,34 @@ class CareHomeMarket(QueuedService):
 
     @property
     def open_homes(self) -> list[CareHome]:
-        """Homes still trading."""
-        return [home for home in self.homes if home.open]
+        """Homes still trading (not to be changed by the caller). The list is made again only
+        when a home has opened or closed since it was last made: the daily costs and outputs
+        ask for it every day, and homes open and close a few times a decade."""
+        key = (len(self.homes), self._closures)
+        if key != self._open_key:
+            self._open_key, self._open_homes = key, [home for home in self.homes if home.open]
+        return self._open_homes
+
+    def mean_private_fee(self) -> float:
+        """Open homes' mean private fee, GBP a week (0 with none open). Fees are set when homes
+        open and once a month, so the mean is worked out again only then (with numpy's sum,
+        as before)."""
+        open_homes = self.open_homes
+        key = (self._open_key, self._settlements)
+        if key != self._fees[0]:
+            fees = [home.private_fee for home in open_homes]
+            self._fees = (key, float(np.mean(fees)) if fees else 0.0)
+        return self._fees[1]
+
+    def total_reserves(self) -> float:
+        """Open homes' reserves, GBP, added up home by home. Balances move only by the
+        ledger's transactions, so the total is worked out again only when there are new ones
+        (or homes open or close)."""
+        open_homes = self.open_homes
+        key = (self._open_key, len(self.model.accounts.ledger.transactions))
+        if key != self._reserves[0]:
+            self._reserves = (key, float(sum(home.reserves for home in open_homes)))
+        return self._reserves[1]
 
     @property
     def beds(self) -> int:
@@ -215,9 +249,10 @@ class CareHomeMarket(QueuedService):
         """The first open home of the kind with the most free beds, if more than ``reserve``
         (one pass: staffed places are worked out from staff on every call)."""
         best, most = None, reserve
-        for home in self.homes:
-            if home.open and home.nursing == nursing:
-                free = home.free_beds
+        key = (self.model.workforce.version, self.model.params)
+        for home in self.open_homes:
+            if home.nursing == nursing:
+                free = home._places_under(key) - len(home.residents)
                 if free > most:
                     best, most = home, free
         return best
@@ -287,6 +322,7 @@ class CareHomeMarket(QueuedService):
     def settle_month(self, received: dict[str, float]) -> None:
         """Homes close their books: they pay last month's costs from what they were paid;
         then exits, private fees, and entry decisions."""
+        self._settlements += 1
         revenue = costs = 0.0
         funders = self.model.residents.funder
         accounts = self.model.accounts
@@ -298,15 +334,20 @@ class CareHomeMarket(QueuedService):
             if home.reserves < 0.0:
                 self.close(home)
                 continue
+            # the residents' funders in one look-up (in the set's order, as a loop would)
+            placed = np.fromiter(home.residents, dtype=np.int64, count=len(home.residents))
+            paying = funders[placed].tolist()
             home.set_private_fee(
                 self.council.care_home_fee(nursing=home.nursing),
                 self.model.params.care_homes.nhs_fee_gbp_per_week * self.council.pay_fee_factor,
-                [int(funders[pid]) for pid in home.residents],
+                paying,
             )
-            for pid in home.residents:
-                if int(funders[pid]) == Funder.SELF:
-                    self.council.reprice_self_funder(pid, home.private_fee)
+            fee, self_funded = home.private_fee, int(Funder.SELF)
+            for pid, funder in zip(placed.tolist(), paying, strict=True):
+                if funder == self_funded:
+                    self.council.reprice_self_funder(pid, fee)
         self._margins.append((revenue, costs))
+        self._settlements += 1  # and again with every fee set: a mean taken midway is dropped
         self._resident_days.append(self._resident_days_this_month)
         self._resident_days_this_month = 0
         self._shortages.append(len(self.waiting) - self.empty_beds)
@@ -409,6 +450,7 @@ class CareHomeMarket(QueuedService):
     def close(self, home: CareHome) -> None:
         """A home whose reserves have run out leaves the market; its residents are moved."""
         home.open = False
+        self._closures += 1
         self.exits_today += 1
         self._shortages = collections.deque((s + home.beds for s in self._shortages), maxlen=12)
         residents = self.model.residents

@@ -14,10 +14,11 @@ posts the council pays for from its budget; the queues they serve are in
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
+import itertools
 import math
-from typing import TYPE_CHECKING
+import operator
+from typing import TYPE_CHECKING, NamedTuple
 
 import mesa
 import numpy as np
@@ -35,13 +36,14 @@ if TYPE_CHECKING:
     from abm.model import CareSystemModel
 
 
-@dataclasses.dataclass(frozen=True)
-class Commitment:
+class Commitment(NamedTuple):
     """What one resident's care costs each payer a week, paid to which provider and for what.
 
     ``council`` is the public share of social care (paid by whichever account holds the care
     budget under the funding arrangement), ``private`` the resident's own, ``nhs`` continuing
-    healthcare."""
+    healthcare. Immutable; a named tuple rather than a frozen dataclass because care homes
+    re-price every self-funder's commitment each month, and a frozen dataclass costs several
+    times as much to make."""
 
     council: float = 0.0
     private: float = 0.0
@@ -54,6 +56,11 @@ class Commitment:
     def total(self) -> float:
         """What the provider receives a week."""
         return self.council + self.private + self.nhs
+
+
+# Reading every commitment's fields at the start of a month (C-level, not a generator's loop).
+_PRIVATE = operator.attrgetter("private")
+_PURPOSE = operator.attrgetter("purpose")
 
 
 class Council(mesa.Agent):
@@ -343,7 +350,7 @@ class Council(mesa.Agent):
         delta = weekly_fee - old.private
         if delta == 0.0:
             return
-        self.commitments[pid] = Commitment(  # dataclasses.replace costs five times as much
+        self.commitments[pid] = Commitment(  # ._replace costs several times as much
             old.council, weekly_fee, old.nhs, old.payee, old.purpose, old.self_funded
         )
         self.model.accounts.pay_weekly(HOUSEHOLDS, old.payee, old.purpose, delta)
@@ -384,10 +391,11 @@ class Council(mesa.Agent):
         residents = self.model.residents
         n = len(self.commitments)
         ids = np.fromiter(self.commitments, dtype=np.int64, count=n)
-        private = np.fromiter((c.private for c in self.commitments.values()), float, count=n)
-        in_home = np.fromiter(
-            (c.purpose is Purpose.CARE_HOME for c in self.commitments.values()), bool, count=n
-        )
+        commitments = self.commitments.values()
+        private = np.fromiter(map(_PRIVATE, commitments), float, count=n)
+        purposes = map(_PURPOSE, commitments)
+        care_homes = itertools.repeat(Purpose.CARE_HOME, n)
+        in_home = np.fromiter(map(operator.is_, purposes, care_homes), bool, count=n)
         days = (date - (date.replace(day=1) - dt.timedelta(days=1)).replace(day=1)).days
         paid = private * days / DAYS_PER_WEEK
         residents.paid_towards_care[ids] += paid

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from abm.agents.accounts import WEEKS_PER_YEAR
-from abm.agents.capacity import QueuedService, ThroughputService, responsible_body
+from abm.agents.capacity import QueuedService, ThroughputService, responsible_for
 from abm.agents.worker import Role
 from abm.discharge import Delay, Route
 from abm.domain import Body, Cause, DelayReason, Frailty, Funder, Location
@@ -266,12 +266,14 @@ class Brokerage(ThroughputService):
                 self.council.care_home_fee(nursing=False),
             )
             weekly[care_home] = fees[care_home]
-        free = _members(ids, self._from_hospital) | (
-            ~care_home
-            & (residents.location[ids] == Location.HOSPITAL)
-            & ~_members(ids, self.model.home_care.restarting)
-        )
-        weekly[free] = 0.0
+        # reablement: in hospital for care at home, with no package to restart (few are in
+        # hospital, so the set of those restarting is asked only about them)
+        reablement = ~care_home & (residents.location[ids] == Location.HOSPITAL)
+        if reablement.any():
+            restarting = self.model.home_care.restarting
+            where = np.flatnonzero(reablement)
+            reablement[where] = [pid not in restarting for pid in ids[where].tolist()]
+        weekly[_members(ids, self._from_hospital) | reablement] = 0.0
         return weekly
 
     def held_for_funding(self) -> tuple[int, float]:
@@ -284,7 +286,7 @@ class Brokerage(ThroughputService):
 
     def status(self, pid: int) -> Delay:
         """Waiting for a package or a place, as the broker is arranging."""
-        body = responsible_body(self.responsible, self.model.residents.funder[pid])
+        body = responsible_for(self.responsible, self.model.residents, pid)
         cause = Cause.PROCESS if pid in self._in_progress else Cause.QUEUE
         return self._reasons.get(pid, self.reason), body, cause
 
@@ -301,11 +303,11 @@ class Brokerage(ThroughputService):
 
 
 def _members(ids: np.ndarray, members: set[int]) -> np.ndarray:
-    """Which of ``ids`` (residents' ids) are in ``members`` (a small set), as a boolean array
-    (flags indexed by id: much cheaper than ``np.isin``, which sorts)."""
+    """Which of ``ids`` (residents' ids) are in ``members`` (a small set), as a boolean array:
+    each id looked up in the sorted members (much cheaper than ``np.isin``, and than flags
+    indexed by id, whose array as long as the residents' is written for every call)."""
     if not members or not len(ids):
         return np.zeros(len(ids), dtype=bool)
-    listed = np.fromiter(members, dtype=np.int64, count=len(members))
-    flags = np.zeros(max(int(ids.max()), int(listed.max())) + 1, dtype=bool)
-    flags[listed] = True
-    return flags[ids]
+    listed = np.sort(np.fromiter(members, dtype=np.int64, count=len(members)))
+    where = np.minimum(np.searchsorted(listed, ids), len(listed) - 1)
+    return listed[where] == ids

@@ -121,7 +121,10 @@ class HomeCareAgency(mesa.Agent):
     def staffed_hours(self) -> float:
         """Contact hours a week its care workers can deliver (worked out again only when staff
         or levers change)."""
-        key = (self.model.workforce.version, self.model.params)
+        return self._staffed_under((self.model.workforce.version, self.model.params))
+
+    def _staffed_under(self, key: tuple[int, object]) -> float:
+        """:attr:`staffed_hours` for ``key``, the workforce's version and the levers."""
         if key != self._staffed_key:
             staff = self.model.workforce.staff_of(self, Role.HOME_CARE_WORKER)
             self._staffed_key, self._staffed = key, staff * self.productive_hours_per_worker()
@@ -212,6 +215,9 @@ class HomeCareMarket(QueuedService):
         self.discharge_support_hours = 0.0
         self._market_margins: collections.deque[tuple[float, float]] = collections.deque(maxlen=12)
         self._opening = False
+        self._closures = 0
+        self._open_key: tuple[int, int] = (-1, -1)
+        self._open_agencies: list[HomeCareAgency] = []
 
     def start_day(self) -> None:
         """Reset today's counts."""
@@ -219,8 +225,14 @@ class HomeCareMarket(QueuedService):
 
     @property
     def open_agencies(self) -> list[HomeCareAgency]:
-        """Agencies still trading."""
-        return [agency for agency in self.agencies if agency.open]
+        """Agencies still trading (not to be changed by the caller). The list is made again
+        only when an agency has opened or closed since it was last made: every package started
+        asks for it, and agencies open and close a few times a decade."""
+        key = (len(self.agencies), self._closures)
+        if key != self._open_key:
+            self._open_key = key
+            self._open_agencies = [agency for agency in self.agencies if agency.open]
+        return self._open_agencies
 
     def commission_discharge_support(self, hours: float) -> None:
         """Set the block of home-care hours a week bought for people leaving hospital."""
@@ -254,10 +266,14 @@ class HomeCareMarket(QueuedService):
         return self.model.residents.assessed_need(pid)
 
     def _roomiest(self) -> HomeCareAgency | None:
-        open_agencies = self.open_agencies
-        if not open_agencies:
-            return None
-        return max(open_agencies, key=lambda a: a.free_hours)
+        """The first open agency with the most free hours (as ``max`` by free hours picks)."""
+        best, most = None, 0.0
+        key = (self.model.workforce.version, self.model.params)
+        for agency in self.open_agencies:
+            free = agency._staffed_under(key) - agency.hours
+            if best is None or free > most:
+                best, most = agency, free
+        return best
 
     def staff_first_day(self) -> None:
         """When the market is sized by demand (``capacity.home_care_hours_per_week`` = 0),
@@ -416,17 +432,20 @@ class HomeCareMarket(QueuedService):
         agency's hours go to those who can use them, and the patient keeps their place.
 
         Free hours only fall as packages start, so whoever needs more than any agency has free
-        now cannot start one later today: the next resident whose need fits is found with numpy
-        (the vector form of :meth:`package_hours`) instead of asking everyone down a queue that
-        can be a thousand long while less than a package is free.
+        now cannot start one later today: the list is read once, from the front, for the next
+        resident whose need (the vector form of :meth:`package_hours`, worked out for the whole
+        list at once) fits, instead of asking everyone down a queue that can be a thousand long
+        while less than a package is free. Free hours are kept as a list of floats: the same
+        arithmetic as numpy's, without its cost for each of a few values.
         """
         if not len(self.waiting):
             return
         agencies = self.open_agencies
         if not agencies:
             return
-        free = np.array([agency.free_hours for agency in agencies])
-        if free.max() < MIN_PACKAGE_HOURS:
+        free = [agency.free_hours for agency in agencies]
+        most = max(free)
+        if most < MIN_PACKAGE_HOURS:
             return
         residents = self.model.residents
         order = self.in_order(day)
@@ -439,13 +458,14 @@ class HomeCareMarket(QueuedService):
                 order = [pid for pid in order if pid not in early]
             if not order:
                 return
-        needs = residents.assessed_needs(np.array(order, dtype=np.int64))
-        i = -1
-        while free.max() >= MIN_PACKAGE_HOURS:
-            fits = np.flatnonzero(needs[i + 1 :] <= free.max())
-            if len(fits) == 0:
+        needs = residents.assessed_needs(np.array(order, dtype=np.int64)).tolist()
+        waiting, i = len(order), -1
+        while most >= MIN_PACKAGE_HOURS:
+            i += 1
+            while i < waiting and not needs[i] <= most:
+                i += 1
+            if i == waiting:
                 break
-            i += 1 + int(fits[0])
             pid = order[i]
             hours = self.package_hours(pid)
             if hours <= 0.0:
@@ -455,9 +475,10 @@ class HomeCareMarket(QueuedService):
                 self.council.drop_approval(pid)
                 route.stop(pid, day)
                 continue
-            best = int(np.argmax(free))
+            best = free.index(most)
             if hours <= free[best]:
                 free[best] -= hours
+                most = max(free)
                 reablement = self.will_be_reablement(pid)
                 self._restart.discard(pid)
                 self.start_package(pid, day, reablement=reablement)
@@ -614,6 +635,7 @@ class HomeCareMarket(QueuedService):
         """An agency whose reserves have run out leaves: its packages are handed back and its
         staff look for other jobs."""
         agency.open = False
+        self._closures += 1
         self.exits_today += 1
         day = self.model.day
         for pid in list(agency.packages):

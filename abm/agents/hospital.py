@@ -200,16 +200,22 @@ class Hospital(mesa.Agent):
         if self.corridor_full:
             self.today.resident_emergencies_not_admitted += 1
             return False
-        self.model.residents.move(pid, Location.CORRIDOR)
+        self.wait_in_corridor(pid, day, minimum_pathway)
+        return True
+
+    def wait_in_corridor(self, pid: int, day: int, minimum_pathway: int = Pathway.HOME) -> None:
+        """:meth:`arrive` for a caller that has just found the corridor not full (an emergency
+        from home asks first, to know whether to give up its care)."""
+        residents, today = self.model.residents, self.today
+        residents.move(pid, Location.CORRIDOR)
         self.corridor.append(pid)
         self._pending_minimum[pid] = minimum_pathway
-        self.today.resident_emergencies += 1
-        readmission = day - self.model.residents.last_discharge_day[pid] <= 30
-        self.today.readmissions_30d += readmission
-        if self.model.residents.band[pid] >= 1:
-            self.today.resident_emergencies_75plus += 1
-            self.today.readmissions_30d_75plus += readmission
-        return True
+        today.resident_emergencies += 1
+        readmission = day - residents.last_discharge_day[pid] <= 30
+        today.readmissions_30d += readmission
+        if residents.band[pid] >= 1:
+            today.resident_emergencies_75plus += 1
+            today.readmissions_30d_75plus += readmission
 
     def start_day(self) -> None:
         """Reset today's counts."""
@@ -440,11 +446,12 @@ class Hospital(mesa.Agent):
             for pid in taken
         ]
         background: list[int] = []
+        lead_days = round(self.model.params.discharge.referral_lead_days)
         for pid, los in zip(taken, self._lengths_of_stay(means, los_rng), strict=True):
             if pid == BACKGROUND:
                 background.append(los)
             else:
-                self._admit_resident(pid, day, los)
+                self._admit_resident(pid, day, los, lead_days)
         self._admit_background(day, background, emergency=True)
         self.today.admitted_from_corridor += len(taken)
         self.waiting_overnight = len(self.corridor)
@@ -470,12 +477,12 @@ class Hospital(mesa.Agent):
             if emergency:
                 self._background_emergencies_out[day + los] += count
 
-    def _admit_resident(self, pid: int, day: int, los: int) -> None:
+    def _admit_resident(self, pid: int, day: int, los: int, lead_days: int) -> None:
         fit_day = day + los
         minimum = self._pending_minimum.pop(pid, Pathway.HOME)
         self.stays[pid] = Stay(pid, day, fit_day, minimum)
         self._fit_due[fit_day].append(pid)
-        referral_day = fit_day - round(self.model.params.discharge.referral_lead_days)
+        referral_day = fit_day - lead_days
         if referral_day < fit_day:
             self._referral_due[max(referral_day, day + 1)].append(pid)
         self.model.residents.move(pid, Location.HOSPITAL)

@@ -126,6 +126,9 @@ class HazardTable:
         table[EventKind.ADMISSION] *= admission_factor
         self.table = table
         self.nested = table.tolist()
+        # one column per cell: a resident's rates are one column, found by the cell's flat
+        # index (one gather instead of indexing seven axes with seven arrays)
+        self._columns = table.reshape(len(EventKind), -1)
 
     def rates(  # noqa: PLR0917 - one index array per axis of the table
         self,
@@ -138,7 +141,10 @@ class HazardTable:
         dependent: np.ndarray,
     ) -> np.ndarray:
         """Per-day hazards, shape (event kinds, residents)."""
-        return self.table[:, setting, band, frailty, sex, carer, recent, dependent]
+        cells = np.ravel_multi_index(
+            (setting, band, frailty, sex, carer, recent, dependent), self.table.shape[1:]
+        )
+        return np.take(self._columns, cells, axis=1)
 
     def rate(self, kind: int, cell: tuple[int, int, int, int, int, int, int]) -> float:
         """One per-day hazard, for per-agent code; ``cell`` is (setting, band, frailty, sex,
@@ -284,12 +290,14 @@ class Residents:
 
         Need comes from frailty; an unpaid carer and a home-care package meet part of it.
         """
-        unmet = (
-            self.need_hours[self.frailty[ids]]
-            - self.carer_hours[self.carer[ids]]
-            - self.package_hours[ids]
-        )
-        unmet[self.location[ids] != Location.COMMUNITY] = 0.0
+        return self._unmet_hours(ids, self.frailty[ids], self.carer[ids], self.location[ids])
+
+    def _unmet_hours(
+        self, ids: np.ndarray, frailty: np.ndarray, carer: np.ndarray, location: np.ndarray
+    ) -> np.ndarray:
+        """:meth:`unmet_hours`, given the residents' frailty, carer and location."""
+        unmet = self.need_hours[frailty] - self.carer_hours[carer] - self.package_hours[ids]
+        unmet[location != Location.COMMUNITY] = 0.0
         return np.maximum(unmet, 0.0)
 
     def has_unmet_need(self, pid: int) -> bool:
@@ -301,13 +309,35 @@ class Residents:
 
     def settings(self, ids: np.ndarray) -> np.ndarray:
         """The hazard setting of each resident."""
+        return self._settings(ids, self.frailty[ids], self.carer[ids], self.location[ids])
+
+    def _settings(
+        self, ids: np.ndarray, frailty: np.ndarray, carer: np.ndarray, location: np.ndarray
+    ) -> np.ndarray:
+        """:meth:`settings`, given the residents' frailty, carer and location."""
         care = self.care[ids]
         setting = np.full(len(ids), Setting.HOME, dtype=np.int8)
-        setting[self.unmet_hours(ids) > 0.0] = Setting.HOME_UNMET
+        setting[self._unmet_hours(ids, frailty, carer, location) > 0.0] = Setting.HOME_UNMET
         setting[care == Care.WAITING] = Setting.HOME_WAITING
         setting[care == Care.HOME_CARE] = Setting.HOME_WITH_CARE
-        setting[self.location[ids] == Location.CARE_HOME] = Setting.CARE_HOME
+        setting[location == Location.CARE_HOME] = Setting.CARE_HOME
         return setting
+
+    def hazard_cells(self, ids: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Residents' cells of the hazard table: their setting, age band, frailty, sex,
+        carer, recent discharge and dependency (:meth:`HazardTable.rates`), each column read
+        once (the redraw of the day's changed residents reads these every day)."""
+        frailty, carer = self.frailty[ids], self.carer[ids]
+        setting = self._settings(ids, frailty, carer, self.location[ids])
+        return (
+            setting,
+            self.band[ids],
+            frailty,
+            self.sex[ids],
+            carer,
+            self.recent[ids],
+            self.dependent[ids],
+        )
 
     def setting(self, pid: int) -> int:
         """The hazard setting of one resident (scalar code for the per-agent reference)."""

@@ -61,6 +61,7 @@ class Role(IntEnum):
     BROKER = 6
 
 
+ROLES = tuple(Role)
 CARE_ROLES = (Role.HOME_CARE_WORKER, Role.CARE_HOME_WORKER)
 NURSE_ROLES = (Role.CARE_HOME_NURSE, Role.WARD_NURSE)
 COUNCIL_ROLES = (Role.SOCIAL_WORKER, Role.BROKER)
@@ -198,9 +199,16 @@ class Workforce:
         """Funded posts by employer and role."""
         table = np.zeros((len(self.employers), len(Role)), dtype=np.int64)
         for e, employer in enumerate(self.employers):
-            for role in Role:
-                table[e, role] = employer.posts(role)
+            table[e] = [employer.posts(role) for role in ROLES]
         return table
+
+    def posts_of(self, role: Role) -> np.ndarray:
+        """Funded posts of ``role`` by employer: a column of :meth:`posts_table`, asking the
+        employers about that role alone."""
+        column = np.zeros(len(self.employers), dtype=np.int64)
+        for e, employer in enumerate(self.employers):
+            column[e] = employer.posts(role)
+        return column
 
     # ---------------------------------------------------------------- workers
 
@@ -369,9 +377,10 @@ class Workforce:
         """A care home's mean weekly fee over its residents (the council's fee when empty)."""
         council = self.model.council
         council_fee = council.care_home_fee(nursing=nursing)
-        residents = list(getattr(home, "residents", ()))
-        if not residents:
+        placed = getattr(home, "residents", ())
+        if not placed:
             return council_fee
+        residents = np.fromiter(placed, dtype=np.int64, count=len(placed))
         funder = self.model.residents.funder[residents]
         nhs_fee = self.model.params.care_homes.nhs_fee_gbp_per_week * council.pay_fee_factor
         private_fee = getattr(home, "private_fee", council_fee)
@@ -583,7 +592,7 @@ class Workforce:
 
     def _fill(self, count: int, role: Role, *, international: bool) -> int:
         """Hire up to ``count`` workers of ``role`` into the employers with most vacancies."""
-        posts = self.posts_table()[:, role]
+        posts = self.posts_of(role)
         open_posts = np.maximum(posts - self.staff[:, role], 0)
         count = int(min(count, open_posts.sum()))
         if count == 0:

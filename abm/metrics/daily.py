@@ -9,8 +9,6 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from abm.agents import tallies
 from abm.agents.worker import MonthFlows, Role
 from abm.domain import Body, Cause, DelayReason
@@ -237,7 +235,6 @@ def social_care_row(model: CareSystemModel) -> dict[str, object]:
     need, care and funder come from ``model.tallies``, with the other counts of residents)."""
     council, homes = model.council, model.care_homes
     open_homes = homes.open_homes
-    fees = [home.private_fee for home in open_homes]
     return {
         "carer_breakdowns": model.community.carer_breakdowns_today,
         "stopped_waiting_for_care": model.community.stopped_waiting_today,
@@ -252,7 +249,7 @@ def social_care_row(model: CareSystemModel) -> dict[str, object]:
         "care_home_entries": homes.entries_today,
         "care_home_residents_moved": homes.moved_today,
         "care_home_residents_unplaced": homes.unplaced_today,
-        "care_home_private_fee_gbp": float(np.mean(fees)) if fees else 0.0,
+        "care_home_private_fee_gbp": homes.mean_private_fee(),
         "council_care_home_fee_gbp": council.care_home_fee(nursing=False),
         "care_home_market_margin": homes.market_margin(),
         "assessment_waits_completed": len(model.assessment.waits_completed_today),
@@ -261,7 +258,7 @@ def social_care_row(model: CareSystemModel) -> dict[str, object]:
         "intermediate_care_to_package_request": model.community.ic_package_requests_today,
         "intermediate_care_to_care_home_request": model.community.ic_care_home_requests_today,
         "council_home_care_fee_gbp": council.home_care_fee,
-        "care_home_reserves_gbp": float(sum(home.reserves for home in open_homes)),
+        "care_home_reserves_gbp": homes.total_reserves(),
         **money_row(model),
         "eligibility_threshold_hours": council.eligibility_threshold,
     }
