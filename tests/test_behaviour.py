@@ -156,7 +156,7 @@ def test_a_council_budget_cut_lengthens_hospital_waits_for_decisions_and_package
     )
     assert (
         after["queue_wait_days.funding_panel.mean"] > before["queue_wait_days.funding_panel.mean"]
-    ), "under the staged measures the panel sits fortnightly, so funding decisions queue"
+    ), "under the graded measures the panel sits fortnightly, so funding decisions queue"
     assert after["council_spend_gbp"] < before["council_spend_gbp"], "and spend less"
 
 

@@ -267,12 +267,12 @@ def test_a_council_budget_cut_brings_rationing():
     before, after = outcomes(base), outcomes(cut)
     assert after["council_budget_pressure"] > before["council_budget_pressure"]
     assert after["discharge_support_hours"] <= before["discharge_support_hours"]
-    staged = _measures_over_run(cut)
-    frozen = sum(m.hiring_freeze for m in staged)
+    graded = _measures_over_run(cut)
+    frozen = sum(m.hiring_freeze for m in graded)
     assert frozen > sum(m.hiring_freeze for m in _measures_over_run(base)), (
-        "the staged response freezes hiring for longer under a cut"
+        "the default (graded) response freezes hiring for longer under a cut"
     )
-    assert any(m.panel_interval_weeks == 2 for m in staged), "and the panel sits fortnightly"
+    assert any(m.panel_interval_weeks == 2 for m in graded), "and the panel sits fortnightly"
     tightened = _measures_over_run(
         cut.with_changes([("council.rationing_response", "tighten_eligibility")])
     )
